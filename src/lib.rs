@@ -1,0 +1,1 @@
+//! USN Lab: a deterministic simulator of Exchange Server directory replication.
