@@ -1,1 +1,17 @@
-//! USN Lab: a deterministic simulator of Exchange Server directory replication.
+//! USN Lab: a deterministic simulator of Exchange Server directory replication (and, for
+//! comparison, Active Directory's fix for the restore problem). Plain Rust: no wasm, DOM or JS
+//! types here; `wasm` is a thin binding compiled only for the browser.
+pub mod commands;
+pub mod directory;
+pub mod ids;
+pub mod lessons;
+pub mod log;
+pub mod messages;
+pub mod objects;
+pub mod report;
+pub mod restore;
+pub mod scenario;
+pub mod servers;
+pub mod session;
+pub mod sites;
+pub mod world;

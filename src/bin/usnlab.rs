@@ -1,1 +1,76 @@
-fn main() {}
+//! `usnlab`: runs scenario files from the command line.
+//!
+//!   usnlab run FILE|ID [--json]    play a scenario; print its transcript or the JSON report
+//!   usnlab gap FILE|ID SERVER      play it, then measure the USN gap (Q201414 steps 1–10)
+//!   usnlab lessons                 list the built-in scenarios
+//!   usnlab show ID                 print a built-in scenario's JSON
+//!
+//! Exit status: 0 when the scenario ran (whatever the directory refused), 2 when it was rejected.
+use std::process::ExitCode;
+use usnlab::scenario::Scenario;
+use usnlab::{lessons, report, restore, session};
+
+const USAGE: &str = "usage: usnlab run FILE [--json] | usnlab gap FILE SERVER [--json] | usnlab lessons | usnlab show ID";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let json = args.iter().any(|a| a == "--json");
+    let rest: Vec<&str> = args.iter().filter(|a| *a != "--json").map(String::as_str).collect();
+    let result = match rest.as_slice() {
+        ["run", file] => load(file).map(|sc| run(sc, json)),
+        ["gap", file, server] => load(file).and_then(|sc| gap(sc, server, json)),
+        ["lessons"] => Ok(list()),
+        ["show", id] => lessons::find(id).map(|b| b.json.to_string()).ok_or_else(|| format!("no built-in scenario \"{id}\"")),
+        _ => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(text) => {
+            print!("{text}");
+            if !text.ends_with('\n') {
+                println!();
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("usnlab: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A file, or the id of a built-in scenario.
+fn load(file: &str) -> Result<Scenario, String> {
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => match lessons::find(file) {
+            Some(b) => b.json.to_string(),
+            None => return Err(format!("{file}: {e} (and no built-in scenario has that id)")),
+        },
+    };
+    Scenario::from_json(&text).map_err(|e| format!("{file}: {e}"))
+}
+
+fn run(sc: Scenario, json: bool) -> String {
+    if json {
+        let s = session::run_scenario(sc);
+        serde_json::to_string_pretty(&report::report_json(&s)).expect("a report is plain JSON")
+    } else {
+        report::transcript(&sc)
+    }
+}
+
+fn gap(sc: Scenario, server: &str, json: bool) -> Result<String, String> {
+    let s = session::run_scenario(sc);
+    if !s.world().has_server(server) {
+        return Err(format!("unknown server \"{server}\""));
+    }
+    let g = s.world().gap(server, None);
+    Ok(if json { serde_json::to_string_pretty(&g).expect("plain JSON") } else { restore::gap_text(&g) })
+}
+
+fn list() -> String {
+    lessons::catalogue()
+        .iter()
+        .map(|e| format!("{:<24} {}{}\n{:<24} {}\n", e.id, if e.lesson { "[lesson] " } else { "" }, e.title, "", e.summary))
+        .collect()
+}

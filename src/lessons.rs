@@ -1,0 +1,61 @@
+//! The built-in scenarios: JSON files in `scenarios/`, compiled in so the runner and the page
+//! carry the same texts. Lessons come first, in teaching order.
+use crate::scenario::{Scenario, ScenarioError};
+use serde::Serialize;
+
+pub struct Builtin {
+    pub id: &'static str,
+    pub lesson: bool,
+    pub json: &'static str,
+}
+
+macro_rules! builtin {
+    ($id:literal, $lesson:literal) => {
+        Builtin { id: $id, lesson: $lesson, json: include_str!(concat!("../scenarios/", $id, ".json")) }
+    };
+}
+
+pub const BUILTINS: &[Builtin] = &[
+    builtin!("hot-potato", true),
+    builtin!("bill-lee", true),
+    builtin!("conflicts", true),
+    builtin!("restore-stall", true),
+    builtin!("backsync-busy", true),
+    builtin!("repairs", true),
+    builtin!("active-directory", true),
+    builtin!("sandbox", false),
+    builtin!("storm", false),
+    builtin!("authoritative", false),
+    builtin!("import-fix", false),
+    builtin!("backsync-complete", false),
+    builtin!("backsync-partner-down", false),
+    builtin!("ad-rollback", false),
+    builtin!("sites", false),
+];
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Entry {
+    pub id: &'static str,
+    pub title: String,
+    pub summary: String,
+    pub lesson: bool,
+}
+
+pub fn find(id: &str) -> Option<&'static Builtin> {
+    BUILTINS.iter().find(|b| b.id == id)
+}
+
+pub fn load(id: &str) -> Result<Scenario, ScenarioError> {
+    let b = find(id).ok_or_else(|| ScenarioError { step: None, message: format!("no built-in scenario \"{id}\"") })?;
+    Scenario::from_json(b.json)
+}
+
+pub fn catalogue() -> Vec<Entry> {
+    BUILTINS
+        .iter()
+        .filter_map(|b| {
+            let sc = Scenario::from_json(b.json).ok()?;
+            Some(Entry { id: b.id, title: sc.title, summary: sc.summary.unwrap_or_default(), lesson: b.lesson })
+        })
+        .collect()
+}

@@ -1,0 +1,151 @@
+//! What a run reports: the JSON document of SCENARIOS.md, and a transcript a person can read.
+use crate::directory::MAIL_REPLICA;
+use crate::restore::gap_text;
+use crate::scenario::{Command, Model, Scenario};
+use crate::session::Session;
+use crate::world::World;
+use serde_json::{json, Map, Value};
+
+/// One server's objects, keyed by DN, as the JSON report shows them.
+pub fn objects_json(w: &World, server: &str) -> Value {
+    let mut objs = Map::new();
+    for rep in w.server(server).ncs.values() {
+        for o in rep.iter() {
+            objs.insert(o.dn.clone(), object_json(w, o));
+        }
+    }
+    Value::Object(objs)
+}
+
+pub fn object_json(w: &World, o: &crate::objects::DirObject) -> Value {
+    let mut v = json!({
+        "object_version": o.object_version, "usn_created": o.usn_created, "usn_changed": o.usn_changed,
+        "usn_source": o.usn_source, "dsa_signature": o.dsa_signature, "when_changed": o.when_changed,
+        "deleted": o.deleted, "attrs": o.attrs,
+    });
+    if w.model() == Model::ActiveDirectory {
+        v["originating_usn"] = json!(o.originating_usn);
+    }
+    v
+}
+
+pub fn server_json(w: &World, name: &str) -> Value {
+    let s = w.server(name);
+    let mut reps_from = Map::new();
+    let mut reps_to = Map::new();
+    for (nc, rep) in &s.ncs {
+        let links: Map<String, Value> = rep
+            .reps_from
+            .iter()
+            .map(|(p, l)| (p.clone(), json!({ "usn": l.usn, "flags": l.flags, "uuid": l.uuid, "link": l.viewer_string(p), "mail": l.flags & MAIL_REPLICA != 0 })))
+            .collect();
+        reps_from.insert(nc.clone(), Value::Object(links));
+        reps_to.insert(nc.clone(), json!(rep.reps_to));
+    }
+    json!({
+        "site": s.site, "usn": s.usn, "invocation_id": s.invocation_id, "state": s.state.as_str(),
+        "hot_potato": s.hot_potato().map(|o| json!({ "dn": o.dn, "usn_changed": o.usn_changed })),
+        "reps_from": reps_from, "reps_to": reps_to, "objects": objects_json(w, name),
+    })
+}
+
+/// The runner's `--json` document.
+pub fn report_json(session: &Session) -> Value {
+    let w = session.world();
+    let servers: Map<String, Value> = w.servers.iter().map(|s| (s.name.clone(), server_json(w, &s.name))).collect();
+    json!({
+        "title": session.scenario.title,
+        "model": w.model(),
+        "time_s": w.time,
+        "quiet": w.quiet(),
+        "servers": servers,
+        "messages": w.journal.messages,
+        "events": w.journal.events,
+        "refused": w.journal.refused,
+        "measurements": w.journal.measurements,
+    })
+}
+
+/// Describes a scenario step in a few words.
+pub fn describe(cmd: &Command) -> String {
+    let v = serde_json::to_value(cmd).unwrap_or(Value::Null);
+    let mut parts = Vec::new();
+    if let Value::Object(map) = v {
+        for (k, v) in map {
+            if k == "do" {
+                continue;
+            }
+            let shown = match v {
+                Value::String(s) => s,
+                Value::Null => continue,
+                other => other.to_string(),
+            };
+            parts.push(format!("{k}={shown}"));
+        }
+    }
+    let name = serde_json::to_value(cmd).ok().and_then(|v| v["do"].as_str().map(str::to_string)).unwrap_or_default();
+    format!("{name} {}", parts.join(" ")).trim_end().to_string()
+}
+
+fn clock(t: u64) -> String {
+    format!("{:02}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60)
+}
+
+/// The transcript: each step with its narration, what it did, and every message, event and
+/// refusal it caused, then each server's final state.
+pub fn transcript(sc: &Scenario) -> String {
+    let mut session = Session::new(sc.clone());
+    let mut out = format!("{}\n{}\n", sc.title, "=".repeat(sc.title.chars().count()));
+    if let Some(s) = &sc.summary {
+        out.push_str(&format!("{s}\n"));
+    }
+    let mut shown_step = None;
+    while !session.script_done() {
+        let Some(r) = session.advance() else { break };
+        if r.script_step != shown_step {
+            shown_step = r.script_step;
+            if let Some(i) = r.script_step {
+                let step = &sc.steps[i];
+                out.push_str(&format!("\nStep {i}: {}\n", describe(&step.command)));
+                if let Some(n) = &step.narration {
+                    out.push_str(&format!("  | {n}\n"));
+                }
+            }
+        }
+        if !r.text.is_empty() {
+            out.push_str(&format!("  [{}] {}\n", clock(r.time_s), r.text));
+        }
+        for e in &r.events {
+            out.push_str(&format!("  [{}] ! {} event {} ({}, {}): {}\n", clock(e.time_s), e.server, e.id, e.kind, e.category, e.text));
+        }
+    }
+    let w = session.world();
+    for g in &w.journal.measurements {
+        out.push_str(&format!("\nMeasured at step {}: {}\n", g.step.map_or("-".into(), |s| s.to_string()), gap_text(g)));
+    }
+    out.push_str(&format!("\nAt {} ({} s), {}:\n", clock(w.time), w.time, if w.quiet() { "quiet" } else { "not quiet" }));
+    for s in &w.servers {
+        let hot = s.hot_potato().map_or("none".into(), |o| format!("{} ({})", o.name(), o.usn_changed));
+        out.push_str(&format!("  {} [{}] USN {} ({}), hot potato: {hot}\n", s.name, s.site, s.usn, s.state.as_str()));
+        for rep in s.ncs.values() {
+            for o in rep.iter().rev().take(12) {
+                out.push_str(&format!(
+                    "    {:<28} ver {:>3}  created {:>6}  changed {:>6}  source {:>6}  {}{}\n",
+                    o.name(), o.object_version, o.usn_created, o.usn_changed, o.usn_source, &o.dsa_signature[..8],
+                    if o.deleted { "  (deleted)" } else { "" }
+                ));
+            }
+            if rep.len() > 12 {
+                out.push_str(&format!("    ... and {} more\n", rep.len() - 12));
+            }
+        }
+    }
+    let refused = &w.journal.refused;
+    if !refused.is_empty() {
+        out.push_str(&format!("\n{} refused:\n", refused.len()));
+        for r in refused {
+            out.push_str(&format!("  step {}: {} on {}: {}\n", r.step.map_or("-".into(), |s| s.to_string()), r.error, r.server, r.text));
+        }
+    }
+    out
+}

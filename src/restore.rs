@@ -1,0 +1,242 @@
+//! Backup and restore of one server, the backsync that follows, the 1224 stall it can leave,
+//! and the repairs Q201414 describes: measuring the gap, Authrest, and export/import.
+use crate::directory::INIT_SYNC;
+use crate::log;
+use crate::messages::Trigger;
+use crate::scenario::Model;
+use crate::servers::{Backsync, ServerState};
+use crate::world::{mailbox_dn, Gap, PartnerGap, World, WriteKind};
+use std::collections::BTreeSet;
+
+impl World {
+    pub fn backup(&mut self, server: &str, label: &str) -> String {
+        let now = self.time;
+        let srv = self.servers.iter_mut().find(|s| s.name == server).expect("checked server");
+        let copy = srv.backup(now);
+        let usn = copy.usn;
+        srv.backups.insert(label.into(), copy);
+        format!("{server} is backed up as \"{label}\" at USN {usn}.")
+    }
+
+    /// Puts the backup back (directory, USN counter, replica links) and starts the directory
+    /// service again. Under Exchange 5.5 the Invocation-ID stays; with `new_id` (a supported
+    /// Active Directory restore) the server takes a new one.
+    pub fn restore(&mut self, server: &str, label: &str, backsync: Option<bool>, new_id: Option<bool>, start: bool) -> String {
+        let ad = self.model() == Model::ActiveDirectory;
+        let new_id = new_id.unwrap_or(ad);
+        let backsync = !ad && backsync.unwrap_or(true);
+        self.forget_in_flight(server);
+        let srv = self.server_mut_pub(server);
+        let Some(copy) = srv.backups.get(label).cloned() else {
+            self.refuse(server, "NO_SUCH_BACKUP", format!("{server} has no backup labelled \"{label}\"."));
+            return String::new();
+        };
+        srv.ncs = copy.ncs;
+        srv.usn = copy.usn;
+        srv.epoch += 1;
+        srv.backsync = None;
+        srv.state = ServerState::Stopped;
+        srv.backsync_at_start = backsync;
+        let mut text = format!("{server} is restored from \"{label}\": its USN goes back to {}.", copy.usn);
+        if new_id {
+            let id = crate::ids::derive_invocation_id(&format!("{server}#restore{}", srv.epoch));
+            text.push_str(&format!(" It takes a new Invocation-ID, {id}."));
+            srv.invocation_id = id;
+        } else {
+            text.push_str(&format!(" Its Invocation-ID stays {}.", srv.invocation_id));
+        }
+        if start {
+            self.start_ds(server);
+        } else {
+            text.push_str(" Its directory service stays stopped.");
+        }
+        text
+    }
+
+    /// Starts a stopped directory service: a backsync first if a restore asked for one, then
+    /// Init sync from every partner.
+    pub(crate) fn start_ds(&mut self, server: &str) {
+        let srv = self.server_mut_pub(server);
+        srv.state = if srv.backsync.is_some() { ServerState::Backsync } else { ServerState::Running };
+        if std::mem::take(&mut srv.backsync_at_start) {
+            self.begin_backsync(server);
+        }
+        self.pull_from_partners(server, None, INIT_SYNC, Trigger::Init);
+    }
+
+    /// Drops what was queued to or from a server whose directory is being replaced.
+    fn forget_in_flight(&mut self, server: &str) {
+        self.drop_queued(|from, to| from == server || to == server);
+        self.drop_pending_notify(server);
+    }
+
+    fn begin_backsync(&mut self, server: &str) {
+        let partners: BTreeSet<String> = self.server(server).ncs.values().flat_map(|r| r.reps_from.keys().cloned()).collect();
+        let deadline = self.time + self.settings.backsync_timeout_s();
+        let list: Vec<String> = self.servers.iter().map(|s| s.name.clone()).filter(|n| partners.contains(n)).collect();
+        let e = log::e1107(server, self.time, &list, self.settings.backsync_timeout_h);
+        self.log(e);
+        let epoch = self.server(server).epoch;
+        let srv = self.server_mut_pub(server);
+        srv.state = ServerState::Backsync;
+        srv.backsync = Some(Backsync { waiting_on: partners, deadline_s: deadline });
+        self.push_backsync_timeout(server, deadline, epoch);
+        if list.is_empty() {
+            self.end_backsync(server, "no partner to ask");
+            return;
+        }
+        for p in &list {
+            let ncs: Vec<String> = self.server(server).ncs.iter().filter(|(_, r)| r.reps_from.contains_key(p)).map(|(nc, _)| nc.clone()).collect();
+            self.send_request(server, p, ncs, Trigger::Backsync);
+        }
+    }
+
+    /// A partner answered the backsync: the restored server's counter rises to at least that
+    /// partner's watermark for it (model choice: this is why a complete backsync leaves no
+    /// stall), and once every partner has answered the backsync ends.
+    pub(crate) fn backsync_answered(&mut self, server: &str, partner: &str, watermark: u64) {
+        let srv = self.server_mut_pub(server);
+        srv.usn = srv.usn.max(watermark);
+        let done = srv.backsync.as_mut().is_some_and(|b| {
+            b.waiting_on.remove(partner);
+            b.waiting_on.is_empty()
+        });
+        if done {
+            self.end_backsync(server, "every partner has answered");
+        }
+    }
+
+    pub(crate) fn end_backsync(&mut self, server: &str, how: &str) {
+        let srv = self.server_mut_pub(server);
+        srv.backsync = None;
+        if srv.state == ServerState::Backsync {
+            srv.state = ServerState::Running;
+        }
+        let e = log::e1108(server, self.time, how);
+        self.log(e);
+    }
+
+    pub(crate) fn on_backsync_timeout(&mut self, server: &str, epoch: u64) {
+        let srv = self.server(server);
+        if srv.epoch != epoch || srv.backsync.is_none() {
+            return;
+        }
+        let waiting: Vec<String> = srv.backsync.as_ref().map(|b| b.waiting_on.iter().cloned().collect()).unwrap_or_default();
+        let how = format!(
+            "it expired after {} hours; no answer from {}",
+            self.settings.backsync_timeout_h,
+            waiting.join(", ")
+        );
+        self.end_backsync(server, &how);
+    }
+
+    /// Q160850: an administrator forces the backsync to expire at once.
+    pub fn expire_backsync(&mut self, server: &str) -> String {
+        if self.server(server).backsync.is_none() {
+            self.refuse(server, "NO_BACKSYNC", format!("{server} is not in a backsync."));
+            return String::new();
+        }
+        self.end_backsync(server, "forced to expire by the administrator (Q160850)");
+        format!("{server}'s backsync is forced to expire; the directory is writable, but its USN stays {}.", self.server(server).usn)
+    }
+
+    /// `AUTHREST <objver> <usn>`: adds `objver` to every Object-Version and `usn` to every
+    /// USN-Changed and to the counter. Only while the directory service is stopped.
+    pub fn authrest(&mut self, server: &str, objver: u32, usn: u64) -> String {
+        if self.server(server).state != ServerState::Stopped {
+            let text = format!("Authrest runs only while the directory service is stopped: stop {server} first.");
+            self.refuse(server, "DS_RUNNING", text);
+            return String::new();
+        }
+        let srv = self.server_mut_pub(server);
+        let mut count = 0;
+        for rep in srv.ncs.values_mut() {
+            count += rep.len();
+            rep.rewrite_all(|o| {
+                o.object_version += objver;
+                o.usn_changed += usn;
+            });
+        }
+        srv.usn += usn;
+        let kind = if objver > 0 { "an authoritative restore: these copies will win everywhere" } else { "Object-Versions unchanged" };
+        format!("AUTHREST {objver} {usn} on {server}: {count} objects rewritten ({kind}); its highest USN is now {}.", srv.usn)
+    }
+
+    /// Re-imports one mailbox `times` times: that many originating writes on one object. The
+    /// result equals `times` single writes; it is computed at once so a large import is instant.
+    pub fn import(&mut self, server: &str, name: &str, times: u64) -> String {
+        let dn = mailbox_dn(&self.org, &self.server(server).site, name);
+        let nc = crate::world::nc_of_dn(&dn);
+        let exists = self.server(server).object(&nc, &dn).is_some();
+        let kind = if exists { WriteKind::Modify } else { WriteKind::Create };
+        let attrs = Default::default();
+        let Some(first) = self.originate(server, &dn, kind, &attrs) else { return String::new() };
+        let rest = times - 1;
+        let srv = self.server_mut_pub(server);
+        srv.usn += rest;
+        let usn = srv.usn;
+        let rep = srv.ncs.get_mut(&nc).expect("written above");
+        let mut obj = rep.get(&dn).cloned().expect("written above");
+        obj.object_version += rest as u32;
+        obj.usn_changed = usn;
+        obj.originating_usn = usn;
+        rep.put(obj);
+        let id = srv.invocation_id.clone();
+        rep.utd.insert(id, usn);
+        format!("{name} is imported {times} times on {server}: USN {first} to {usn}.")
+    }
+
+    /// Q201414 steps 1–10: the server's USN (a probe's USN-Changed when one was written), each
+    /// partner's Reps-From watermark for it in its site's naming context, and the difference.
+    pub fn gap(&self, server: &str, probe_usn: Option<u64>) -> Gap {
+        let nc = self.home_nc(server);
+        let usn = probe_usn.unwrap_or(self.server(server).usn);
+        let partners: Vec<PartnerGap> = self
+            .servers
+            .iter()
+            .filter_map(|p| {
+                let link = p.ncs.get(&nc)?.reps_from.get(server)?;
+                Some(PartnerGap { partner: p.name.clone(), watermark: link.usn, gap: link.usn as i64 - usn as i64 })
+            })
+            .collect();
+        let worst = partners.iter().map(|p| p.gap).max().unwrap_or(0);
+        Gap {
+            step: self.step,
+            time_s: self.time,
+            server: server.into(),
+            usn,
+            probe: None,
+            stalled: partners.iter().any(|p| p.watermark > self.server(server).usn),
+            gap: worst.max(0) as u64,
+            partners,
+        }
+    }
+
+    /// The `measure` step: optionally create the probe mailbox (steps 2–4), then read the gap.
+    pub fn measure(&mut self, server: &str, probe: Option<&str>) -> String {
+        let probe_usn = probe.and_then(|name| {
+            let dn = mailbox_dn(&self.org, &self.server(server).site, name);
+            self.originate(server, &dn, WriteKind::Create, &Default::default())
+        });
+        if probe.is_some() && probe_usn.is_none() {
+            return String::new();
+        }
+        let mut g = self.gap(server, probe_usn);
+        g.probe = probe.map(str::to_string);
+        let text = gap_text(&g);
+        self.journal.measurements.push(g);
+        text
+    }
+}
+
+/// The measurement in words, as step 10 reads it.
+pub fn gap_text(g: &Gap) -> String {
+    let what = if g.probe.is_some() { "the new mailbox's USN-Changed" } else { "its highest USN" };
+    let each: Vec<String> = g.partners.iter().map(|p| format!("{} holds {} for it", p.partner, p.watermark)).collect();
+    let verdict = if g.gap > 0 {
+        format!("{} changes must reach {} before its own changes replicate out again", g.gap, g.server)
+    } else {
+        "no partner is ahead: replication out of it flows".to_string()
+    };
+    format!("{}: {what} is {}; {}. Gap: {} ({verdict}).", g.server, g.usn, if each.is_empty() { "no partner holds a watermark for it".into() } else { each.join(", ") }, g.gap)
+}

@@ -1,0 +1,486 @@
+//! Scenario files (SCENARIOS.md): parsed, then checked before anything runs, so that a scenario
+//! that cannot be understood is rejected with the step's index and a sentence saying why.
+use crate::ids::{derive_invocation_id, is_invocation_id};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Model {
+    #[default]
+    Exchange55,
+    ActiveDirectory,
+}
+
+/// Every number MODEL.md names, with its default; a scenario may override any of them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub notify_pause_s: u64,
+    pub notify_stagger_s: u64,
+    pub backsync_timeout_h: f64,
+    pub model: Model,
+    /// Period-Rep-Sync-Times within a site (model choice: every 3 hours).
+    pub periodic_sync_s: u64,
+    /// The directory replication connector's schedule between sites (every 3 hours).
+    pub intersite_sync_s: u64,
+    /// Time the MTA takes to carry a message over one messaging connector (model choice).
+    pub mail_hop_s: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            notify_pause_s: 300,
+            notify_stagger_s: 30,
+            backsync_timeout_h: 16.0,
+            model: Model::Exchange55,
+            periodic_sync_s: 3 * 3600,
+            intersite_sync_s: 3 * 3600,
+            mail_hop_s: 60,
+        }
+    }
+}
+
+impl Settings {
+    pub fn backsync_timeout_s(&self) -> u64 {
+        (self.backsync_timeout_h * 3600.0).round() as u64
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSpec {
+    pub name: String,
+    #[serde(default)]
+    pub usn: u64,
+    #[serde(default)]
+    pub invocation_id: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteSpec {
+    pub name: String,
+    pub servers: Vec<ServerSpec>,
+}
+
+/// A messaging connector's schedule: open for the first `open_s` seconds of every `every_s`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    pub every_s: u64,
+    pub open_s: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectorSpec {
+    /// `site`, `x400`, `ras` or `ims`.
+    pub kind: String,
+    pub sites: [String; 2],
+    pub cost: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<Schedule>,
+    /// Messages go only from `sites[0]` to `sites[1]` (Figure 3's one-headed arrows).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub one_way: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrcSpec {
+    pub sites: [String; 2],
+    pub bridgeheads: [String; 2],
+}
+
+/// One scenario step: what the directory is asked to do.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Command {
+    /// With `count`, creates `<name> 1` … `<name> count`.
+    Create { server: String, #[serde(default)] name: Option<String>, #[serde(default)] dn: Option<String>, #[serde(default)] attrs: BTreeMap<String, String>, #[serde(default, skip_serializing_if = "Option::is_none")] count: Option<u64> },
+    Modify { server: String, #[serde(default)] name: Option<String>, #[serde(default)] dn: Option<String>, #[serde(default)] attrs: BTreeMap<String, String> },
+    Delete { server: String, #[serde(default)] name: Option<String>, #[serde(default)] dn: Option<String> },
+    Bump { server: String, #[serde(default)] to: Option<u64>, #[serde(default)] by: Option<u64> },
+    Run { #[serde(default)] for_s: Option<u64>, #[serde(default)] until: Option<String> },
+    Step { #[serde(default)] count: Option<u64> },
+    UpdateNow { server: String, #[serde(default)] from: Option<String>, #[serde(default)] refresh_all: bool },
+    Backup { server: String, label: String },
+    /// With `start: false` the directory service stays stopped (for Authrest) and the backsync
+    /// begins when it is started.
+    Restore { server: String, label: String, #[serde(default)] backsync: Option<bool>, #[serde(default)] new_invocation_id: Option<bool>, #[serde(default, skip_serializing_if = "Option::is_none")] start: Option<bool> },
+    ExpireBacksync { server: String },
+    Stop { server: String },
+    Start { server: String },
+    Authrest { server: String, objver: u32, usn: u64 },
+    Import { server: String, name: String, times: u64 },
+    Link { between: [String; 2], up: bool },
+    AddDrc { sites: [String; 2], bridgeheads: [String; 2] },
+    AddConnector { kind: String, sites: [String; 2], cost: u32, #[serde(default)] schedule: Option<Schedule>, #[serde(default)] one_way: bool },
+    /// Q201414 steps 1–10: optionally create a probe mailbox, then compare the server's USN with
+    /// each partner's watermark for it.
+    Measure { server: String, #[serde(default)] probe: Option<String> },
+}
+
+/// A lesson's question, asked before the step runs and answered by what the step shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub prompt: String,
+    pub choices: Vec<String>,
+    pub answer: String,
+    #[serde(default)]
+    pub explain: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScriptStep {
+    #[serde(flatten)]
+    pub command: Command,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub narration: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub question: Option<Question>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Scenario {
+    pub title: String,
+    pub org: String,
+    pub summary: Option<String>,
+    pub settings: Settings,
+    pub sites: Vec<SiteSpec>,
+    pub connectors: Vec<ConnectorSpec>,
+    pub drcs: Vec<DrcSpec>,
+    pub steps: Vec<ScriptStep>,
+}
+
+/// Why a scenario was rejected: where, and a sentence that says what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError {
+    pub step: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.step {
+            Some(i) => write!(f, "step {i}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+fn whole(message: impl Into<String>) -> ScenarioError {
+    ScenarioError { step: None, message: message.into() }
+}
+
+fn at(step: usize, message: impl Into<String>) -> ScenarioError {
+    ScenarioError { step: Some(step), message: message.into() }
+}
+
+/// The largest numbers a scenario may ask for, so that no file can freeze a tab.
+pub const MAX_IMPORT: u64 = 1_000_000;
+pub const MAX_SERVERS: usize = 200;
+pub const MAX_STEP_COUNT: u64 = 1_000_000;
+pub const MAX_USN: u64 = 1 << 48;
+
+/// Fields a step may carry besides its command.
+const STEP_EXTRAS: [&str; 2] = ["narration", "question"];
+
+impl Scenario {
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        let doc: Value = serde_json::from_str(text)
+            .map_err(|e| whole(format!("this is not valid JSON (line {}, column {}): {e}", e.line(), e.column())))?;
+        let Value::Object(mut top) = doc else {
+            return Err(whole("a scenario is a JSON object with \"sites\" and \"steps\""));
+        };
+        let steps = match top.remove("steps") {
+            None => Vec::new(),
+            Some(Value::Array(steps)) => steps,
+            Some(_) => return Err(whole("\"steps\" must be a list")),
+        };
+        let text_field = |top: &serde_json::Map<String, Value>, key: &str| -> Result<Option<String>, ScenarioError> {
+            match top.get(key) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(_) => Err(whole(format!("\"{key}\" must be text"))),
+            }
+        };
+        let field = |key: &str| -> Result<Value, ScenarioError> {
+            Ok(top.get(key).cloned().unwrap_or(Value::Null))
+        };
+        let settings: Settings = from_value("settings", field("settings")?)?.unwrap_or_default();
+        let sites: Vec<SiteSpec> = from_value("sites", field("sites")?)?
+            .ok_or_else(|| whole("a scenario needs \"sites\": a list of sites, each with servers"))?;
+        let connectors = from_value("connectors", field("connectors")?)?.unwrap_or_default();
+        let drcs = from_value("drcs", field("drcs")?)?.unwrap_or_default();
+        let steps = steps.into_iter().enumerate().map(|(i, v)| parse_step(i, v)).collect::<Result<_, _>>()?;
+        let scenario = Scenario {
+            title: text_field(&top, "title")?.unwrap_or_else(|| "Untitled scenario".into()),
+            org: text_field(&top, "org")?.unwrap_or_else(|| "Org".into()),
+            summary: text_field(&top, "summary")?,
+            settings,
+            sites,
+            connectors,
+            drcs,
+            steps,
+        };
+        scenario.check()?;
+        Ok(scenario)
+    }
+
+    /// Every server as (site, spec), in file order.
+    pub fn servers(&self) -> impl Iterator<Item = (&str, &ServerSpec)> {
+        self.sites.iter().flat_map(|s| s.servers.iter().map(move |v| (s.name.as_str(), v)))
+    }
+
+    pub fn site_of(&self, server: &str) -> Option<&str> {
+        self.servers().find(|(_, s)| s.name == server).map(|(site, _)| site)
+    }
+
+    pub fn invocation_id(spec: &ServerSpec) -> String {
+        spec.invocation_id.as_deref().map(str::to_uppercase).unwrap_or_else(|| derive_invocation_id(&spec.name))
+    }
+
+    fn check(&self) -> Result<(), ScenarioError> {
+        self.check_topology()?;
+        let mut backups: BTreeSet<(String, String)> = BTreeSet::new();
+        for (i, step) in self.steps.iter().enumerate() {
+            self.check_command(&step.command, &mut backups).map_err(|m| at(i, m))?;
+            if let Some(q) = &step.question {
+                if !q.choices.contains(&q.answer) {
+                    return Err(at(i, format!("the question's answer \"{}\" is not one of its choices", q.answer)));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn check_topology(&self) -> Result<(), ScenarioError> {
+        let s = &self.settings;
+        if s.notify_stagger_s > 86_400 || s.notify_pause_s > 30 * 86_400 {
+            return Err(whole("settings: the notify pause and stagger must be under 30 days and one day"));
+        }
+        if s.periodic_sync_s == 0 || s.intersite_sync_s == 0 {
+            return Err(whole("settings: periodic_sync_s and intersite_sync_s must be above 0"));
+        }
+        if !(s.backsync_timeout_h.is_finite() && s.backsync_timeout_h >= 0.0 && s.backsync_timeout_h <= 24.0 * 365.0) {
+            return Err(whole("settings: backsync_timeout_h must be a number of hours from 0 to 8760"));
+        }
+        if self.sites.is_empty() {
+            return Err(whole("a scenario needs at least one site with a server"));
+        }
+        let mut site_names = BTreeSet::new();
+        let mut names = BTreeSet::new();
+        let mut ids = BTreeSet::new();
+        for site in &self.sites {
+            if site.name.trim().is_empty() || !site_names.insert(site.name.to_lowercase()) {
+                return Err(whole(format!("site \"{}\" is named twice or has no name", site.name)));
+            }
+            if site.servers.is_empty() {
+                return Err(whole(format!("site \"{}\" has no servers", site.name)));
+            }
+            for server in &site.servers {
+                if server.name.trim().is_empty() || !names.insert(server.name.to_lowercase()) {
+                    return Err(whole(format!("server \"{}\" is named twice or has no name", server.name)));
+                }
+                if server.usn > MAX_USN {
+                    return Err(whole(format!("server \"{}\": usn {} is too large", server.name, server.usn)));
+                }
+                if let Some(id) = &server.invocation_id {
+                    if !is_invocation_id(id) {
+                        return Err(whole(format!("server \"{}\": invocation_id must be 32 hex digits", server.name)));
+                    }
+                }
+                if !ids.insert(Self::invocation_id(server)) {
+                    return Err(whole(format!("server \"{}\" has another server's invocation_id", server.name)));
+                }
+            }
+        }
+        if names.len() > MAX_SERVERS {
+            return Err(whole(format!("the lab holds at most {MAX_SERVERS} servers")));
+        }
+        for (i, c) in self.connectors.iter().enumerate() {
+            self.check_connector(&c.kind, &c.sites, c.cost, c.schedule.as_ref())
+                .map_err(|m| whole(format!("connectors[{i}]: {m}")))?;
+        }
+        for (i, d) in self.drcs.iter().enumerate() {
+            self.check_drc(&d.sites, &d.bridgeheads).map_err(|m| whole(format!("drcs[{i}]: {m}")))?;
+        }
+        Ok(())
+    }
+
+    fn has_server(&self, name: &str) -> Result<(), String> {
+        if self.site_of(name).is_some() {
+            return Ok(());
+        }
+        let known: Vec<_> = self.servers().map(|(_, s)| s.name.as_str()).collect();
+        Err(format!("unknown server \"{name}\" (the servers are {})", known.join(", ")))
+    }
+
+    fn has_site(&self, name: &str) -> Result<(), String> {
+        if self.sites.iter().any(|s| s.name == name) {
+            Ok(())
+        } else {
+            Err(format!("unknown site \"{name}\""))
+        }
+    }
+
+    fn check_connector(&self, kind: &str, sites: &[String; 2], cost: u32, schedule: Option<&Schedule>) -> Result<(), String> {
+        if !["site", "x400", "ras", "ims"].contains(&kind) {
+            return Err(format!("unknown connector kind \"{kind}\" (site, x400, ras or ims)"));
+        }
+        sites.iter().try_for_each(|s| self.has_site(s))?;
+        if sites[0] == sites[1] {
+            return Err("a connector joins two different sites".into());
+        }
+        if !(1..=100).contains(&cost) {
+            return Err(format!("cost {cost} is outside 1 to 100"));
+        }
+        if let Some(s) = schedule {
+            if s.every_s == 0 || s.open_s == 0 || s.open_s > s.every_s {
+                return Err("a schedule is open for open_s (above 0) of every every_s seconds".into());
+            }
+        }
+        Ok(())
+    }
+
+    fn check_drc(&self, sites: &[String; 2], bridgeheads: &[String; 2]) -> Result<(), String> {
+        sites.iter().try_for_each(|s| self.has_site(s))?;
+        if sites[0] == sites[1] {
+            return Err("a directory replication connector joins two different sites".into());
+        }
+        for (site, server) in sites.iter().zip(bridgeheads) {
+            self.has_server(server)?;
+            if self.site_of(server) != Some(site.as_str()) {
+                return Err(format!("bridgehead \"{server}\" is not in site \"{site}\""));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_command(&self, cmd: &Command, backups: &mut BTreeSet<(String, String)>) -> Result<(), String> {
+        use Command::*;
+        match cmd {
+            Create { count: Some(n), name: None, .. } if *n > 0 => Err(format!("create with count {n} needs a \"name\" to number")),
+            Create { count: Some(n), .. } if *n == 0 || *n > MAX_IMPORT => Err(format!("count must be 1 to {MAX_IMPORT}")),
+            Create { server, name, dn, .. } | Modify { server, name, dn, .. } | Delete { server, name, dn } => {
+                self.has_server(server)?;
+                match (name, dn) {
+                    (Some(n), None) if !n.trim().is_empty() && !n.contains('/') => Ok(()),
+                    (Some(_), None) => Err("a mailbox name must be non-empty and contain no '/'".into()),
+                    (None, Some(d)) if d.starts_with("/o=") => Ok(()),
+                    (None, Some(_)) => Err("a dn starts with /o=".into()),
+                    _ => Err("give the mailbox's \"name\" or its \"dn\", not both or neither".into()),
+                }
+            }
+            Bump { server, to, by } => {
+                self.has_server(server)?;
+                match (to, by) {
+                    (Some(n), None) | (None, Some(n)) if *n <= MAX_USN => Ok(()),
+                    (Some(_), None) | (None, Some(_)) => Err("that USN is too large".into()),
+                    _ => Err("bump takes \"to\" or \"by\"".into()),
+                }
+            }
+            Run { for_s, until } => match (for_s, until.as_deref()) {
+                (Some(_), Some(_)) => Err("run takes \"for_s\" or \"until\", not both".into()),
+                (Some(s), None) if *s > 10 * 365 * 86_400 => Err("run for at most ten years".into()),
+                (_, Some(u)) if u != "quiet" => Err(format!("run until \"{u}\": the only condition is \"quiet\"")),
+                _ => Ok(()),
+            },
+            Step { count } => match count {
+                Some(n) if *n == 0 || *n > MAX_STEP_COUNT => Err(format!("count must be 1 to {MAX_STEP_COUNT}")),
+                _ => Ok(()),
+            },
+            UpdateNow { server, from, .. } => {
+                self.has_server(server)?;
+                if let Some(f) = from {
+                    self.has_server(f)?;
+                }
+                Ok(())
+            }
+            Backup { server, label } => {
+                self.has_server(server)?;
+                backups.insert((server.clone(), label.clone()));
+                Ok(())
+            }
+            Restore { server, label, .. } => {
+                self.has_server(server)?;
+                if backups.contains(&(server.clone(), label.clone())) {
+                    Ok(())
+                } else {
+                    Err(format!("{server} has no backup labelled \"{label}\" made by an earlier step"))
+                }
+            }
+            ExpireBacksync { server } | Stop { server } | Start { server } => self.has_server(server),
+            Authrest { server, usn, .. } => {
+                self.has_server(server)?;
+                if *usn > MAX_USN { Err("that USN increment is too large".into()) } else { Ok(()) }
+            }
+            Import { server, name, times } => {
+                self.has_server(server)?;
+                if name.trim().is_empty() || name.contains('/') {
+                    return Err("a mailbox name must be non-empty and contain no '/'".into());
+                }
+                if *times == 0 || *times > MAX_IMPORT {
+                    return Err(format!("times must be 1 to {MAX_IMPORT}"));
+                }
+                Ok(())
+            }
+            Link { between, .. } => {
+                between.iter().try_for_each(|s| self.has_server(s))?;
+                if between[0] == between[1] { Err("a path joins two different servers".into()) } else { Ok(()) }
+            }
+            AddDrc { sites, bridgeheads } => self.check_drc(sites, bridgeheads),
+            AddConnector { kind, sites, cost, schedule, .. } => self.check_connector(kind, sites, *cost, schedule.as_ref()),
+            Measure { server, probe } => {
+                self.has_server(server)?;
+                match probe {
+                    Some(p) if p.trim().is_empty() || p.contains('/') => Err("a probe mailbox name must be non-empty and contain no '/'".into()),
+                    _ => Ok(()),
+                }
+            }
+        }
+    }
+}
+
+fn from_value<T: serde::de::DeserializeOwned>(key: &str, v: Value) -> Result<Option<T>, ScenarioError> {
+    if v.is_null() {
+        return Ok(None);
+    }
+    serde_json::from_value(v).map(Some).map_err(|e| whole(format!("\"{key}\": {e}")))
+}
+
+/// Parses one step (a command plus optional narration and question).
+pub fn parse_step(index: usize, v: Value) -> Result<ScriptStep, ScenarioError> {
+    let Value::Object(mut map) = v else {
+        return Err(at(index, "a step is an object like {\"do\": \"create\", ...}"));
+    };
+    if !map.contains_key("do") {
+        return Err(at(index, "a step needs \"do\" (create, modify, delete, run, restore, ...)"));
+    }
+    let narration = match map.remove(STEP_EXTRAS[0]) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s),
+        Some(_) => return Err(at(index, "\"narration\" must be text")),
+    };
+    let question = match map.remove(STEP_EXTRAS[1]) {
+        None | Some(Value::Null) => None,
+        Some(q) => Some(serde_json::from_value(q).map_err(|e| at(index, format!("\"question\": {e}")))?),
+    };
+    let command = parse_command(Value::Object(map)).map_err(|m| at(index, m))?;
+    Ok(ScriptStep { command, narration, question })
+}
+
+/// Parses a command object, e.g. one the page sends.
+pub fn parse_command(v: Value) -> Result<Command, String> {
+    serde_json::from_value(v).map_err(|e| {
+        let text = e.to_string();
+        text.replace("unknown variant", "unknown action").replace("`", "\"")
+    })
+}

@@ -1,0 +1,81 @@
+//! A server's directory service: its Invocation-ID, its highest committed USN, its naming
+//! contexts, its backups and its state.
+use crate::directory::Replica;
+use crate::objects::DirObject;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServerState {
+    Running,
+    Stopped,
+    Backsync,
+    Quarantined,
+}
+
+impl ServerState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServerState::Running => "running",
+            ServerState::Stopped => "stopped",
+            ServerState::Backsync => "backsync",
+            ServerState::Quarantined => "quarantined",
+        }
+    }
+}
+
+/// A copy of one server's whole directory: objects, USN counter, replica links.
+#[derive(Clone, Debug)]
+pub struct Backup {
+    pub usn: u64,
+    pub ncs: BTreeMap<String, Replica>,
+    pub time_s: u64,
+}
+
+/// A backsync in progress after a restore (Q201414, Q160850).
+#[derive(Clone, Debug)]
+pub struct Backsync {
+    pub waiting_on: BTreeSet<String>,
+    pub deadline_s: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Server {
+    pub name: String,
+    pub site: String,
+    pub invocation_id: String,
+    pub usn: u64,
+    pub state: ServerState,
+    pub ncs: BTreeMap<String, Replica>,
+    pub backups: BTreeMap<String, Backup>,
+    pub backsync: Option<Backsync>,
+    /// Bumped at each restore, so answers to an older backsync are recognised and ignored.
+    pub epoch: u64,
+    /// A restore asked for a backsync when the directory service next starts.
+    pub backsync_at_start: bool,
+}
+
+impl Server {
+    /// Serves requests and writes replicated changes (a backsync still replicates).
+    pub fn replicates(&self) -> bool {
+        matches!(self.state, ServerState::Running | ServerState::Backsync)
+    }
+
+    pub fn object(&self, nc: &str, dn: &str) -> Option<&DirObject> {
+        self.ncs.get(nc)?.get(dn)
+    }
+
+    /// The object carrying the highest USN-Changed on this server: the hot potato.
+    pub fn hot_potato(&self) -> Option<&DirObject> {
+        self.ncs.values().filter_map(Replica::top).max_by_key(|o| o.usn_changed)
+    }
+
+    pub fn object_count(&self) -> usize {
+        self.ncs.values().map(Replica::len).sum()
+    }
+
+    pub fn backup(&self, time_s: u64) -> Backup {
+        Backup { usn: self.usn, ncs: self.ncs.clone(), time_s }
+    }
+}
