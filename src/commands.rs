@@ -171,7 +171,7 @@ impl World {
             self.links_down.remove(&pair);
             format!("The path between {} and {} is mended; replication resumes at the next trigger.", between[0], between[1])
         } else {
-            self.links_down.insert(pair);
+            self.links_down.add(pair);
             format!("The path between {} and {} is cut.", between[0], between[1])
         }
     }

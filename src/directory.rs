@@ -3,7 +3,8 @@
 //! links (Reps-From, Reps-To) and, for the Active Directory model, its up-to-dateness vector.
 use crate::objects::DirObject;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vecmap::{VecMap, VecSet};
+use std::collections::BTreeMap;
 use std::ops::Bound::Excluded;
 
 /// Replica-link flags, as the Replica Link viewer names them.
@@ -27,7 +28,7 @@ impl RepsFrom {
     /// explain the first and third fields; the lab keeps them at the values the KB shows
     /// (model choice), and the second carries the flags (112 = writeable, init and periodic).
     pub fn viewer_string(&self, partner: &str) -> String {
-        format!("0,{},16,{},{},{}", self.flags, self.usn, self.uuid, partner.to_uppercase())
+        format!("0,{},16,{},{},{}", self.flags, self.usn, self.uuid, partner.to_ascii_uppercase())
     }
 }
 
@@ -36,10 +37,10 @@ pub struct Replica {
     pub writable: bool,
     objects: BTreeMap<String, DirObject>,
     by_usn: BTreeMap<u64, String>,
-    pub reps_from: BTreeMap<String, RepsFrom>,
-    pub reps_to: BTreeSet<String>,
+    pub reps_from: VecMap<String, RepsFrom>,
+    pub reps_to: VecSet<String>,
     /// Invocation-ID → highest originating USN this replica is known to hold (AD only).
-    pub utd: BTreeMap<String, u64>,
+    pub utd: VecMap<String, u64>,
 }
 
 impl Replica {

@@ -1,5 +1,7 @@
-//! The built-in scenarios: JSON files in `scenarios/`, compiled in so the runner and the page
-//! carry the same texts. Lessons come first, in teaching order.
+//! The built-in scenarios: JSON files in `www/scenarios/`, served to the page as static files
+//! (listed in `www/scenarios/index.json`) and compiled into the command-line runner. They are
+//! kept out of the wasm, where they would only add to the first download. Lessons come first,
+//! in teaching order.
 use crate::scenario::{Scenario, ScenarioError};
 use serde::Serialize;
 
@@ -11,7 +13,7 @@ pub struct Builtin {
 
 macro_rules! builtin {
     ($id:literal, $lesson:literal) => {
-        Builtin { id: $id, lesson: $lesson, json: include_str!(concat!("../scenarios/", $id, ".json")) }
+        Builtin { id: $id, lesson: $lesson, json: include_str!(concat!("../www/scenarios/", $id, ".json")) }
     };
 }
 
@@ -33,6 +35,7 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("sites", false),
 ];
 
+/// One line of `www/scenarios/index.json`.
 #[derive(Clone, Debug, Serialize)]
 pub struct Entry {
     pub id: &'static str,

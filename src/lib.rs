@@ -4,6 +4,7 @@
 pub mod commands;
 pub mod directory;
 pub mod ids;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod lessons;
 pub mod log;
 pub mod messages;
@@ -15,3 +16,8 @@ pub mod servers;
 pub mod session;
 pub mod sites;
 pub mod world;
+pub mod vecmap;
+pub mod views;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

@@ -31,6 +31,16 @@ fn event(server: &str, time_s: u64, id: u32, kind: &'static str, category: &'sta
     LogEvent { time_s, server: server.into(), id, source: "MSExchangeDS", kind, category, text }
 }
 
+/// A duration in words ("16 hours", "90 minutes"), without float formatting.
+pub fn duration(secs: u64) -> String {
+    let plural = |n: u64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    match secs {
+        s if s % 3600 == 0 => plural(s / 3600, "hour"),
+        s if s % 60 == 0 => plural(s / 60, "minute"),
+        s => plural(s, "second"),
+    }
+}
+
 pub fn e1224(server: &str, time_s: u64, requester: &str, nc: &str, asked: u64, usn: u64) -> LogEvent {
     let text = format!(
         "Fatal replication error. {requester} asked for changes in {nc} above USN {asked}, a USN \
@@ -48,11 +58,11 @@ pub fn e1074(server: &str, time_s: u64, dn: &str, loser: &str) -> LogEvent {
     event(server, time_s, 1074, "warning", "Replication", text)
 }
 
-pub fn e1107(server: &str, time_s: u64, partners: &[String], hours: f64) -> LogEvent {
+pub fn e1107(server: &str, time_s: u64, partners: &[String], timeout: &str) -> LogEvent {
     let text = format!(
         "The directory was restored from a backup and is beginning a backsync: it asks {} for \
          the changes it originated that the backup does not hold. Until every partner answers, \
-         or {hours} hours pass, the directory is not writable.",
+         or {timeout} pass, the directory is not writable.",
         if partners.is_empty() { "no partner".to_string() } else { partners.join(", ") }
     );
     event(server, time_s, 1107, "information", "Backup", text)

@@ -4,7 +4,7 @@ use crate::log::{LogEvent, Refusal};
 use crate::objects::DirObject;
 use crate::sites::Route;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 
 /// Why a server asks a partner for changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -34,7 +34,7 @@ impl Trigger {
 }
 
 /// An up-to-dateness vector per naming context (Active Directory model only).
-pub type Utd = BTreeMap<String, BTreeMap<String, u64>>;
+pub type Utd = VecMap<String, VecMap<String, u64>>;
 
 /// "Send me every object in these naming contexts with USN-Changed above these watermarks."
 #[derive(Clone, Debug)]

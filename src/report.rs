@@ -40,7 +40,7 @@ pub fn server_json(w: &World, name: &str) -> Value {
             .map(|(p, l)| (p.clone(), json!({ "usn": l.usn, "flags": l.flags, "uuid": l.uuid, "link": l.viewer_string(p), "mail": l.flags & MAIL_REPLICA != 0 })))
             .collect();
         reps_from.insert(nc.clone(), Value::Object(links));
-        reps_to.insert(nc.clone(), json!(rep.reps_to));
+        reps_to.insert(nc.clone(), json!(rep.reps_to.keys().collect::<Vec<_>>()));
     }
     json!({
         "site": s.site, "usn": s.usn, "invocation_id": s.invocation_id, "state": s.state.as_str(),
@@ -68,7 +68,7 @@ pub fn report_json(session: &Session) -> Value {
 
 /// Describes a scenario step in a few words.
 pub fn describe(cmd: &Command) -> String {
-    let v = serde_json::to_value(cmd).unwrap_or(Value::Null);
+    let v = cmd.to_tagged();
     let mut parts = Vec::new();
     if let Value::Object(map) = v {
         for (k, v) in map {
@@ -83,7 +83,7 @@ pub fn describe(cmd: &Command) -> String {
             parts.push(format!("{k}={shown}"));
         }
     }
-    let name = serde_json::to_value(cmd).ok().and_then(|v| v["do"].as_str().map(str::to_string)).unwrap_or_default();
+    let name = cmd.name();
     format!("{name} {}", parts.join(" ")).trim_end().to_string()
 }
 

@@ -6,7 +6,7 @@ use crate::messages::Trigger;
 use crate::scenario::Model;
 use crate::servers::{Backsync, ServerState};
 use crate::world::{mailbox_dn, Gap, PartnerGap, World, WriteKind};
-use std::collections::BTreeSet;
+use crate::vecmap::VecSet;
 
 impl World {
     pub fn backup(&mut self, server: &str, label: &str) -> String {
@@ -71,10 +71,10 @@ impl World {
     }
 
     fn begin_backsync(&mut self, server: &str) {
-        let partners: BTreeSet<String> = self.server(server).ncs.values().flat_map(|r| r.reps_from.keys().cloned()).collect();
+        let partners: VecSet<String> = self.server(server).ncs.values().flat_map(|r| r.reps_from.keys().map(|k| (k.clone(), ()))).collect();
         let deadline = self.time + self.settings.backsync_timeout_s();
-        let list: Vec<String> = self.servers.iter().map(|s| s.name.clone()).filter(|n| partners.contains(n)).collect();
-        let e = log::e1107(server, self.time, &list, self.settings.backsync_timeout_h);
+        let list: Vec<String> = self.servers.iter().map(|s| s.name.clone()).filter(|n| partners.contains(n.as_str())).collect();
+        let e = log::e1107(server, self.time, &list, &log::duration(self.settings.backsync_timeout_s()));
         self.log(e);
         let epoch = self.server(server).epoch;
         let srv = self.server_mut_pub(server);
@@ -121,10 +121,10 @@ impl World {
         if srv.epoch != epoch || srv.backsync.is_none() {
             return;
         }
-        let waiting: Vec<String> = srv.backsync.as_ref().map(|b| b.waiting_on.iter().cloned().collect()).unwrap_or_default();
+        let waiting: Vec<String> = srv.backsync.as_ref().map(|b| b.waiting_on.keys().cloned().collect()).unwrap_or_default();
         let how = format!(
-            "it expired after {} hours; no answer from {}",
-            self.settings.backsync_timeout_h,
+            "it expired after {}; no answer from {}",
+            log::duration(self.settings.backsync_timeout_s()),
             waiting.join(", ")
         );
         self.end_backsync(server, &how);

@@ -3,7 +3,8 @@
 use crate::ids::{derive_invocation_id, is_invocation_id};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vecmap::VecSet;
+use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -95,9 +96,11 @@ pub struct DrcSpec {
     pub bridgeheads: [String; 2],
 }
 
-/// One scenario step: what the directory is asked to do.
+/// One scenario step: what the directory is asked to do. In files it is written
+/// `{"do": "create", ...}`; serde sees `{"create": {...}}` (see `to_tagged`/`from_tagged`), because
+/// an externally tagged enum costs far less code in the wasm than an internally tagged one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "do", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Command {
     /// With `count`, creates `<name> 1` … `<name> count`.
     Create { server: String, #[serde(default)] name: Option<String>, #[serde(default)] dn: Option<String>, #[serde(default)] attrs: BTreeMap<String, String>, #[serde(default, skip_serializing_if = "Option::is_none")] count: Option<u64> },
@@ -135,14 +138,56 @@ pub struct Question {
     pub explain: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+impl Command {
+    /// `{"do": "create", "server": ...}`, as scenario files write it.
+    pub fn to_tagged(&self) -> Value {
+        let Ok(Value::Object(outer)) = serde_json::to_value(self) else { return Value::Null };
+        let Some((name, fields)) = outer.into_iter().next() else { return Value::Null };
+        let mut map = match fields {
+            Value::Object(m) => m,
+            _ => serde_json::Map::new(),
+        };
+        map.retain(|_, v| !v.is_null());
+        map.insert("do".into(), Value::String(name));
+        Value::Object(map)
+    }
+
+    /// Reads `{"do": "create", ...}`.
+    pub fn from_tagged(v: Value) -> Result<Command, String> {
+        let Value::Object(mut map) = v else { return Err("a command is an object like {\"do\": \"create\", ...}".into()) };
+        let name = match map.remove("do") {
+            Some(Value::String(s)) => s,
+            Some(_) => return Err("\"do\" must be text".into()),
+            None => return Err("a step needs \"do\" (create, modify, delete, run, restore, ...)".into()),
+        };
+        let mut outer = serde_json::Map::new();
+        outer.insert(name, Value::Object(map));
+        serde_json::from_value(Value::Object(outer)).map_err(|e| e.to_string().replace("unknown variant", "unknown action").replace('`', "\""))
+    }
+
+    pub fn name(&self) -> String {
+        self.to_tagged()["do"].as_str().unwrap_or_default().to_string()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct ScriptStep {
-    #[serde(flatten)]
     pub command: Command,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub narration: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub question: Option<Question>,
+}
+
+impl Serialize for ScriptStep {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut v = self.command.to_tagged();
+        if let Some(n) = &self.narration {
+            v["narration"] = Value::String(n.clone());
+        }
+        if let Some(q) = &self.question {
+            v["question"] = serde_json::to_value(q).unwrap_or(Value::Null);
+        }
+        v.serialize(s)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -188,6 +233,7 @@ pub const MAX_IMPORT: u64 = 1_000_000;
 pub const MAX_SERVERS: usize = 200;
 pub const MAX_STEP_COUNT: u64 = 1_000_000;
 pub const MAX_USN: u64 = 1 << 48;
+pub const MAX_OBJVER: u32 = 1_000_000;
 
 /// Fields a step may carry besides its command.
 const STEP_EXTRAS: [&str; 2] = ["narration", "question"];
@@ -196,6 +242,11 @@ impl Scenario {
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
         let doc: Value = serde_json::from_str(text)
             .map_err(|e| whole(format!("this is not valid JSON (line {}, column {}): {e}", e.line(), e.column())))?;
+        Scenario::from_value(doc)
+    }
+
+    /// Reads a scenario already parsed as JSON (the browser parses it with `JSON.parse`).
+    pub fn from_value(doc: Value) -> Result<Scenario, ScenarioError> {
         let Value::Object(mut top) = doc else {
             return Err(whole("a scenario is a JSON object with \"sites\" and \"steps\""));
         };
@@ -244,12 +295,12 @@ impl Scenario {
     }
 
     pub fn invocation_id(spec: &ServerSpec) -> String {
-        spec.invocation_id.as_deref().map(str::to_uppercase).unwrap_or_else(|| derive_invocation_id(&spec.name))
+        spec.invocation_id.as_deref().map(str::to_ascii_uppercase).unwrap_or_else(|| derive_invocation_id(&spec.name))
     }
 
     fn check(&self) -> Result<(), ScenarioError> {
         self.check_topology()?;
-        let mut backups: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut backups: VecSet<(String, String)> = VecSet::new();
         for (i, step) in self.steps.iter().enumerate() {
             self.check_command(&step.command, &mut backups).map_err(|m| at(i, m))?;
             if let Some(q) = &step.question {
@@ -275,18 +326,18 @@ impl Scenario {
         if self.sites.is_empty() {
             return Err(whole("a scenario needs at least one site with a server"));
         }
-        let mut site_names = BTreeSet::new();
-        let mut names = BTreeSet::new();
-        let mut ids = BTreeSet::new();
+        let mut site_names = VecSet::new();
+        let mut names = VecSet::new();
+        let mut ids = VecSet::new();
         for site in &self.sites {
-            if site.name.trim().is_empty() || !site_names.insert(site.name.to_lowercase()) {
+            if site.name.trim().is_empty() || !site_names.add(site.name.to_ascii_lowercase()) {
                 return Err(whole(format!("site \"{}\" is named twice or has no name", site.name)));
             }
             if site.servers.is_empty() {
                 return Err(whole(format!("site \"{}\" has no servers", site.name)));
             }
             for server in &site.servers {
-                if server.name.trim().is_empty() || !names.insert(server.name.to_lowercase()) {
+                if server.name.trim().is_empty() || !names.add(server.name.to_ascii_lowercase()) {
                     return Err(whole(format!("server \"{}\" is named twice or has no name", server.name)));
                 }
                 if server.usn > MAX_USN {
@@ -297,7 +348,7 @@ impl Scenario {
                         return Err(whole(format!("server \"{}\": invocation_id must be 32 hex digits", server.name)));
                     }
                 }
-                if !ids.insert(Self::invocation_id(server)) {
+                if !ids.add(Self::invocation_id(server)) {
                     return Err(whole(format!("server \"{}\" has another server's invocation_id", server.name)));
                 }
             }
@@ -364,7 +415,17 @@ impl Scenario {
         Ok(())
     }
 
-    fn check_command(&self, cmd: &Command, backups: &mut BTreeSet<(String, String)>) -> Result<(), String> {
+    /// Checks a learner's command against this scenario's servers and sites, as a step would be
+    /// checked; a restore names a backup by label and is refused at run time if there is none.
+    pub fn check_live_command(&self, cmd: &Command) -> Result<(), String> {
+        let mut backups = VecSet::new();
+        if let Command::Restore { server, label, .. } = cmd {
+            backups.add((server.clone(), label.clone()));
+        }
+        self.check_command(cmd, &mut backups)
+    }
+
+    fn check_command(&self, cmd: &Command, backups: &mut VecSet<(String, String)>) -> Result<(), String> {
         use Command::*;
         match cmd {
             Create { count: Some(n), name: None, .. } if *n > 0 => Err(format!("create with count {n} needs a \"name\" to number")),
@@ -406,7 +467,7 @@ impl Scenario {
             }
             Backup { server, label } => {
                 self.has_server(server)?;
-                backups.insert((server.clone(), label.clone()));
+                backups.add((server.clone(), label.clone()));
                 Ok(())
             }
             Restore { server, label, .. } => {
@@ -418,9 +479,13 @@ impl Scenario {
                 }
             }
             ExpireBacksync { server } | Stop { server } | Start { server } => self.has_server(server),
-            Authrest { server, usn, .. } => {
+            Authrest { server, usn, objver } => {
                 self.has_server(server)?;
-                if *usn > MAX_USN { Err("that USN increment is too large".into()) } else { Ok(()) }
+                if *usn > MAX_USN || *objver > MAX_OBJVER {
+                    Err(format!("Authrest takes an Object-Version increment up to {MAX_OBJVER} and a USN increment up to {MAX_USN}"))
+                } else {
+                    Ok(())
+                }
             }
             Import { server, name, times } => {
                 self.has_server(server)?;
@@ -479,8 +544,5 @@ pub fn parse_step(index: usize, v: Value) -> Result<ScriptStep, ScenarioError> {
 
 /// Parses a command object, e.g. one the page sends.
 pub fn parse_command(v: Value) -> Result<Command, String> {
-    serde_json::from_value(v).map_err(|e| {
-        let text = e.to_string();
-        text.replace("unknown variant", "unknown action").replace("`", "\"")
-    })
+    Command::from_tagged(v)
 }

@@ -3,7 +3,7 @@
 use crate::directory::Replica;
 use crate::objects::DirObject;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vecmap::{VecMap, VecSet};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -29,14 +29,14 @@ impl ServerState {
 #[derive(Clone, Debug)]
 pub struct Backup {
     pub usn: u64,
-    pub ncs: BTreeMap<String, Replica>,
+    pub ncs: VecMap<String, Replica>,
     pub time_s: u64,
 }
 
 /// A backsync in progress after a restore (Q201414, Q160850).
 #[derive(Clone, Debug)]
 pub struct Backsync {
-    pub waiting_on: BTreeSet<String>,
+    pub waiting_on: VecSet<String>,
     pub deadline_s: u64,
 }
 
@@ -47,8 +47,8 @@ pub struct Server {
     pub invocation_id: String,
     pub usn: u64,
     pub state: ServerState,
-    pub ncs: BTreeMap<String, Replica>,
-    pub backups: BTreeMap<String, Backup>,
+    pub ncs: VecMap<String, Replica>,
+    pub backups: VecMap<String, Backup>,
     pub backsync: Option<Backsync>,
     /// Bumped at each restore, so answers to an older backsync are recognised and ignored.
     pub epoch: u64,

@@ -4,11 +4,31 @@
 use crate::messages::StepReport;
 use crate::scenario::{Command, Scenario};
 use crate::world::{World, RUN_LIMIT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::{json, Value};
 
-/// One thing the learner did.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+impl Serialize for Action {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Action::Advance => json!({ "kind": "advance" }),
+            Action::Act { cmd } => json!({ "kind": "act", "cmd": cmd.to_tagged() }),
+        }
+        .serialize(s)
+    }
+}
+
+impl Action {
+    pub fn from_value(v: &Value) -> Result<Action, String> {
+        match v["kind"].as_str() {
+            Some("advance") => Ok(Action::Advance),
+            Some("act") => Command::from_tagged(v["cmd"].clone()).map(|cmd| Action::Act { cmd }),
+            _ => Err("an action is {\"kind\": \"advance\"} or {\"kind\": \"act\", \"cmd\": {...}}".into()),
+        }
+    }
+}
+
+/// One thing the learner did: `{"kind": "advance"}` or `{"kind": "act", "cmd": {"do": ...}}`.
+#[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// The next event, or the next scenario step.
     Advance,

@@ -2,7 +2,7 @@
 //! directory replication connectors (which bridgeheads pull from which).
 use crate::scenario::{ConnectorSpec, DrcSpec, Schedule};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vecmap::{VecMap, VecSet};
 
 /// One hop of a route: which connector carried the message from one site to the next.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -24,11 +24,11 @@ pub struct Route {
 /// Lowest total cost from `from` to `to`; ties go to fewer hops, then to the alphabetically
 /// first path, so the choice is the same every run. `None` when no connector path exists.
 pub fn route(connectors: &[ConnectorSpec], from: &str, to: &str) -> Option<Route> {
-    // (cost, hops, path) → Dijkstra over a small graph; a BTreeSet is the priority queue.
-    let mut best: BTreeMap<String, (u32, usize, Vec<String>)> = BTreeMap::new();
-    let mut queue = BTreeSet::new();
-    queue.insert((0u32, 1usize, vec![from.to_string()]));
-    while let Some(entry) = queue.pop_first() {
+    // Dijkstra over (cost, hops, path); a handful of sites, so the queue is a plain list.
+    let mut best: VecMap<String, (u32, usize, Vec<String>)> = VecMap::new();
+    let mut queue = vec![(0u32, 1usize, vec![from.to_string()])];
+    while let Some(i) = queue.iter().enumerate().min_by(|a, b| a.1.cmp(b.1)).map(|(i, _)| i) {
+        let entry = queue.swap_remove(i);
         let (cost, hops, path) = entry;
         let here = path.last().cloned().unwrap_or_default();
         if best.contains_key(&here) {
@@ -49,7 +49,7 @@ pub fn route(connectors: &[ConnectorSpec], from: &str, to: &str) -> Option<Route
             if !best.contains_key(next) {
                 let mut p = path.clone();
                 p.push(next.clone());
-                queue.insert((cost + c.cost, hops + 1, p));
+                queue.push((cost + c.cost, hops + 1, p));
             }
         }
     }
@@ -96,12 +96,13 @@ fn next_open(s: &Schedule, t: u64) -> u64 {
 /// Sites learn of each other transitively, so a DRC between two sites already joined (directly
 /// or through others) is refused: N sites need N−1 DRCs.
 pub fn drc_is_redundant(drcs: &[DrcSpec], a: &str, b: &str) -> bool {
-    let mut seen = BTreeSet::from([a.to_string()]);
+    let mut seen = VecSet::new();
+    seen.add(a.to_string());
     let mut frontier = vec![a.to_string()];
     while let Some(site) = frontier.pop() {
         for d in drcs {
             let other = if d.sites[0] == site { &d.sites[1] } else if d.sites[1] == site { &d.sites[0] } else { continue };
-            if seen.insert(other.clone()) {
+            if seen.add(other.clone()) {
                 frontier.push(other.clone());
             }
         }

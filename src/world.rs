@@ -11,7 +11,8 @@ use crate::objects::{decide, Decision, DirObject};
 use crate::scenario::{ConnectorSpec, DrcSpec, Model, Scenario, Settings};
 use crate::servers::{Server, ServerState};
 use crate::sites::{self, Route};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vecmap::{VecMap, VecSet};
+use std::collections::{BTreeMap, BinaryHeap};
 
 #[derive(Clone, Debug)]
 pub(crate) enum Event {
@@ -22,6 +23,34 @@ pub(crate) enum Event {
     Periodic { server: String },
     Intersite { local: String, remote: String },
     BacksyncTimeout { server: String, epoch: u64 },
+}
+
+/// A queued event; the heap yields the earliest (time, then sequence) first.
+#[derive(Clone, Debug)]
+pub(crate) struct Queued {
+    at: u64,
+    seq: u64,
+    ev: Event,
+}
+
+impl PartialEq for Queued {
+    fn eq(&self, other: &Self) -> bool {
+        (self.at, self.seq) == (other.at, other.seq)
+    }
+}
+
+impl Eq for Queued {}
+
+impl PartialOrd for Queued {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Queued {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (other.at, other.seq).cmp(&(self.at, self.seq))
+    }
 }
 
 impl Event {
@@ -81,12 +110,12 @@ pub struct World {
     pub drcs: Vec<DrcSpec>,
     pub time: u64,
     pub servers: Vec<Server>,
-    index: BTreeMap<String, usize>,
-    queue: BTreeMap<(u64, u64), Event>,
+    index: VecMap<String, usize>,
+    queue: BinaryHeap<Queued>,
     seq: u64,
     in_flight: usize,
-    pending_notify: BTreeSet<(String, String)>,
-    pub links_down: BTreeSet<(String, String)>,
+    pending_notify: VecSet<(String, String)>,
+    pub links_down: VecSet<(String, String)>,
     pub journal: Journal,
     /// The scenario step being carried out, stamped on what it records.
     pub step: Option<usize>,
@@ -123,12 +152,12 @@ impl World {
             drcs: Vec::new(),
             time: 0,
             servers: Vec::new(),
-            index: BTreeMap::new(),
-            queue: BTreeMap::new(),
+            index: VecMap::new(),
+            queue: BinaryHeap::new(),
             seq: 0,
             in_flight: 0,
-            pending_notify: BTreeSet::new(),
-            links_down: BTreeSet::new(),
+            pending_notify: VecSet::new(),
+            links_down: VecSet::new(),
             journal: Journal::default(),
             step: None,
             trace: Trace::default(),
@@ -141,8 +170,8 @@ impl World {
                 invocation_id: Scenario::invocation_id(spec),
                 usn: spec.usn,
                 state: ServerState::Running,
-                ncs: BTreeMap::new(),
-                backups: BTreeMap::new(),
+                ncs: VecMap::new(),
+                backups: VecMap::new(),
                 backsync: None,
                 epoch: 0,
                 backsync_at_start: false,
@@ -162,11 +191,11 @@ impl World {
     // ----- lookups -------------------------------------------------------------------------
 
     pub fn server(&self, name: &str) -> &Server {
-        &self.servers[self.index[name]]
+        &self.servers[*self.index.get(name).expect("a known server")]
     }
 
     fn server_mut(&mut self, name: &str) -> &mut Server {
-        let i = self.index[name];
+        let i = *self.index.get(name).expect("a known server");
         &mut self.servers[i]
     }
 
@@ -194,16 +223,21 @@ impl World {
             self.in_flight += 1;
         }
         self.seq += 1;
-        self.queue.insert((at, self.seq), ev);
+        self.queue.push(Queued { at, seq: self.seq, ev });
     }
 
     /// The next few queued events, for the page.
     pub fn pending(&self, limit: usize) -> Vec<(u64, &'static str, String, String)> {
-        self.queue
-            .iter()
-            .filter(|(_, e)| e.is_message())
-            .take(limit)
-            .map(|((t, _), e)| match e {
+        // The first `limit` messages in (time, sequence) order, picked without sorting the heap.
+        let mut rest: Vec<&Queued> = self.queue.iter().filter(|q| q.ev.is_message()).collect();
+        let mut next = Vec::new();
+        while next.len() < limit {
+            let Some(i) = (0..rest.len()).min_by_key(|&i| (rest[i].at, rest[i].seq)) else { break };
+            next.push(rest.swap_remove(i));
+        }
+        next.into_iter()
+            .map(|q| (&q.at, &q.ev))
+            .map(|(t, e)| match e {
                 Event::Notify { from, to, .. } => (*t, "notify", from.clone(), to.clone()),
                 Event::Request(r) => (*t, if r.route.is_some() { "mail" } else { "request" }, r.from.clone(), r.to.clone()),
                 Event::Response(r) => (*t, if r.route.is_some() { "mail" } else { "response" }, r.from.clone(), r.to.clone()),
@@ -293,7 +327,7 @@ impl World {
     /// Removes queued messages that match `which(from, to)`.
     pub(crate) fn drop_queued(&mut self, which: impl Fn(&str, &str) -> bool) {
         let before = self.queue.len();
-        self.queue.retain(|_, e| match e {
+        self.queue.retain(|q| match &q.ev {
             Event::Notify { from, to, .. } => !which(from, to),
             Event::Request(r) => !which(&r.from, &r.to),
             Event::Response(r) | Event::Write(r) => !which(&r.from, &r.to),
@@ -303,7 +337,7 @@ impl World {
     }
 
     pub(crate) fn drop_pending_notify(&mut self, server: &str) {
-        self.pending_notify.retain(|(s, _)| s != server);
+        self.pending_notify.retain(|(s, _), _| s != server);
     }
 
     pub(crate) fn push_backsync_timeout(&mut self, server: &str, at: u64, epoch: u64) {
@@ -366,11 +400,11 @@ impl World {
             if stop_when_quiet && self.quiet() {
                 break;
             }
-            let Some(entry) = self.queue.first_entry() else { break };
-            if entry.key().0 > until {
-                break;
+            match self.queue.peek() {
+                Some(q) if q.at <= until => {}
+                _ => break,
             }
-            let ((t, _), ev) = entry.remove_entry();
+            let Some(Queued { at: t, ev, .. }) = self.queue.pop() else { break };
             self.time = self.time.max(t);
             let message = ev.is_message();
             if message {
@@ -477,7 +511,7 @@ impl World {
         let mut rep = Replica::new(writable);
         for (p, uuid) in partners.iter().zip(uuids) {
             rep.reps_from.insert(p.clone(), RepsFrom { uuid, usn: 0, flags });
-            rep.reps_to.insert(p.clone());
+            rep.reps_to.add(p.clone());
         }
         self.server_mut(server).ncs.insert(nc.to_string(), rep);
     }
@@ -485,12 +519,12 @@ impl World {
     /// Schedules the notifications that follow a write: after the notify pause, each partner on
     /// the Reps-To list, `notify_stagger_s` apart. Writes during the pause join this batch.
     pub(crate) fn schedule_notify(&mut self, server: &str, nc: &str) {
-        if !self.pending_notify.insert((server.into(), nc.into())) {
+        if !self.pending_notify.add((server.into(), nc.into())) {
             return;
         }
         let order: Vec<String> = self.servers.iter().map(|s| s.name.clone()).collect();
         let reps_to = &self.server(server).ncs[nc].reps_to;
-        let partners: Vec<String> = order.into_iter().filter(|n| reps_to.contains(n)).collect();
+        let partners: Vec<String> = order.into_iter().filter(|n| reps_to.contains(n.as_str())).collect();
         if partners.is_empty() {
             self.pending_notify.remove(&(server.into(), nc.into()));
             return;
@@ -552,7 +586,7 @@ impl World {
     }
 
     /// A replica's up-to-dateness vector, with its own directory at its highest USN.
-    fn own_utd(&self, srv: &Server, rep: &Replica) -> BTreeMap<String, u64> {
+    fn own_utd(&self, srv: &Server, rep: &Replica) -> VecMap<String, u64> {
         let mut utd = rep.utd.clone();
         utd.insert(srv.invocation_id.clone(), srv.usn);
         utd
@@ -810,13 +844,13 @@ impl World {
         let ad = self.model() == Model::ActiveDirectory;
         let rep = self.server_mut(b).ncs.get_mut(nc).expect("replica ensured");
         let flags = if mail { MAIL_REPLICA | INIT_SYNC | PERIODIC_SYNC } else { INIT_SYNC | PERIODIC_SYNC | if writable { WRITEABLE } else { 0 } };
-        let link = rep.reps_from.entry(s.to_string()).or_insert(RepsFrom { uuid: resp.uuid.clone(), usn: 0, flags });
+        let link = rep.reps_from.get_or_insert_with(s.to_string(), || RepsFrom { uuid: resp.uuid.clone(), usn: 0, flags });
         link.uuid = resp.uuid.clone();
         link.usn = resp.usn;
         if ad {
             if let Some(theirs) = resp.utd.get(nc) {
                 for (id, usn) in theirs {
-                    let mine = rep.utd.entry(id.clone()).or_insert(0);
+                    let mine = rep.utd.get_or_insert_with(id.clone(), || 0);
                     *mine = (*mine).max(*usn);
                 }
             }
@@ -834,17 +868,17 @@ impl World {
 
     /// `b` asks each RPC partner whose link has `flag` (or only `only`) for its changes.
     pub(crate) fn pull_from_partners(&mut self, b: &str, only: Option<&str>, flag: u32, trigger: Trigger) -> usize {
-        let mut asks: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut asks: VecMap<String, Vec<String>> = VecMap::new();
         for (nc, rep) in &self.server(b).ncs {
             for (p, link) in &rep.reps_from {
                 if link.flags & flag != 0 && link.flags & MAIL_REPLICA == 0 && only.is_none_or(|o| o == p) {
-                    asks.entry(p.clone()).or_default().push(nc.clone());
+                    asks.get_or_insert_with(p.clone(), Vec::new).push(nc.clone());
                 }
             }
         }
         let order: Vec<String> = self.servers.iter().map(|s| s.name.clone()).filter(|n| asks.contains_key(n)).collect();
         for p in &order {
-            for nc in asks[p].clone() {
+            for nc in asks[p.as_str()].clone() {
                 self.send_request(b, p, vec![nc], trigger);
             }
         }

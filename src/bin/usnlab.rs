@@ -4,13 +4,14 @@
 //!   usnlab gap FILE|ID SERVER      play it, then measure the USN gap (Q201414 steps 1–10)
 //!   usnlab lessons                 list the built-in scenarios
 //!   usnlab show ID                 print a built-in scenario's JSON
+//!   usnlab index                   print www/scenarios/index.json (the page's lesson list)
 //!
 //! Exit status: 0 when the scenario ran (whatever the directory refused), 2 when it was rejected.
 use std::process::ExitCode;
 use usnlab::scenario::Scenario;
 use usnlab::{lessons, report, restore, session};
 
-const USAGE: &str = "usage: usnlab run FILE [--json] | usnlab gap FILE SERVER [--json] | usnlab lessons | usnlab show ID";
+const USAGE: &str = "usage: usnlab run FILE [--json] | usnlab gap FILE SERVER [--json] | usnlab lessons | usnlab show ID | usnlab index";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -20,6 +21,7 @@ fn main() -> ExitCode {
         ["run", file] => load(file).map(|sc| run(sc, json)),
         ["gap", file, server] => load(file).and_then(|sc| gap(sc, server, json)),
         ["lessons"] => Ok(list()),
+        ["index"] => serde_json::to_value(lessons::catalogue()).and_then(|v| serde_json::to_string_pretty(&v)).map_err(|e| e.to_string()),
         ["show", id] => lessons::find(id).map(|b| b.json.to_string()).ok_or_else(|| format!("no built-in scenario \"{id}\"")),
         _ => Err(USAGE.to_string()),
     };
@@ -65,7 +67,7 @@ fn gap(sc: Scenario, server: &str, json: bool) -> Result<String, String> {
         return Err(format!("unknown server \"{server}\""));
     }
     let g = s.world().gap(server, None);
-    Ok(if json { serde_json::to_string_pretty(&g).expect("plain JSON") } else { restore::gap_text(&g) })
+    Ok(if json { serde_json::to_value(&g).and_then(|v| serde_json::to_string_pretty(&v)).expect("plain JSON") } else { restore::gap_text(&g) })
 }
 
 fn list() -> String {
