@@ -763,10 +763,11 @@ impl World {
         }
         let wrote = self.trace.written_total - written;
         let dropped = self.trace.discarded_total - discarded;
+        let why = self.trace.discarded.get(discarded as usize).map(|d| d.reason.clone());
         let after = self.server(&b).usn;
         m.usn = after;
         m.objects = wrote;
-        m.text = write_text(&b, &s, wrote, dropped, before, after, resp.trigger != Trigger::Backsync, resp.usn);
+        m.text = write_text(&b, &s, (wrote, dropped, why), (before, after), resp.trigger != Trigger::Backsync, resp.usn);
         self.record(m);
         if let Some(watermark) = resp.backsync_watermark {
             self.backsync_answered(&b, &s, watermark);
@@ -992,15 +993,18 @@ pub(crate) enum WriteKind {
     Delete,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn write_text(b: &str, s: &str, wrote: u64, dropped: u64, before: u64, after: u64, watermark: bool, resp_usn: u64) -> String {
+/// "NewYork01 writes 1 object from Boston01 at USN 1157; its watermark for Boston01 is now 1946."
+fn write_text(b: &str, s: &str, (wrote, dropped, why): (u64, u64, Option<String>), (before, after): (u64, u64), watermark: bool, resp_usn: u64) -> String {
     let mut t = match wrote {
         0 => format!("{b} writes nothing from {s}"),
         1 => format!("{b} writes 1 object from {s} at USN {after}"),
         n => format!("{b} writes {n} objects from {s}, USN {} to {after}", before + 1),
     };
-    if dropped > 0 {
-        t.push_str(&format!("; {dropped} discarded"));
+    match (dropped, why) {
+        (0, _) => {}
+        (1, Some(why)) => t.push_str(&format!("; 1 copy discarded: {why}")),
+        (n, Some(why)) => t.push_str(&format!("; {n} copies discarded (the first: {why})")),
+        (n, None) => t.push_str(&format!("; {n} copies discarded")),
     }
     if watermark {
         t.push_str(&format!("; its watermark for {s} is now {resp_usn}"));
