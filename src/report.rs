@@ -114,7 +114,7 @@ fn clock(t: u64) -> String {
 /// The transcript: each step with its narration, what it did, and every message, event and
 /// refusal it caused, then each server's final state.
 pub fn transcript(sc: &Scenario) -> String {
-    let mut session = Session::new(sc.clone());
+    let mut session = Session::one_way(sc.clone());
     let mut out = format!("{}\n{}\n", sc.title, "=".repeat(sc.title.chars().count()));
     if let Some(s) = &sc.summary {
         out.push_str(&format!("{s}\n"));

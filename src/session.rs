@@ -64,6 +64,8 @@ pub struct Session {
     /// (action index, state before that action); thinned as the history grows.
     checkpoints: Vec<(usize, Live)>,
     spacing: usize,
+    /// False for a one-way run (the command-line runner): no history, no checkpoints.
+    rewindable: bool,
 }
 
 const MAX_CHECKPOINTS: usize = 24;
@@ -72,7 +74,14 @@ impl Session {
     pub fn new(scenario: Scenario) -> Session {
         let world = World::new(&scenario);
         let live = Live { world, cursor: 0, run: None, events_in_run: 0, last: None };
-        Session { checkpoints: vec![(0, live.clone())], live, scenario, actions: Vec::new(), playhead: 0, spacing: 16 }
+        Session { checkpoints: vec![(0, live.clone())], live, scenario, actions: Vec::new(), playhead: 0, spacing: 16, rewindable: true }
+    }
+
+    /// A session that only moves forward: no history is kept (the runner and transcripts).
+    pub fn one_way(scenario: Scenario) -> Session {
+        let mut s = Session::new(scenario);
+        s.rewindable = false;
+        s
     }
 
     pub fn playhead(&self) -> usize {
@@ -145,11 +154,19 @@ impl Session {
 
     /// Adds an action at the playhead; a new action there drops the old future (a branch).
     fn record(&mut self, a: Action) {
+        if !self.rewindable {
+            self.playhead += 1;
+            return;
+        }
         if self.playhead < self.actions.len() {
             self.actions.truncate(self.playhead);
             self.checkpoints.retain(|(i, _)| *i <= self.playhead);
         }
-        if self.playhead > 0 && self.playhead % self.spacing == 0 && self.checkpoints.last().is_none_or(|(i, _)| *i < self.playhead) {
+        // A checkpoint is a copy of the whole world, so large directories take them more rarely:
+        // at most one per 64 replica objects' worth of steps (a seek replays at most that far).
+        let weight = self.live.world.servers.iter().map(|s| s.object_count()).sum::<usize>() / 64;
+        let last = self.checkpoints.last().map_or(0, |(i, _)| *i);
+        if self.playhead > 0 && self.playhead % self.spacing == 0 && self.playhead >= last + weight.max(1) {
             self.checkpoints.push((self.playhead, self.live.clone()));
             if self.checkpoints.len() > MAX_CHECKPOINTS {
                 self.spacing *= 2;
@@ -224,9 +241,9 @@ impl Live {
     }
 }
 
-/// Runs a whole scenario as the command-line runner does.
+/// Runs a whole scenario as the command-line runner does (no rewinding, so no checkpoints).
 pub fn run_scenario(sc: Scenario) -> Session {
-    let mut s = Session::new(sc);
+    let mut s = Session::one_way(sc);
     s.run_script();
     s
 }
