@@ -1,4 +1,5 @@
 //! The Application Log: the events the directory service writes, in the sources' wording.
+use crate::vecmap::VecMap;
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -11,6 +12,9 @@ pub struct LogEvent {
     pub kind: &'static str,
     pub category: &'static str,
     pub text: String,
+    /// The event's parameters by name (e.g. 1224's requester, requested and highest USN).
+    #[serde(skip_serializing_if = "VecMap::is_empty")]
+    pub params: VecMap<&'static str, String>,
 }
 
 /// A step the directory refused: recorded, and the run goes on.
@@ -28,7 +32,7 @@ pub const DS_E_BUSY_TEXT: &str =
      is in progress, and the directory is not writable until it ends.";
 
 fn event(server: &str, time_s: u64, id: u32, kind: &'static str, category: &'static str, text: String) -> LogEvent {
-    LogEvent { time_s, server: server.into(), id, source: "MSExchangeDS", kind, category, text }
+    LogEvent { time_s, server: server.into(), id, source: "MSExchangeDS", kind, category, text, params: VecMap::new() }
 }
 
 /// A duration in words ("16 hours", "90 minutes"), without float formatting.
@@ -47,7 +51,9 @@ pub fn e1224(server: &str, time_s: u64, requester: &str, nc: &str, asked: u64, u
          value higher than the most current USN value on this server ({usn}). Nothing was sent. \
          Until this server's USN reaches {asked}, none of its changes will replicate to {requester}."
     );
-    event(server, time_s, 1224, "error", "Replication", text)
+    let mut e = event(server, time_s, 1224, "error", "Replication", text);
+    e.params = [("requester", requester.into()), ("naming_context", nc.into()), ("requested_usn", asked.to_string()), ("highest_usn", usn.to_string())].into_iter().collect();
+    e
 }
 
 pub fn e1074(server: &str, time_s: u64, dn: &str, loser: &str) -> LogEvent {
@@ -55,7 +61,9 @@ pub fn e1074(server: &str, time_s: u64, dn: &str, loser: &str) -> LogEvent {
         "Modifications made to object {dn} by directory with GUID {loser} were lost. Another \
          modification of the object at the same Object-Version won the tie."
     );
-    event(server, time_s, 1074, "warning", "Replication", text)
+    let mut e = event(server, time_s, 1074, "warning", "Replication", text);
+    e.params = [("object", dn.into()), ("lost_guid", loser.into())].into_iter().collect();
+    e
 }
 
 pub fn e1107(server: &str, time_s: u64, partners: &[String], timeout: &str) -> LogEvent {
@@ -80,5 +88,7 @@ pub fn e2095(server: &str, time_s: u64, partner: &str, partner_usn: u64, usn: u6
          controller's current USN {usn}: its database was rolled back (USN rollback) without a \
          new Invocation-ID. Replication is stopped and the directory is not writable (quarantined)."
     );
-    event(server, time_s, 2095, "error", "Replication", text)
+    let mut e = event(server, time_s, 2095, "error", "Replication", text);
+    e.params = [("partner", partner.into()), ("partner_usn", partner_usn.to_string()), ("local_usn", usn.to_string())].into_iter().collect();
+    e
 }

@@ -165,6 +165,8 @@ fn a_request_above_the_restored_usn_logs_1224_and_sends_nothing() {
     assert_eq!((e.server.as_str(), e.source, e.kind, e.category), ("ServerA", "MSExchangeDS", "error", "Replication"));
     assert!(e.text.starts_with("Fatal replication error"), "{}", e.text);
     assert!(e.text.contains("1500") && e.text.contains("1003"), "{}", e.text);
+    let params: Vec<(&str, &str)> = e.params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(params, [("highest_usn", "1003"), ("naming_context", "/o=Contoso/ou=Redmond"), ("requested_usn", "1500"), ("requester", "ServerB")]);
     assert!(!messages_of(w, 13).iter().any(|m| m.kind == "response" && m.from == "ServerA"), "nothing was sent");
     assert!(!has(w, "ServerB", "New Hire"), "A's own change does not replicate out");
     assert_eq!(w.server("ServerB").ncs.values().next().unwrap().reps_from["ServerA"].usn, 1500, "the watermark stays");
