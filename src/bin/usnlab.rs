@@ -7,72 +7,85 @@
 //!   usnlab index                   print www/scenarios/index.json (the page's lesson list)
 //!
 //! Exit status: 0 when the scenario ran (whatever the directory refused), 2 when it was rejected.
-use std::process::ExitCode;
-use usnlab::scenario::Scenario;
-use usnlab::{lessons, report, restore, session};
+// The runner is a native program; `cargo test --target wasm32-unknown-unknown` still builds
+// this target, so on wasm it is an empty stub.
+#[cfg(target_arch = "wasm32")]
+fn main() {}
 
-const USAGE: &str = "usage: usnlab run FILE [--json] | usnlab gap FILE SERVER [--json] | usnlab lessons | usnlab show ID | usnlab index";
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    cli::main()
+}
 
-fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let json = args.iter().any(|a| a == "--json");
-    let rest: Vec<&str> = args.iter().filter(|a| *a != "--json").map(String::as_str).collect();
-    let result = match rest.as_slice() {
-        ["run", file] => load(file).map(|sc| run(sc, json)),
-        ["gap", file, server] => load(file).and_then(|sc| gap(sc, server, json)),
-        ["lessons"] => Ok(list()),
-        ["index"] => serde_json::to_value(lessons::catalogue()).and_then(|v| serde_json::to_string_pretty(&v)).map_err(|e| e.to_string()),
-        ["show", id] => lessons::find(id).map(|b| b.json.to_string()).ok_or_else(|| format!("no built-in scenario \"{id}\"")),
-        _ => Err(USAGE.to_string()),
-    };
-    match result {
-        Ok(text) => {
-            print!("{text}");
-            if !text.ends_with('\n') {
-                println!();
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use std::process::ExitCode;
+    use usnlab::scenario::Scenario;
+    use usnlab::{lessons, report, restore, session};
+
+    const USAGE: &str = "usage: usnlab run FILE [--json] | usnlab gap FILE SERVER [--json] | usnlab lessons | usnlab show ID | usnlab index";
+
+    pub fn main() -> ExitCode {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        let json = args.iter().any(|a| a == "--json");
+        let rest: Vec<&str> = args.iter().filter(|a| *a != "--json").map(String::as_str).collect();
+        let result = match rest.as_slice() {
+            ["run", file] => load(file).map(|sc| run(sc, json)),
+            ["gap", file, server] => load(file).and_then(|sc| gap(sc, server, json)),
+            ["lessons"] => Ok(list()),
+            ["index"] => serde_json::to_value(lessons::catalogue()).and_then(|v| serde_json::to_string_pretty(&v)).map_err(|e| e.to_string()),
+            ["show", id] => lessons::find(id).map(|b| b.json.to_string()).ok_or_else(|| format!("no built-in scenario \"{id}\"")),
+            _ => Err(USAGE.to_string()),
+        };
+        match result {
+            Ok(text) => {
+                print!("{text}");
+                if !text.ends_with('\n') {
+                    println!();
+                }
+                ExitCode::SUCCESS
             }
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("usnlab: {e}");
-            ExitCode::from(2)
+            Err(e) => {
+                eprintln!("usnlab: {e}");
+                ExitCode::from(2)
+            }
         }
     }
-}
 
-/// A file, or the id of a built-in scenario.
-fn load(file: &str) -> Result<Scenario, String> {
-    let text = match std::fs::read_to_string(file) {
-        Ok(t) => t,
-        Err(e) => match lessons::find(file) {
-            Some(b) => b.json.to_string(),
-            None => return Err(format!("{file}: {e} (and no built-in scenario has that id)")),
-        },
-    };
-    Scenario::from_json(&text).map_err(|e| format!("{file}: {e}"))
-}
+    /// A file, or the id of a built-in scenario.
+    fn load(file: &str) -> Result<Scenario, String> {
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => match lessons::find(file) {
+                Some(b) => b.json.to_string(),
+                None => return Err(format!("{file}: {e} (and no built-in scenario has that id)")),
+            },
+        };
+        Scenario::from_json(&text).map_err(|e| format!("{file}: {e}"))
+    }
 
-fn run(sc: Scenario, json: bool) -> String {
-    if json {
+    fn run(sc: Scenario, json: bool) -> String {
+        if json {
+            let s = session::run_scenario(sc);
+            serde_json::to_string_pretty(&report::report_json(&s)).expect("a report is plain JSON")
+        } else {
+            report::transcript(&sc)
+        }
+    }
+
+    fn gap(sc: Scenario, server: &str, json: bool) -> Result<String, String> {
         let s = session::run_scenario(sc);
-        serde_json::to_string_pretty(&report::report_json(&s)).expect("a report is plain JSON")
-    } else {
-        report::transcript(&sc)
+        if !s.world().has_server(server) {
+            return Err(format!("unknown server \"{server}\""));
+        }
+        let g = s.world().gap(server, None);
+        Ok(if json { serde_json::to_value(&g).and_then(|v| serde_json::to_string_pretty(&v)).expect("plain JSON") } else { restore::gap_text(&g) })
     }
-}
 
-fn gap(sc: Scenario, server: &str, json: bool) -> Result<String, String> {
-    let s = session::run_scenario(sc);
-    if !s.world().has_server(server) {
-        return Err(format!("unknown server \"{server}\""));
+    fn list() -> String {
+        lessons::catalogue()
+            .iter()
+            .map(|e| format!("{:<24} {}{}\n{:<24} {}\n", e.id, if e.lesson { "[lesson] " } else { "" }, e.title, "", e.summary))
+            .collect()
     }
-    let g = s.world().gap(server, None);
-    Ok(if json { serde_json::to_value(&g).and_then(|v| serde_json::to_string_pretty(&v)).expect("plain JSON") } else { restore::gap_text(&g) })
-}
-
-fn list() -> String {
-    lessons::catalogue()
-        .iter()
-        .map(|e| format!("{:<24} {}{}\n{:<24} {}\n", e.id, if e.lesson { "[lesson] " } else { "" }, e.title, "", e.summary))
-        .collect()
 }

@@ -1,0 +1,31 @@
+// End-to-end tests in Debian's Chromium (never a downloaded browser). The static server serves
+// the repository root, so the lab is tested under a sub-path: /www/.
+import { defineConfig } from '@playwright/test';
+
+const PORT = 8765;
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  workers: 2,
+  retries: 0,
+  reporter: process.env.CI ? [['list']] : [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}/www/`,
+    viewport: { width: 1280, height: 800 },
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+             '--disable-background-networking', '--disable-component-update', '--disable-sync',
+             '--disable-dev-shm-usage'],
+    },
+  },
+  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  webServer: {
+    command: `python3 -m http.server ${PORT} --bind 127.0.0.1`,
+    url: `http://127.0.0.1:${PORT}/www/index.html`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 30_000,
+  },
+});

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds the core to wasm and leaves the static site in www/: cargo, then wasm-bindgen, then
+# wasm-opt, with the settings in wasm-pack.toml.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+setting() { python3 scripts/wasm_settings.py "$1"; }
+target=$(setting target); out_dir=$(setting out_dir); out_name=$(setting out_name)
+read -r -a opt_args <<< "$(setting wasm_opt_args)"
+
+cargo build --release --target wasm32-unknown-unknown --lib
+mkdir -p "$out_dir"
+wasm-bindgen --target "$target" --no-typescript --out-dir "$out_dir" --out-name "$out_name" \
+  target/wasm32-unknown-unknown/release/usnlab.wasm
+wasm="$out_dir/${out_name}_bg.wasm"
+node_modules/.bin/wasm-opt "${opt_args[@]}" "$wasm" -o "$wasm.opt"
+mv "$wasm.opt" "$wasm"
+echo "built $wasm: $(wc -c < "$wasm") bytes, $(gzip -9c "$wasm" | wc -c) gzipped"
