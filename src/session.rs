@@ -96,6 +96,11 @@ impl Session {
         &self.live.world
     }
 
+    /// The scenario step whose `run` or `step` is still in progress, if any.
+    pub fn running_step(&self) -> Option<usize> {
+        self.live.run.as_ref().map(|(step, _)| *step)
+    }
+
     /// True when the script has been played to its end.
     pub fn script_done(&self) -> bool {
         self.live.cursor >= self.scenario.steps.len() && self.live.run.is_none()

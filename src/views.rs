@@ -28,7 +28,7 @@ pub fn view(s: &Session) -> Value {
         "quiet": w.quiet(),
         "playhead": s.playhead(),
         "history_length": s.actions().len(),
-        "script": { "steps": steps, "cursor": s.live.cursor, "done": s.script_done() },
+        "script": { "steps": steps, "cursor": s.live.cursor, "running": s.running_step(), "done": s.script_done() },
         "sites": w.sites.iter().map(|(n, v)| json!({ "name": n, "servers": v })).collect::<Vec<_>>(),
         "connectors": w.connectors,
         "drcs": w.drcs,

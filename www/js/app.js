@@ -1,0 +1,96 @@
+// The page's entry: routes between the lesson list, a lesson and the sandbox, keeps progress,
+// and reports problems in words. The replication itself is all in the wasm core (js/lab.js).
+import { el, put, $ } from './dom.js';
+import * as store from './store.js';
+
+const progress = store.load();
+export const state = progress.state;
+let closeLab = null;
+
+/** Shows a message that names a problem; the lab keeps working. */
+export function notify(text) {
+  const box = $('#notice');
+  put(box, el('span', {}, text), el('button', { type: 'button', class: 'quiet', onclick: () => { box.hidden = true; } }, 'Dismiss'));
+  box.hidden = false;
+}
+
+export function saveProgress() {
+  store.save(state);
+}
+
+async function route() {
+  if (closeLab) closeLab();
+  closeLab = null;
+  const hash = decodeURIComponent(location.hash.slice(1));
+  const main = $('#main');
+  try {
+    if (hash.startsWith('lesson=')) return await openLab(main, { id: hash.slice(7) });
+    if (hash === 'sandbox') return await openLab(main, { id: 'sandbox' });
+    if (hash === 'resume' && state.current) return await openLab(main, { resume: state.current });
+    await showLessons(main);
+  } catch (e) {
+    notify(`${e.message || e}`);
+    await showLessons(main);
+  }
+}
+
+async function openLab(main, what) {
+  const { open } = await import('./lab.js');
+  closeLab = await open(main, what);
+}
+
+async function fetchText(url) {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`${url} could not be loaded (${r.status})`);
+  return r.text();
+}
+
+export async function scenarioText(id) {
+  if (!/^[a-z0-9-]+$/.test(id)) throw new Error(`"${id}" is not the name of a lesson`);
+  return fetchText(`scenarios/${id}.json`);
+}
+
+async function showLessons(main) {
+  put($('#where'), '');
+  document.title = 'USN Lab: how a directory replicates';
+  const list = JSON.parse(await fetchText('scenarios/index.json'));
+  const done = new Set(state.completed);
+  const card = (s, n) => el('li', { class: `card${done.has(s.id) ? ' done' : ''}` },
+    el('a', { href: `#lesson=${s.id}` }, n ? el('span', { class: 'num' }, `${n}`) : null, el('strong', {}, s.title)),
+    el('p', {}, s.summary),
+    done.has(s.id) ? el('span', { class: 'badge' }, '✓ done') : null);
+  const lessons = list.filter((s) => s.lesson);
+  const more = list.filter((s) => !s.lesson);
+  const resume = state.current
+    ? el('p', { class: 'resume' }, el('a', { class: 'button', href: '#resume' }, `Continue: ${state.current.title || 'your lab'}`))
+    : null;
+  put(main,
+    el('section', { class: 'intro' },
+      el('h1', {}, 'How a directory replicates'),
+      el('p', {}, 'Step through Exchange Server’s directory replication one message at a time: Notify, Request, Response, Write. Watch the highest USN pass from object to object like a hot potato, restore an old backup and see replication stall with event 1224, then repair it, and compare with how Active Directory removed the problem.'),
+      resume),
+    el('h2', {}, 'Lessons'),
+    el('ol', { class: 'cards' }, lessons.map((s, i) => card(s, i + 1))),
+    el('h2', {}, 'Scenarios and the sandbox'),
+    el('ul', { class: 'cards' }, more.map((s) => card(s, 0))),
+    el('p', {}, el('label', { class: 'button' }, 'Open a scenario file…',
+      el('input', { type: 'file', accept: '.json,application/json', class: 'sr-only', onchange: (e) => openFile(e.target) }))));
+  window.__usnlabReady = true;
+}
+
+async function openFile(input) {
+  const file = input.files && input.files[0];
+  if (!file) return;
+  try {
+    const text = await file.text();
+    const { open } = await import('./lab.js');
+    if (closeLab) closeLab();
+    closeLab = await open($('#main'), { text, title: file.name });
+  } catch (e) {
+    notify(`${file.name}: ${e.message || e}`);
+  }
+}
+
+window.addEventListener('hashchange', route);
+if (progress.problem) notify(progress.problem);
+route();
