@@ -125,7 +125,7 @@ function finished(S) {
 
 function seek(S, n) {
   stop(S);
-  if (call(S, (l) => l.seek(Math.max(0, Math.min(n, l.historyLength)))) === undefined) return;
+  if (call(S, (l) => { l.seek(Math.max(0, Math.min(n, l.historyLength))); return true; }) === undefined) return;
   S.why = null;
   after(S);
   announce(`Back to action ${S.lab.playhead} of ${S.lab.historyLength}.`);
@@ -203,6 +203,7 @@ function build(S) {
       S.el.detail),
     S.el.log, S.el.tools, S.el.dialog);
   S.main.classList.add('in-lab');
+  buildControls(S);
   buildTools(S);
 }
 
@@ -216,24 +217,39 @@ function render(S) {
   refreshToolOptions(S);
 }
 
-function renderControls(S) {
-  const v = S.view, lab = S.lab;
+/** Builds the playback controls once; `renderControls` only updates them, so focus stays put. */
+function buildControls(S) {
   const button = (label, title, onclick, attrs = {}) => el('button', { type: 'button', title, onclick, ...attrs }, label);
+  const c = {
+    restart: button('|◀ Restart', 'Back to the start (Home)', () => seek(S, 0)),
+    back: button('◀ Back', 'Step back (Left, Page Up, B)', () => seek(S, S.lab.playhead - 1)),
+    step: button('Step ▶', 'One event (Right, Page Down, N)', () => step(S), { class: 'primary' }),
+    play: button('Play ▶▶', 'Play or pause (Space)', () => play(S)),
+    speed: el('select', { onchange: (e) => { S.speed = Number(e.target.value); } },
+      SPEEDS.map(([name, ms]) => el('option', { value: ms, selected: ms === S.speed }, `${name}×`))),
+    history: el('input', { type: 'range', min: 0, oninput: (e) => seek(S, Number(e.target.value)) }),
+    clock: el('span', { class: 'clock', title: 'Simulated time' }),
+    status: el('span', { class: 'status' }),
+    model: button('', 'Play the same actions under the other model', () => switchModel(S)),
+  };
+  S.ctl = c;
+  put(S.el.controls, c.restart, c.back, c.step, c.play, el('label', {}, 'Speed ', c.speed),
+    el('label', { class: 'history' }, 'History ', c.history), c.clock, c.status, c.model);
+}
+
+function renderControls(S) {
+  const v = S.view, lab = S.lab, c = S.ctl;
+  if (!c) return;
   const pending = v.pending.length ? `${v.pending.length} queued` : v.quiet ? 'quiet' : 'waiting';
-  put(S.el.controls,
-    button('|◀ Restart', 'Back to the start (Home)', () => seek(S, 0)),
-    button('◀ Back', 'Step back (Left, Page Up, B)', () => seek(S, lab.playhead - 1), { disabled: lab.playhead === 0 }),
-    button('Step ▶', 'One event (Right, Page Down, N)', () => step(S), { class: 'primary' }),
-    button(S.playing ? 'Pause' : 'Play ▶▶', 'Play or pause (Space)', () => play(S), { 'aria-pressed': S.playing ? 'true' : 'false' }),
-    el('label', {}, 'Speed ', el('select', { onchange: (e) => { S.speed = Number(e.target.value); } },
-      SPEEDS.map(([name, ms]) => el('option', { value: ms, selected: ms === S.speed }, `${name}×`)))),
-    el('label', { class: 'history' }, 'History ',
-      el('input', { type: 'range', min: 0, max: lab.historyLength, value: lab.playhead, 'aria-valuetext': `action ${lab.playhead} of ${lab.historyLength}`,
-        oninput: (e) => seek(S, Number(e.target.value)) })),
-    el('span', { class: 'clock', title: 'Simulated time' }, `Time ${clock(v.time_s)}`),
-    el('span', { class: 'status' }, `${lab.playhead}/${lab.historyLength} · ${pending}`),
-    button(v.model === 'active_directory' ? 'Replay as Exchange 5.5' : 'Replay as Active Directory',
-      'Play the same actions under the other model', () => switchModel(S)));
+  c.back.disabled = lab.playhead === 0;
+  c.play.textContent = S.playing ? 'Pause' : 'Play ▶▶';
+  c.play.setAttribute('aria-pressed', S.playing ? 'true' : 'false');
+  c.history.max = String(lab.historyLength);
+  c.history.value = String(lab.playhead);
+  c.history.setAttribute('aria-valuetext', `action ${lab.playhead} of ${lab.historyLength}`);
+  c.clock.textContent = `Time ${clock(v.time_s)}`;
+  c.status.textContent = `${lab.playhead}/${lab.historyLength} · ${pending}`;
+  c.model.textContent = v.model === 'active_directory' ? 'Replay as Exchange 5.5' : 'Replay as Active Directory';
 }
 
 function renderStory(S) {

@@ -1,0 +1,195 @@
+// The page, end to end, as a learner uses it: open a lesson, answer, step, go back, restore,
+// read the log. Served from the repository root, so the lab runs under the sub-path /www/.
+import { test, expect } from '@playwright/test';
+
+/** Opens a lab and waits until the core has drawn it. */
+async function openLab(page, hash) {
+  await page.goto(`./${hash}`);
+  await expect(page.locator('.controls .status')).toBeVisible();
+}
+
+/** The text of the step under way ("Step 3 of 6: ..."), or "" before the first. */
+async function stepText(page) {
+  return (await page.locator('.stepno').allTextContents())[0] ?? '';
+}
+
+/** Answers a pending question (the first choice) and presses Step; false once the lab is quiet. */
+async function step(page) {
+  const choice = page.locator('.question .choices button:not([disabled])');
+  if (await choice.count()) await choice.first().click();
+  const before = await page.locator('.status').textContent();
+  await page.getByRole('button', { name: 'Step ▶' }).click();
+  await expect(page.locator('.status')).not.toHaveText(before ?? '', { timeout: 5000 }).catch(() => {});
+  return !(await page.locator('#live').textContent()).startsWith('All quiet');
+}
+
+/** Steps until `predicate` holds (at most `cap` steps). */
+async function stepUntil(page, predicate, cap = 400) {
+  for (let i = 0; i < cap; i++) {
+    if (await predicate()) return;
+    if (!(await step(page))) break;
+  }
+  expect(await predicate()).toBe(true);
+}
+
+function row(page, name) {
+  return page.locator('table.objects tbody tr', { has: page.getByRole('button', { name, exact: true }) });
+}
+
+async function cells(page, name) {
+  const tds = await row(page, name).locator('td').allTextContents();
+  return tds.slice(0, 4).map(Number); // Object-Version, USN-Created, USN-Changed, USN-Source
+}
+
+async function selectServer(page, name) {
+  await page.locator('.tabs').getByRole('button', { name, exact: true }).click();
+}
+
+test.beforeEach(async ({ page }) => {
+  page.on('pageerror', (e) => { throw e; });
+});
+
+test('the lesson list loads under a sub-path and opens a lesson', async ({ page }) => {
+  await page.goto('./');
+  await expect(page.getByRole('heading', { name: 'How a directory replicates' })).toBeVisible();
+  await expect(page.locator('ol.cards > li')).toHaveCount(7);
+  await expect.poll(() => page.evaluate(() => window.__usnlabReady)).toBe(true);
+  await page.getByRole('link', { name: /Bill Lee moves to London/ }).click();
+  await expect(page.locator('.story h2')).toHaveText('One replication cycle: Bill Lee moves to London');
+  expect(page.url()).toContain('/www/#lesson=bill-lee');
+});
+
+test('Bill Lee: the table shows 1946, 1157, 1220 and 1966 as the sources do', async ({ page }) => {
+  await openLab(page, '#lesson=bill-lee');
+  await expect(page.locator('.story .question')).toContainText('Which USN-Changed will Bill Lee get on Boston01?');
+  await stepUntil(page, async () => (await stepText(page)).startsWith('Step 3'));
+  await selectServer(page, 'NewYork01');
+  expect(await cells(page, 'Bill Lee')).toEqual([1, 1157, 1157, 1946]);
+  await page.screenshot({ path: 'docs/screenshots/lab.png' });
+  await stepUntil(page, async () => (await page.locator('.done').count()) > 0);
+  expect(await cells(page, 'Bill Lee')).toEqual([2, 1157, 1220, 1946]);
+  await selectServer(page, 'Boston01');
+  expect(await cells(page, 'Bill Lee')).toEqual([2, 1946, 1966, 1220]);
+  await expect(row(page, 'Bill Lee').locator('td.mono')).toContainText('52D4C132');
+  await expect(page.locator('.reveal')).toContainText('the answer is 1966');
+});
+
+test('the hot potato marker moves from Mailbox A to Mailbox B and back', async ({ page }) => {
+  await openLab(page, '#lesson=hot-potato');
+  const hot = () => page.locator('table.objects tr.hot th button').textContent();
+  await step(page);
+  expect(await hot()).toBe('Mailbox A');
+  await stepUntil(page, async () => (await stepText(page)).startsWith('Step 3'));
+  expect(await hot()).toBe('Mailbox B');
+  expect(await cells(page, 'Mailbox B')).toEqual([1, 1001, 1001, 1001]);
+  await step(page);
+  expect(await hot()).toBe('Mailbox A');
+  expect((await cells(page, 'Mailbox A'))[2]).toBe(1002);
+  await expect(page.locator('.potato')).toHaveCount(1);
+});
+
+test('a restore stalls replication: 1224 in the log on the restored server', async ({ page }) => {
+  await openLab(page, '#lesson=restore-stall');
+  await stepUntil(page, async () => (await page.locator('.events li', { hasText: '1224' }).count()) > 0);
+  const log = page.locator('section.log');
+  await expect(log.locator('li', { hasText: '1224' }).first()).toContainText('ServerA · MSExchangeDS · error · Replication');
+  await expect(log.locator('li', { hasText: '1224' }).first()).toContainText('Fatal replication error');
+  await log.getByLabel('Server').selectOption('ServerB');
+  await expect(log.locator('li', { hasText: '1224' })).toHaveCount(0);
+  await log.getByLabel('Server').selectOption('ServerA');
+  await expect(log.locator('li .id', { hasText: '1107' })).toHaveCount(1);
+  await selectServer(page, 'ServerA');
+  await page.getByRole('button', { name: 'Why is this server stalled?' }).click();
+  await expect(page.locator('.whybox')).toContainText('ServerB asks for changes above 1500');
+  await selectServer(page, 'ServerB');
+  await expect(page.locator('table.reps')).toContainText('0,112,16,1500,22C3A9375FF7D1118FB700C04FB94608,SERVERA');
+});
+
+test('a mailbox named with HTML shows as text', async ({ page }) => {
+  let dialogs = 0;
+  page.on('dialog', (d) => { dialogs++; d.dismiss(); });
+  await openLab(page, '#sandbox');
+  await page.locator('details.tools summary').click();
+  const form = page.locator('form.tool', { hasText: 'Mailbox' });
+  const name = '<img src=x onerror=alert(1)>';
+  await form.getByLabel('Name').fill(name);
+  await form.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByRole('button', { name, exact: true })).toBeVisible();
+  await expect(page.locator('main img')).toHaveCount(0);
+  expect(dialogs).toBe(0);
+});
+
+test('a refused command is explained, and the lab goes on', async ({ page }) => {
+  await openLab(page, '#sandbox');
+  await page.locator('details.tools summary').click();
+  await page.locator('form.tool', { hasText: 'Authrest' }).getByRole('button', { name: 'Run AUTHREST' }).click();
+  await expect(page.locator('#notice')).toContainText('DS_RUNNING');
+  await expect(page.locator('section.log')).toContainText('Authrest runs only while the directory service is stopped');
+});
+
+test('step back with the history and branch from there', async ({ page }) => {
+  await openLab(page, '#lesson=bill-lee');
+  for (let i = 0; i < 4; i++) await step(page);
+  await expect(page.locator('.status')).toContainText('4/4');
+  await page.getByRole('button', { name: '◀ Back' }).click();
+  await page.getByRole('button', { name: '◀ Back' }).click();
+  await expect(page.locator('.status')).toContainText('2/4');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.locator('.status')).toContainText('3/3');
+  await page.keyboard.press('Home');
+  await expect(page.locator('.status')).toContainText('0/3');
+  await expect(page.locator('.topology')).toContainText('USN 1945');
+});
+
+test('progress survives a reload', async ({ page }) => {
+  await openLab(page, '#lesson=bill-lee');
+  for (let i = 0; i < 3; i++) await step(page);
+  await page.waitForTimeout(1000); // the save is debounced
+  await page.goto('./');
+  await page.reload();
+  await page.getByRole('link', { name: /Continue/ }).click();
+  await expect(page.locator('.controls .status')).toBeVisible();
+  await expect(page.locator('.status')).toContainText('3/3');
+});
+
+test('a malformed saved state shows a clear message and the lesson list', async ({ page }) => {
+  await page.goto('./');
+  const bad = '{"version":1,"completed":["hot-potato"],"current":{"scenario":5,"history":[],"playhead":0}}';
+  await page.evaluate((v) => localStorage.setItem('usnlab.v1', v), bad);
+  await page.reload();
+  await expect(page.locator('#notice')).toContainText('Your saved lab could not be restored: the lab in progress has no scenario text');
+  await expect(page.locator('ol.cards > li')).toHaveCount(7);
+  await expect(page.locator('li.card.done')).toHaveCount(1);
+  expect(await page.evaluate(() => localStorage.getItem('usnlab.v1.set-aside'))).toBe(bad);
+  await page.evaluate(() => localStorage.setItem('usnlab.v1', '{not json'));
+  await page.reload();
+  await expect(page.locator('#notice')).toContainText('it is not valid JSON');
+});
+
+test('a saved lab whose history no longer replays falls back to the lessons', async ({ page }) => {
+  await page.goto('./');
+  const scenario = await (await page.request.get('scenarios/bill-lee.json')).text();
+  const state = { version: 1, completed: [], current: { scenario, title: 'x', history: [{ kind: 'act', cmd: { do: 'create', server: 'Mars01', name: 'x' } }], playhead: 1 } };
+  await page.evaluate((v) => localStorage.setItem('usnlab.v1', v), JSON.stringify(state));
+  await page.goto('./#resume');
+  await page.reload(); // a new page load reads the saved state
+  await expect(page.locator('#notice')).toContainText('unknown server "Mars01"');
+  await expect(page.locator('ol.cards > li')).toHaveCount(7);
+});
+
+test('a scenario file with a mistake names the step and the problem', async ({ page }) => {
+  await page.goto('./');
+  const file = { name: 'mine.json', mimeType: 'application/json',
+    buffer: Buffer.from('{"sites":[{"name":"S","servers":[{"name":"A"}]}],"steps":[{"do":"create","server":"B","name":"x"}]}') };
+  await page.locator('input[type=file]').setInputFiles(file);
+  await expect(page.locator('#notice')).toContainText('mine.json: step 0: unknown server "B"');
+  await expect(page.getByRole('heading', { name: 'How a directory replicates' })).toBeVisible();
+});
+
+test('the same restore replayed under Active Directory does not stall', async ({ page }) => {
+  await openLab(page, '#lesson=restore-stall');
+  await stepUntil(page, async () => (await page.locator('.events li', { hasText: '1224' }).count()) > 0);
+  await page.getByRole('button', { name: 'Replay as Active Directory' }).click();
+  await expect(page.locator('#live')).toContainText('Active Directory');
+  await expect(page.locator('.events li', { hasText: '1224' })).toHaveCount(0);
+});
