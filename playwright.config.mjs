@@ -27,5 +27,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${PORT}/www/index.html`,
     reuseExistingServer: !process.env.CI,
     timeout: 30_000,
+    stdout: 'ignore',
+    stderr: 'ignore',
   },
 });

@@ -96,9 +96,17 @@ impl Session {
         &self.live.world
     }
 
-    /// The scenario step whose `run` or `step` is still in progress, if any.
+    /// The scenario step whose `run` or `step` is still in progress, if any. A run with nothing
+    /// left to do (quiet, or no event before its end) counts as finished.
     pub fn running_step(&self) -> Option<usize> {
-        self.live.run.as_ref().map(|(step, _)| *step)
+        let (step, budget) = self.live.run.as_ref()?;
+        let w = &self.live.world;
+        let done = match budget {
+            Budget::Quiet => w.quiet(),
+            Budget::Until(t) => w.next_due().is_none_or(|due| due > *t),
+            Budget::Count(n) => *n == 0 || w.quiet(),
+        };
+        (!done).then_some(*step)
     }
 
     /// True when the script has been played to its end.

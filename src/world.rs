@@ -226,6 +226,11 @@ impl World {
         self.queue.push(Queued { at, seq: self.seq, ev });
     }
 
+    /// When the next queued event (timers included) is due.
+    pub fn next_due(&self) -> Option<u64> {
+        self.queue.peek().map(|q| q.at)
+    }
+
     /// The next few queued events, for the page.
     pub fn pending(&self, limit: usize) -> Vec<(u64, &'static str, String, String)> {
         // The first `limit` messages in (time, sequence) order, picked without sorting the heap.

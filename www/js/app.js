@@ -21,17 +21,42 @@ export function saveProgress() {
 async function route() {
   if (closeLab) closeLab();
   closeLab = null;
-  const hash = decodeURIComponent(location.hash.slice(1));
+  const hash = location.hash.slice(1);
+  const params = new URLSearchParams(hash);
   const main = $('#main');
   try {
-    if (hash.startsWith('lesson=')) return await openLab(main, { id: hash.slice(7) });
-    if (hash === 'sandbox') return await openLab(main, { id: 'sandbox' });
-    if (hash === 'resume' && state.current) return await openLab(main, { resume: state.current });
+    if (params.has('v')) return await openLink(main, hash);
+    if (params.has('lesson')) return await openLab(main, { id: params.get('lesson') });
+    if (params.has('sandbox')) return await openLab(main, { id: 'sandbox' });
+    if (params.has('resume') && state.current) return await openLab(main, { resume: state.current });
     await showLessons(main);
   } catch (e) {
     notify(`${e.message || e}`);
     await showLessons(main);
   }
+}
+
+/** A shared link or an embed: a scenario, a history and a playhead, with options. */
+async function openLink(main, hash) {
+  const { decode } = await import('./share.js');
+  let link;
+  try {
+    link = await decode(hash);
+  } catch (e) {
+    throw new Error(`This link could not be opened: ${e.message}. Here are the lessons instead.`);
+  }
+  let text = link.text;
+  if (link.src) text = await fetchText(sameHost(link.src));
+  const opts = link.options;
+  document.body.classList.toggle('embed', opts.embed);
+  await openLab(main, { id: link.lesson, text, history: link.history, playhead: link.playhead, options: opts });
+}
+
+/** Scenario URLs must stay on this host: the lab never makes a request that leaves it. */
+function sameHost(src) {
+  const url = new URL(src, location.href);
+  if (url.origin !== location.origin) throw new Error(`the scenario ${src} is on another host; the lab only loads scenarios from ${location.origin}`);
+  return url.href;
 }
 
 async function openLab(main, what) {

@@ -16,8 +16,12 @@ export async function open(main, what) {
   await wasmReady;
   const S = await start(what);
   S.main = main;
+  S.opts = what.options || {};
   build(S);
+  classroom(S);
   render(S);
+  if (S.opts.start) playTo(S, S.opts.start);
+  if (S.opts.autoplay) play(S);
   const keys = (e) => onKey(S, e);
   document.addEventListener('keydown', keys);
   const flush = () => persist(S, true);
@@ -25,12 +29,96 @@ export async function open(main, what) {
   return () => {
     stop(S);
     persist(S, true);
+    if (S.channel) S.channel.close();
+    if (S.resize) S.resize.disconnect();
     document.removeEventListener('keydown', keys);
     window.removeEventListener('pagehide', flush);
   };
 }
 
+/** Plays every scenario step before step `n` (an embed's `start`), questions and all. */
+function playTo(S, n) {
+  for (let guard = 0; guard < 100000; guard++) {
+    const sc = S.lab.view().script;
+    if ((sc.cursor >= n && (sc.running === null || sc.running === undefined)) || sc.done) break;
+    if (call(S, (l) => l.advance()) == null) break;
+  }
+  after(S);
+}
+
+/** Embeds, presenter mode and the follower window. */
+function classroom(S) {
+  const o = S.opts;
+  document.body.classList.toggle('present', !!o.present);
+  if (o.panels) {
+    for (const [name, node] of Object.entries(panelNodes(S))) node.hidden = !o.panels.includes(name);
+  }
+  if (o.embed && window.parent !== window) {
+    // Tell the embedding page our height, so the <usn-lab> element sizes itself to its content.
+    const send = () => window.parent.postMessage({ type: 'usn-lab:height', frame: o.frame, height: document.documentElement.scrollHeight }, '*');
+    S.resize = new ResizeObserver(send);
+    S.resize.observe(document.body);
+    send();
+  }
+  if (o.follow) follow(S, o.follow);
+}
+
+function panelNodes(S) {
+  return { story: S.el.story, org: S.el.topo.closest('figure'), messages: S.el.timeline.closest('figure'), detail: S.el.detail, log: S.el.log, tools: S.el.tools };
+}
+
+/** The presenter's window tells followers (same browser, no server) where it is after each change. */
+function broadcast(S) {
+  if (!S.channel || S.following) return;
+  const history = call(S, (l) => l.history());
+  if (history) S.channel.postMessage({ text: S.text, history, playhead: S.lab.playhead, answers: S.answers });
+}
+
+function presentWith(S, id) {
+  S.channel ??= new BroadcastChannel(`usn-lab:${id}`);
+  S.channelId = id;
+  S.channel.onmessage = (e) => { if (e.data === 'hello') broadcast(S); };
+  broadcast(S);
+}
+
+function follow(S, id) {
+  S.following = true;
+  S.channel = new BroadcastChannel(`usn-lab:${id}`);
+  S.channel.onmessage = (e) => {
+    const m = e.data;
+    if (!m || typeof m.text !== 'string') return;
+    try {
+      if (m.text !== S.text) {
+        S.lab = Lab.replay(m.text, m.history, m.playhead);
+        S.text = m.text;
+      } else {
+        const mine = S.lab.history();
+        const same = mine.length <= m.history.length && mine.every((a, i) => JSON.stringify(a) === JSON.stringify(m.history[i]));
+        if (!same) S.lab = Lab.replay(m.text, m.history, m.playhead);
+        else {
+          S.lab.seek(mine.length);
+          for (const a of m.history.slice(mine.length)) if (a.kind === 'advance') S.lab.advance(); else S.lab.act(a.cmd);
+          S.lab.seek(m.playhead);
+        }
+      }
+      S.answers = m.answers || {};
+      after(S);
+    } catch (err) {
+      notify(`The follower window could not follow: ${err.message}`);
+    }
+  };
+  S.channel.postMessage('hello');
+}
+
 async function start(what) {
+  if (what.history) {
+    const text = what.text ?? (await scenarioText(what.id));
+    try {
+      return session(Lab.replay(text, what.history, what.playhead), text, what.text ? null : what.id, what.title, {});
+    } catch (e) {
+      throw new Error(`This link could not be replayed: ${e.message}. Here are the lessons instead.`);
+    }
+  }
   if (what.resume) {
     const c = what.resume;
     try {
@@ -70,6 +158,7 @@ function call(S, fn) {
 }
 
 function persist(S, now) {
+  if (S.opts && (S.opts.embed || S.opts.follow)) return; // embeds and followers never overwrite the learner's own lab
   const save = () => {
     S.saveTimer = null;
     const history = call(S, (l) => l.history());
@@ -144,6 +233,7 @@ function after(S) {
   S.view = call(S, (l) => l.view()) || S.view;
   render(S);
   persist(S, false);
+  broadcast(S);
 }
 
 function play(S) {
@@ -167,15 +257,91 @@ function announce(text) {
   put($('#live'), text);
 }
 
+/** Every control has a key; a presenter's remote sends Page Up, Page Down and B. */
+export const KEYS = [
+  ['Right, Page Down, N', 'Step one event'], ['Left, Page Up, P', 'Step back'], ['Home', 'Back to the start'],
+  ['Space, K', 'Play or pause'], ['+ / -', 'Faster or slower'], ['B', 'Blank the screen (presenter remotes)'],
+  ['L', 'Copy a link to this point'], ['F', 'Presenter mode (large type)'], ['W', 'Open a follower window'],
+  ['M', 'Replay under the other model'], ['T', 'Open or close the tools'], ['1-9', 'Answer the question'], ['?', 'These keys'],
+];
+
 function onKey(S, e) {
-  if (e.target.closest('input, select, textarea, dialog') || e.altKey || e.ctrlKey || e.metaKey) return;
-  const k = e.key;
+  if (e.target.closest('input, select, textarea, dialog, summary') || e.altKey || e.ctrlKey || e.metaKey) return;
+  const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+  const choice = /^[1-9]$/.test(k) && $('.question .choices', S.main);
+  if (document.body.classList.contains('blank') && k !== 'b') document.body.classList.remove('blank');
   if (k === 'ArrowRight' || k === 'PageDown' || k === 'n') step(S);
-  else if (k === 'ArrowLeft' || k === 'PageUp' || k === 'b' || k === 'p') seek(S, S.lab.playhead - 1);
+  else if (k === 'ArrowLeft' || k === 'PageUp' || k === 'p') seek(S, S.lab.playhead - 1);
   else if (k === ' ' || k === 'k') play(S);
   else if (k === 'Home') seek(S, 0);
+  else if (k === '+' || k === '=' || k === '-') faster(S, k === '-' ? -1 : 1);
+  else if (k === 'b' || k === '.') document.body.classList.toggle('blank');
+  else if (k === 'l') share(S);
+  else if (k === 'f') togglePresent(S);
+  else if (k === 'w') openFollower(S);
+  else if (k === 'm') switchModel(S);
+  else if (k === 't') S.el.tools.open = !S.el.tools.open;
+  else if (k === '?') keysHelp(S);
+  else if (choice) { const b = choice.querySelectorAll('button')[Number(k) - 1]; if (b && !b.disabled) b.click(); else return; }
   else return;
   e.preventDefault();
+}
+
+function faster(S, dir) {
+  const i = SPEEDS.findIndex(([, ms]) => ms === S.speed);
+  S.speed = SPEEDS[Math.max(0, Math.min(SPEEDS.length - 1, i + dir))][1];
+  if (S.ctl) S.ctl.speed.value = String(S.speed);
+  announce(`Speed ${SPEEDS.find(([, ms]) => ms === S.speed)[0]}×`);
+}
+
+function keysHelp(S) {
+  put(S.el.dialog, el('h2', {}, 'Keyboard'),
+    el('table', {}, el('tbody', {}, KEYS.map(([k, what]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, what))))),
+    el('form', { method: 'dialog' }, el('button', {}, 'Close')));
+  S.el.dialog.showModal();
+}
+
+function togglePresent(S) {
+  const on = document.body.classList.toggle('present');
+  if (on) presentWith(S, S.channelId || Math.random().toString(36).slice(2, 10));
+  renderControls(S);
+  announce(on ? 'Presenter mode: large type. Press W to open a follower window.' : 'Presenter mode off.');
+}
+
+function openFollower(S) {
+  presentWith(S, S.channelId || Math.random().toString(36).slice(2, 10));
+  const url = new URL(location.href);
+  url.hash = `v=1&lesson=sandbox&follow=${S.channelId}`;
+  const w = window.open(url.href, `usn-lab-follower-${S.channelId}`, 'popup,width=1280,height=800');
+  announce(w ? 'A follower window opened; it follows every step here.' : 'The browser blocked the follower window; allow pop-ups for this page.');
+}
+
+/** Shows (and copies) a link that reproduces exactly what is on screen. */
+async function share(S) {
+  const { encode } = await import('./share.js');
+  const history = call(S, (l) => l.history());
+  if (!history) return;
+  let builtinText = null;
+  if (S.id) builtinText = await scenarioText(S.id).catch(() => null);
+  const hash = await encode({ id: S.id, text: S.text, builtinText, history, playhead: S.lab.playhead });
+  const url = new URL(location.href);
+  url.hash = hash;
+  S.link = url.href;
+  try {
+    await navigator.clipboard.writeText(S.link);
+    announce('A link to this point was copied.');
+  } catch {
+    announce('Here is a link to this point; copy it from the box.');
+  }
+  renderShare(S);
+}
+
+function renderShare(S) {
+  const box = el('div', { class: 'sharebox', role: 'status' },
+    el('label', {}, 'Link to this point ', el('input', { class: 'mono', readonly: true, value: S.link, onfocus: (e) => e.target.select() })),
+    ` ${S.link.length} characters`);
+  S.el.share.replaceChildren(box);
+  box.querySelector('input').focus();
 }
 
 // ----- the screen ----------------------------------------------------------------------------
@@ -191,10 +357,11 @@ function build(S) {
     detail: el('section', { class: 'detail', 'aria-label': 'Server detail' }),
     log: el('section', { class: 'log', 'aria-label': 'Application Log' }),
     tools: el('details', { class: 'tools' }),
-    dialog: el('dialog', { class: 'raw', 'aria-label': 'Raw properties' }),
+    dialog: el('dialog', { class: 'raw', 'aria-label': 'Details' }),
+    share: el('div', { class: 'share' }),
   };
   put(S.main,
-    S.el.controls,
+    S.el.controls, S.el.share,
     el('div', { class: 'board' },
       S.el.story,
       el('div', { class: 'stage' },
@@ -230,11 +397,15 @@ function buildControls(S) {
     history: el('input', { type: 'range', min: 0, oninput: (e) => seek(S, Number(e.target.value)) }),
     clock: el('span', { class: 'clock', title: 'Simulated time' }),
     status: el('span', { class: 'status' }),
-    model: button('', 'Play the same actions under the other model', () => switchModel(S)),
+    model: button('', 'Play the same actions under the other model (M)', () => switchModel(S)),
+    share: button('Copy link', 'A link that reproduces this point (L)', () => share(S)),
+    present: button('Present', 'Large type for a projector (F)', () => togglePresent(S)),
+    follower: button('Follower window', 'A second window that follows this one (W)', () => openFollower(S)),
+    keys: button('Keys', 'Keyboard shortcuts (?)', () => keysHelp(S)),
   };
   S.ctl = c;
   put(S.el.controls, c.restart, c.back, c.step, c.play, el('label', {}, 'Speed ', c.speed),
-    el('label', { class: 'history' }, 'History ', c.history), c.clock, c.status, c.model);
+    el('label', { class: 'history' }, 'History ', c.history), c.clock, c.status, c.model, c.share, c.present, c.follower, c.keys);
 }
 
 function renderControls(S) {
@@ -250,6 +421,9 @@ function renderControls(S) {
   c.clock.textContent = `Time ${clock(v.time_s)}`;
   c.status.textContent = `${lab.playhead}/${lab.historyLength} · ${pending}`;
   c.model.textContent = v.model === 'active_directory' ? 'Replay as Exchange 5.5' : 'Replay as Active Directory';
+  c.present.setAttribute('aria-pressed', document.body.classList.contains('present') ? 'true' : 'false');
+  for (const b of [c.restart, c.back, c.step, c.play, c.share, c.model]) b.hidden = !!S.following && b !== c.share;
+  for (const b of [c.present, c.follower]) b.hidden = !!(S.opts && S.opts.embed);
 }
 
 function renderStory(S) {
