@@ -119,7 +119,7 @@ test("the README's <usn-lab> snippet: two labs size themselves and do not interf
 test('a follower window follows the presenter step by step', async ({ page, context }) => {
   await openLab(page, '#lesson=hot-potato');
   await page.keyboard.press('f');
-  await expect(page.locator('body')).toHaveClass(/present/);
+  await expect(page.locator('html')).toHaveClass(/present/);
   const popup = context.waitForEvent('page');
   await page.keyboard.press('w');
   const follower = await popup;

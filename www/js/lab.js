@@ -49,7 +49,7 @@ function playTo(S, n) {
 /** Embeds, presenter mode and the follower window. */
 function classroom(S) {
   const o = S.opts;
-  document.body.classList.toggle('present', !!o.present);
+  document.documentElement.classList.toggle('present', !!o.present);
   if (o.panels) {
     for (const [name, node] of Object.entries(panelNodes(S))) node.hidden = !o.panels.includes(name);
   }
@@ -302,7 +302,7 @@ function keysHelp(S) {
 }
 
 function togglePresent(S) {
-  const on = document.body.classList.toggle('present');
+  const on = document.documentElement.classList.toggle('present');
   if (on) presentWith(S, S.channelId || Math.random().toString(36).slice(2, 10));
   renderControls(S);
   announce(on ? 'Presenter mode: large type. Press W to open a follower window.' : 'Presenter mode off.');
@@ -352,7 +352,7 @@ function build(S) {
   S.el = {
     controls: el('div', { class: 'controls', role: 'toolbar', 'aria-label': 'Playback' }),
     story: el('aside', { class: 'story', 'aria-label': 'Lesson' }),
-    topo: svg('svg', { class: 'topology', role: 'img' }),
+    topo: svg('svg', { class: 'topology', role: 'group' }),
     timeline: svg('svg', { class: 'timeline', role: 'img' }),
     detail: el('section', { class: 'detail', 'aria-label': 'Server detail' }),
     log: el('section', { class: 'log', 'aria-label': 'Application Log' }),
@@ -366,7 +366,7 @@ function build(S) {
       S.el.story,
       el('div', { class: 'stage' },
         el('figure', { class: 'panel' }, el('figcaption', {}, 'Organization'), S.el.topo),
-        el('figure', { class: 'panel' }, el('figcaption', {}, 'Messages (time flows down)'), el('div', { class: 'scroll' }, S.el.timeline))),
+        el('figure', { class: 'panel' }, el('figcaption', {}, 'Messages (time flows down)'), el('div', { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': 'Messages, scrollable' }, S.el.timeline))),
       S.el.detail),
     S.el.log, S.el.tools, S.el.dialog);
   S.main.classList.add('in-lab');
@@ -421,7 +421,7 @@ function renderControls(S) {
   c.clock.textContent = `Time ${clock(v.time_s)}`;
   c.status.textContent = `${lab.playhead}/${lab.historyLength} · ${pending}`;
   c.model.textContent = v.model === 'active_directory' ? 'Replay as Exchange 5.5' : 'Replay as Active Directory';
-  c.present.setAttribute('aria-pressed', document.body.classList.contains('present') ? 'true' : 'false');
+  c.present.setAttribute('aria-pressed', document.documentElement.classList.contains('present') ? 'true' : 'false');
   for (const b of [c.restart, c.back, c.step, c.play, c.share, c.model]) b.hidden = !!S.following && b !== c.share;
   for (const b of [c.present, c.follower]) b.hidden = !!(S.opts && S.opts.embed);
 }
@@ -524,8 +524,8 @@ function renderDetail(S) {
     el('p', {}, el('button', { type: 'button', onclick: () => { S.why = call(S, (l) => l.why(s.name)); renderDetail(S); } }, 'Why is this server stalled?'),
       ' ', el('button', { type: 'button', onclick: () => { S.why = [call(S, (l) => l.gap(s.name).text)]; renderDetail(S); } }, 'Measure the gap')),
     S.why ? el('div', { class: 'whybox', role: 'status' }, S.why.map((t) => el('p', {}, t))) : null,
-    el('div', { class: 'scroll' }, table), pager,
-    el('div', { class: 'scroll' }, reps),
+    el('div', { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': 'Directory, scrollable' }, table), pager,
+    el('div', { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': 'Reps-From, scrollable' }, reps),
     el('p', { class: 'facts' }, `Reps-To (notified after a change): ${repsTo.join(', ') || 'none'}`));
 }
 
