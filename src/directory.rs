@@ -93,7 +93,11 @@ impl Replica {
     /// Rewrites every object (Authrest); the index is rebuilt from the result.
     pub fn rewrite_all(&mut self, mut f: impl FnMut(&mut DirObject)) {
         self.objects.values_mut().for_each(&mut f);
-        self.by_usn = self.objects.values().map(|o| (o.usn_changed, o.dn.clone())).collect();
+        // Inserted one by one: collecting into a BTreeMap would pull a sort into the wasm.
+        self.by_usn.clear();
+        for o in self.objects.values() {
+            self.by_usn.insert(o.usn_changed, o.dn.clone());
+        }
     }
 }
 

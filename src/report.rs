@@ -34,11 +34,10 @@ pub fn server_json(w: &World, name: &str) -> Value {
     let mut reps_from = Map::new();
     let mut reps_to = Map::new();
     for (nc, rep) in &s.ncs {
-        let links: Map<String, Value> = rep
-            .reps_from
-            .iter()
-            .map(|(p, l)| (p.clone(), json!({ "usn": l.usn, "flags": l.flags, "uuid": l.uuid, "link": l.viewer_string(p), "mail": l.flags & MAIL_REPLICA != 0 })))
-            .collect();
+        let mut links = Map::new();
+        for (p, l) in &rep.reps_from {
+            links.insert(p.clone(), json!({ "usn": l.usn, "flags": l.flags, "uuid": l.uuid, "link": l.viewer_string(p), "mail": l.flags & MAIL_REPLICA != 0 }));
+        }
         reps_from.insert(nc.clone(), Value::Object(links));
         reps_to.insert(nc.clone(), json!(rep.reps_to.keys().collect::<Vec<_>>()));
     }
@@ -52,7 +51,10 @@ pub fn server_json(w: &World, name: &str) -> Value {
 /// The runner's `--json` document.
 pub fn report_json(session: &Session) -> Value {
     let w = session.world();
-    let servers: Map<String, Value> = w.servers.iter().map(|s| (s.name.clone(), server_json(w, &s.name))).collect();
+    let mut servers = Map::new();
+    for s in &w.servers {
+        servers.insert(s.name.clone(), server_json(w, &s.name));
+    }
     json!({
         "title": session.scenario.title,
         "model": w.model(),
