@@ -123,7 +123,7 @@ pub struct World {
 }
 
 /// A ceiling on the events one `run` may take, so no scenario can freeze a tab.
-pub const RUN_LIMIT: usize = 2_000_000;
+pub const RUN_LIMIT: usize = 200_000;
 
 pub fn nc_of_site(org: &str, site: &str) -> String {
     format!("/o={org}/ou={site}")
@@ -329,16 +329,27 @@ impl World {
         self.server_mut(name)
     }
 
-    /// Removes queued messages that match `which(from, to)`.
+    /// Removes queued messages that match `which(from, to)`. A dropped first notification of a
+    /// batch ends that batch, as processing it would have.
     pub(crate) fn drop_queued(&mut self, which: impl Fn(&str, &str) -> bool) {
         let before = self.queue.len();
+        let mut ended = Vec::new();
         self.queue.retain(|q| match &q.ev {
-            Event::Notify { from, to, .. } => !which(from, to),
+            Event::Notify { from, to, nc, first } => {
+                let keep = !which(from, to);
+                if !keep && *first {
+                    ended.push((from.clone(), nc.clone()));
+                }
+                keep
+            }
             Event::Request(r) => !which(&r.from, &r.to),
             Event::Response(r) | Event::Write(r) => !which(&r.from, &r.to),
             _ => true,
         });
         self.in_flight -= before - self.queue.len();
+        for batch in ended {
+            self.pending_notify.remove(&batch);
+        }
     }
 
     pub(crate) fn drop_pending_notify(&mut self, server: &str) {

@@ -531,3 +531,13 @@ fn seeking_back_and_branching_replays_the_same_world() {
     let replayed = Session::replay(sc, s.actions().to_vec(), 3).unwrap();
     assert_eq!(usnlab::views::view(&replayed), usnlab::views::view(&s));
 }
+
+#[test]
+fn a_restore_that_drops_a_partners_first_notification_still_goes_quiet() {
+    // Found by the property tests: the partner's batch must end with its dropped notification.
+    let s = play_json(r#"{ "org": "O", "sites": [ { "name": "S", "servers": [ { "name": "S0", "usn": 2758 }, { "name": "S1", "usn": 234 } ] } ],
+        "steps": [ { "do": "backup", "server": "S0", "label": "L1" }, { "do": "create", "server": "S1", "name": "M3" },
+                   { "do": "restore", "server": "S0", "label": "L1" }, { "do": "run" } ] }"#);
+    assert!(s.world().quiet());
+    assert!(has(s.world(), "S0", "M3"), "the restored server's Init sync still brings M3");
+}
