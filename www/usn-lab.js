@@ -7,16 +7,10 @@
 //
 // Each element holds the lab in its own iframe (so two on one page never interfere), sized to
 // its content through a message from the lab; `height` fixes the height instead.
+import { squeeze } from './js/share.js';
+
 const LAB = new URL('./index.html', import.meta.url);
 let count = 0;
-
-async function deflate(text) {
-  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('deflate-raw'));
-  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
 
 class UsnLab extends HTMLElement {
   async connectedCallback() {
@@ -26,7 +20,7 @@ class UsnLab extends HTMLElement {
     const inline = this.querySelector('script[type="application/json"]');
     if (this.hasAttribute('lesson')) p.set('lesson', this.getAttribute('lesson'));
     else if (this.hasAttribute('src')) p.set('src', new URL(this.getAttribute('src'), document.baseURI).href);
-    else if (inline) p.set('scenario', await deflate(inline.textContent));
+    else if (inline) p.set('scenario', await squeeze(inline.textContent));
     else p.set('lesson', 'sandbox');
     for (const opt of ['panels', 'start']) if (this.hasAttribute(opt)) p.set(opt, this.getAttribute(opt));
     if (this.hasAttribute('autoplay')) p.set('autoplay', '1');

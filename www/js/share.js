@@ -6,7 +6,8 @@
 // safe in a URL. Decoding checks everything and throws a sentence naming the problem.
 export const FORMAT = '1';
 
-async function squeeze(text) {
+/** Deflates `text` and writes it in base64url, safe in a URL. */
+export async function squeeze(text) {
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('deflate-raw'));
   const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
   let bin = '';
