@@ -9,6 +9,7 @@ pub mod lessons;
 pub mod log;
 pub mod messages;
 pub mod objects;
+pub mod reading;
 pub mod report;
 pub mod restore;
 pub mod scenario;

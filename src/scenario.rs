@@ -1,12 +1,13 @@
 //! Scenario files (SCENARIOS.md): parsed, then checked before anything runs, so that a scenario
 //! that cannot be understood is rejected with the step's index and a sentence saying why.
 use crate::ids::{derive_invocation_id, is_invocation_id};
-use serde::{Deserialize, Serialize};
+use crate::reading;
+use serde::Serialize;
 use serde_json::Value;
 use crate::vecmap::VecSet;
 use std::collections::BTreeMap;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Model {
     #[default]
@@ -15,8 +16,7 @@ pub enum Model {
 }
 
 /// Every number MODEL.md names, with its default; a scenario may override any of them.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Settings {
     pub notify_pause_s: u64,
     pub notify_stagger_s: u64,
@@ -50,47 +50,40 @@ impl Settings {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ServerSpec {
     pub name: String,
-    #[serde(default)]
     pub usn: u64,
-    #[serde(default)]
     pub invocation_id: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SiteSpec {
     pub name: String,
     pub servers: Vec<ServerSpec>,
 }
 
 /// A messaging connector's schedule: open for the first `open_s` seconds of every `every_s`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Schedule {
     pub every_s: u64,
     pub open_s: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ConnectorSpec {
     /// `site`, `x400`, `ras` or `ims`.
     pub kind: String,
     pub sites: [String; 2],
     pub cost: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<Schedule>,
     /// Messages go only from `sites[0]` to `sites[1]` (Figure 3's one-headed arrows).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub one_way: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DrcSpec {
     pub sites: [String; 2],
     pub bridgeheads: [String; 2],
@@ -99,21 +92,21 @@ pub struct DrcSpec {
 /// One scenario step: what the directory is asked to do. In files it is written
 /// `{"do": "create", ...}`; serde sees `{"create": {...}}` (see `to_tagged`/`from_tagged`), because
 /// an externally tagged enum costs far less code in the wasm than an internally tagged one.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Command {
     /// With `count`, creates `<name> 1` … `<name> count`.
-    Create { server: String, #[serde(default)] name: Option<String>, #[serde(default)] dn: Option<String>, #[serde(default)] attrs: BTreeMap<String, String>, #[serde(default, skip_serializing_if = "Option::is_none")] count: Option<u64> },
-    Modify { server: String, #[serde(default)] name: Option<String>, #[serde(default)] dn: Option<String>, #[serde(default)] attrs: BTreeMap<String, String> },
-    Delete { server: String, #[serde(default)] name: Option<String>, #[serde(default)] dn: Option<String> },
-    Bump { server: String, #[serde(default)] to: Option<u64>, #[serde(default)] by: Option<u64> },
-    Run { #[serde(default)] for_s: Option<u64>, #[serde(default)] until: Option<String> },
-    Step { #[serde(default)] count: Option<u64> },
-    UpdateNow { server: String, #[serde(default)] from: Option<String>, #[serde(default)] refresh_all: bool },
+    Create { server: String, name: Option<String>, dn: Option<String>, attrs: BTreeMap<String, String>, #[serde(skip_serializing_if = "Option::is_none")] count: Option<u64> },
+    Modify { server: String, name: Option<String>, dn: Option<String>, attrs: BTreeMap<String, String> },
+    Delete { server: String, name: Option<String>, dn: Option<String> },
+    Bump { server: String, to: Option<u64>, by: Option<u64> },
+    Run { for_s: Option<u64>, until: Option<String> },
+    Step { count: Option<u64> },
+    UpdateNow { server: String, from: Option<String>, refresh_all: bool },
     Backup { server: String, label: String },
     /// With `start: false` the directory service stays stopped (for Authrest) and the backsync
     /// begins when it is started.
-    Restore { server: String, label: String, #[serde(default)] backsync: Option<bool>, #[serde(default)] new_invocation_id: Option<bool>, #[serde(default, skip_serializing_if = "Option::is_none")] start: Option<bool> },
+    Restore { server: String, label: String, backsync: Option<bool>, new_invocation_id: Option<bool>, #[serde(skip_serializing_if = "Option::is_none")] start: Option<bool> },
     ExpireBacksync { server: String },
     Stop { server: String },
     Start { server: String },
@@ -121,20 +114,18 @@ pub enum Command {
     Import { server: String, name: String, times: u64 },
     Link { between: [String; 2], up: bool },
     AddDrc { sites: [String; 2], bridgeheads: [String; 2] },
-    AddConnector { kind: String, sites: [String; 2], cost: u32, #[serde(default)] schedule: Option<Schedule>, #[serde(default)] one_way: bool },
+    AddConnector { kind: String, sites: [String; 2], cost: u32, schedule: Option<Schedule>, one_way: bool },
     /// Q201414 steps 1–10: optionally create a probe mailbox, then compare the server's USN with
     /// each partner's watermark for it.
-    Measure { server: String, #[serde(default)] probe: Option<String> },
+    Measure { server: String, probe: Option<String> },
 }
 
 /// A lesson's question, asked before the step runs and answered by what the step shows.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Question {
     pub prompt: String,
     pub choices: Vec<String>,
     pub answer: String,
-    #[serde(default)]
     pub explain: Option<String>,
 }
 
@@ -154,15 +145,7 @@ impl Command {
 
     /// Reads `{"do": "create", ...}`.
     pub fn from_tagged(v: Value) -> Result<Command, String> {
-        let Value::Object(mut map) = v else { return Err("a command is an object like {\"do\": \"create\", ...}".into()) };
-        let name = match map.remove("do") {
-            Some(Value::String(s)) => s,
-            Some(_) => return Err("\"do\" must be text".into()),
-            None => return Err("a step needs \"do\" (create, modify, delete, run, restore, ...)".into()),
-        };
-        let mut outer = serde_json::Map::new();
-        outer.insert(name, Value::Object(map));
-        serde_json::from_value(Value::Object(outer)).map_err(|e| e.to_string().replace("unknown variant", "unknown action").replace('`', "\""))
+        reading::command(v)
     }
 
     pub fn name(&self) -> String {
@@ -265,11 +248,15 @@ impl Scenario {
         let field = |key: &str| -> Result<Value, ScenarioError> {
             Ok(top.get(key).cloned().unwrap_or(Value::Null))
         };
-        let settings: Settings = from_value("settings", field("settings")?)?.unwrap_or_default();
-        let sites: Vec<SiteSpec> = from_value("sites", field("sites")?)?
+        let settings = match field("settings")? {
+            Value::Null => Settings::default(),
+            v => reading::settings(v).map_err(whole)?,
+        };
+        let mut lists = reading::Fields::new(Value::Object(top.clone()), "the scenario").map_err(whole)?;
+        let sites: Vec<SiteSpec> = lists.list("sites", reading::site).map_err(whole)?
             .ok_or_else(|| whole("a scenario needs \"sites\": a list of sites, each with servers"))?;
-        let connectors = from_value("connectors", field("connectors")?)?.unwrap_or_default();
-        let drcs = from_value("drcs", field("drcs")?)?.unwrap_or_default();
+        let connectors = lists.list("connectors", reading::connector).map_err(whole)?.unwrap_or_default();
+        let drcs = lists.list("drcs", reading::drc).map_err(whole)?.unwrap_or_default();
         let steps = steps.into_iter().enumerate().map(|(i, v)| parse_step(i, v)).collect::<Result<_, _>>()?;
         let scenario = Scenario {
             title: text_field(&top, "title")?.unwrap_or_else(|| "Untitled scenario".into()),
@@ -514,13 +501,6 @@ impl Scenario {
     }
 }
 
-fn from_value<T: serde::de::DeserializeOwned>(key: &str, v: Value) -> Result<Option<T>, ScenarioError> {
-    if v.is_null() {
-        return Ok(None);
-    }
-    serde_json::from_value(v).map(Some).map_err(|e| whole(format!("\"{key}\": {e}")))
-}
-
 /// Parses one step (a command plus optional narration and question).
 pub fn parse_step(index: usize, v: Value) -> Result<ScriptStep, ScenarioError> {
     let Value::Object(mut map) = v else {
@@ -536,7 +516,7 @@ pub fn parse_step(index: usize, v: Value) -> Result<ScriptStep, ScenarioError> {
     };
     let question = match map.remove(STEP_EXTRAS[1]) {
         None | Some(Value::Null) => None,
-        Some(q) => Some(serde_json::from_value(q).map_err(|e| at(index, format!("\"question\": {e}")))?),
+        Some(q) => Some(reading::question(q).map_err(|e| at(index, format!("\"question\": {e}")))?),
     };
     let command = parse_command(Value::Object(map)).map_err(|m| at(index, m))?;
     Ok(ScriptStep { command, narration, question })

@@ -1,0 +1,272 @@
+//! Reading scenario JSON into the scenario's types. Written by hand rather than derived: serde's
+//! derived readers cost about a tenth of the wasm the page downloads, and this way every message
+//! says, in the lab's words, which field is wrong and why.
+use crate::scenario::{Command, ConnectorSpec, DrcSpec, Model, Question, Schedule, ServerSpec, Settings, SiteSpec};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// The fields of one JSON object, taken one by one; `finish` rejects any left unread.
+pub struct Fields {
+    map: Map<String, Value>,
+    what: String,
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+impl Fields {
+    pub fn new(v: Value, what: &str) -> Result<Fields, String> {
+        match v {
+            Value::Object(map) => Ok(Fields { map, what: what.to_string() }),
+            other => Err(format!("{what} must be an object, not {}", kind(&other))),
+        }
+    }
+
+    fn take(&mut self, key: &str) -> Option<Value> {
+        self.map.remove(key).filter(|v| !v.is_null())
+    }
+
+    fn need(&mut self, key: &str) -> Result<Value, String> {
+        self.take(key).ok_or_else(|| format!("missing field \"{key}\""))
+    }
+
+    pub fn text(&mut self, key: &str) -> Result<String, String> {
+        let v = self.need(key)?;
+        as_text(v, key)
+    }
+
+    pub fn opt_text(&mut self, key: &str) -> Result<Option<String>, String> {
+        self.take(key).map(|v| as_text(v, key)).transpose()
+    }
+
+    pub fn number(&mut self, key: &str) -> Result<u64, String> {
+        let v = self.need(key)?;
+        as_number(&v, key)
+    }
+
+    pub fn opt_number(&mut self, key: &str) -> Result<Option<u64>, String> {
+        self.take(key).map(|v| as_number(&v, key)).transpose()
+    }
+
+    pub fn small(&mut self, key: &str) -> Result<u32, String> {
+        let n = self.number(key)?;
+        u32::try_from(n).map_err(|_| format!("\"{key}\" is too large"))
+    }
+
+    pub fn opt_bool(&mut self, key: &str) -> Result<Option<bool>, String> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(b)),
+            Some(v) => Err(format!("\"{key}\" must be true or false, not {}", kind(&v))),
+        }
+    }
+
+    pub fn opt_hours(&mut self, key: &str) -> Result<Option<f64>, String> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Value::Number(n)) => Ok(n.as_f64()),
+            Some(v) => Err(format!("\"{key}\" must be a number of hours, not {}", kind(&v))),
+        }
+    }
+
+    pub fn pair(&mut self, key: &str) -> Result<[String; 2], String> {
+        match self.need(key)? {
+            Value::Array(items) if items.len() == 2 => {
+                let mut it = items.into_iter().map(|v| as_text(v, key));
+                Ok([it.next().expect("two")?, it.next().expect("two")?])
+            }
+            v => Err(format!("\"{key}\" must be a list of two names, not {}", kind(&v))),
+        }
+    }
+
+    pub fn attrs(&mut self, key: &str) -> Result<BTreeMap<String, String>, String> {
+        match self.take(key) {
+            None => Ok(BTreeMap::new()),
+            Some(Value::Object(m)) => m.into_iter().map(|(k, v)| Ok((k, as_text(v, key)?))).collect(),
+            Some(v) => Err(format!("\"{key}\" must be an object of attribute names and values, not {}", kind(&v))),
+        }
+    }
+
+    pub fn list<T>(&mut self, key: &str, each: impl Fn(Value, &str) -> Result<T, String>) -> Result<Option<Vec<T>>, String> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Value::Array(items)) => items.into_iter().enumerate().map(|(i, v)| each(v, &format!("{key}[{i}]"))).collect::<Result<_, _>>().map(Some),
+            Some(v) => Err(format!("\"{key}\" must be a list, not {}", kind(&v))),
+        }
+    }
+
+    /// Fails on a field that is not `known`, naming the ones that are. Checked before reading,
+    /// so a misspelt field is reported as such rather than as a missing one.
+    pub fn expect(&self, known: &[&str]) -> Result<(), String> {
+        match self.map.keys().find(|k| !known.contains(&k.as_str())) {
+            None => Ok(()),
+            Some(k) => {
+                let list = known.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ");
+                Err(format!("unknown field \"{k}\" in {}, expected one of {list}", self.what))
+            }
+        }
+    }
+}
+
+fn as_text(v: Value, key: &str) -> Result<String, String> {
+    match v {
+        Value::String(s) => Ok(s),
+        v => Err(format!("\"{key}\" must be text, not {}", kind(&v))),
+    }
+}
+
+fn as_number(v: &Value, key: &str) -> Result<u64, String> {
+    v.as_u64().ok_or_else(|| format!("\"{key}\" must be a whole number of at least 0, not {}", v))
+}
+
+fn prefixed(what: &str, r: Result<(), String>) -> Result<(), String> {
+    r.map_err(|e| format!("{what}: {e}"))
+}
+
+pub fn settings(v: Value) -> Result<Settings, String> {
+    let mut f = Fields::new(v, "settings")?;
+    let known = ["notify_pause_s", "notify_stagger_s", "backsync_timeout_h", "model", "periodic_sync_s", "intersite_sync_s", "mail_hop_s"];
+    prefixed("settings", f.expect(&known))?;
+    let d = Settings::default();
+    let model = match f.opt_text("model")?.as_deref() {
+        None | Some("exchange55") => Model::Exchange55,
+        Some("active_directory") => Model::ActiveDirectory,
+        Some(m) => return Err(format!("settings: unknown model \"{m}\" (exchange55 or active_directory)")),
+    };
+    let s = Settings {
+        notify_pause_s: f.opt_number("notify_pause_s")?.unwrap_or(d.notify_pause_s),
+        notify_stagger_s: f.opt_number("notify_stagger_s")?.unwrap_or(d.notify_stagger_s),
+        backsync_timeout_h: f.opt_hours("backsync_timeout_h")?.unwrap_or(d.backsync_timeout_h),
+        model,
+        periodic_sync_s: f.opt_number("periodic_sync_s")?.unwrap_or(d.periodic_sync_s),
+        intersite_sync_s: f.opt_number("intersite_sync_s")?.unwrap_or(d.intersite_sync_s),
+        mail_hop_s: f.opt_number("mail_hop_s")?.unwrap_or(d.mail_hop_s),
+    };
+    Ok(s)
+}
+
+pub fn site(v: Value, what: &str) -> Result<SiteSpec, String> {
+    let mut f = Fields::new(v, what)?;
+    prefixed(what, f.expect(&["name", "servers"]))?;
+    let name = f.text("name").map_err(|e| format!("{what}: {e}"))?;
+    let servers = f.list("servers", server)?.ok_or_else(|| format!("{what}: missing field \"servers\""))?;
+    Ok(SiteSpec { name, servers })
+}
+
+fn server(v: Value, what: &str) -> Result<ServerSpec, String> {
+    let mut f = Fields::new(v, what)?;
+    prefixed(what, f.expect(&["name", "usn", "invocation_id"]))?;
+    let spec = ServerSpec {
+        name: f.text("name").map_err(|e| format!("{what}: {e}"))?,
+        usn: f.opt_number("usn").map_err(|e| format!("{what}: {e}"))?.unwrap_or(0),
+        invocation_id: f.opt_text("invocation_id")?,
+    };
+    Ok(spec)
+}
+
+fn schedule(f: &mut Fields) -> Result<Option<Schedule>, String> {
+    let Some(v) = f.take("schedule") else { return Ok(None) };
+    let mut s = Fields::new(v, "schedule")?;
+    s.expect(&["every_s", "open_s"])?;
+    let out = Schedule { every_s: s.number("every_s")?, open_s: s.number("open_s")? };
+    Ok(Some(out))
+}
+
+pub fn connector(v: Value, what: &str) -> Result<ConnectorSpec, String> {
+    let mut f = Fields::new(v, what)?;
+    prefixed(what, f.expect(&["kind", "sites", "cost", "schedule", "one_way"]))?;
+    let read = |f: &mut Fields| -> Result<ConnectorSpec, String> {
+        Ok(ConnectorSpec { kind: f.text("kind")?, sites: f.pair("sites")?, cost: f.small("cost")?, schedule: schedule(f)?, one_way: f.opt_bool("one_way")?.unwrap_or(false) })
+    };
+    read(&mut f).map_err(|e| format!("{what}: {e}"))
+}
+
+pub fn drc(v: Value, what: &str) -> Result<DrcSpec, String> {
+    let mut f = Fields::new(v, what)?;
+    prefixed(what, f.expect(&["sites", "bridgeheads"]))?;
+    (|| Ok::<_, String>(DrcSpec { sites: f.pair("sites")?, bridgeheads: f.pair("bridgeheads")? }))().map_err(|e| format!("{what}: {e}"))
+}
+
+pub fn question(v: Value) -> Result<Question, String> {
+    let mut f = Fields::new(v, "the question")?;
+    f.expect(&["prompt", "choices", "answer", "explain"])?;
+    let choices = f.list("choices", |v, what| as_text(v, what))?.ok_or("missing field \"choices\"")?;
+    Ok(Question { prompt: f.text("prompt")?, choices, answer: f.text("answer")?, explain: f.opt_text("explain")? })
+}
+
+/// The actions a step may name, in the order the lab lists them.
+pub const ACTIONS: [&str; 19] = [
+    "create", "modify", "delete", "bump", "run", "step", "update_now", "backup", "restore", "expire_backsync",
+    "stop", "start", "authrest", "import", "link", "add_drc", "add_connector", "measure", "",
+];
+
+/// A command from `{"do": "create", ...}`, with the step's own fields checked.
+pub fn command(v: Value) -> Result<Command, String> {
+    let mut f = Fields::new(v, "a step")?;
+    let action = match f.take("do") {
+        Some(Value::String(s)) => s,
+        Some(v) => return Err(format!("\"do\" must be text, not {}", kind(&v))),
+        None => return Err("a step needs \"do\" (create, modify, delete, run, restore, ...)".into()),
+    };
+    f.what = format!("a \"{action}\" step");
+    if let Some(known) = fields_of(&action) {
+        f.expect(known)?;
+    }
+    use Command::*;
+    let cmd = match action.as_str() {
+        "create" => Create { server: f.text("server")?, name: f.opt_text("name")?, dn: f.opt_text("dn")?, attrs: f.attrs("attrs")?, count: f.opt_number("count")? },
+        "modify" => Modify { server: f.text("server")?, name: f.opt_text("name")?, dn: f.opt_text("dn")?, attrs: f.attrs("attrs")? },
+        "delete" => Delete { server: f.text("server")?, name: f.opt_text("name")?, dn: f.opt_text("dn")? },
+        "bump" => Bump { server: f.text("server")?, to: f.opt_number("to")?, by: f.opt_number("by")? },
+        "run" => Run { for_s: f.opt_number("for_s")?, until: f.opt_text("until")? },
+        "step" => Step { count: f.opt_number("count")? },
+        "update_now" => UpdateNow { server: f.text("server")?, from: f.opt_text("from")?, refresh_all: f.opt_bool("refresh_all")?.unwrap_or(false) },
+        "backup" => Backup { server: f.text("server")?, label: f.text("label")? },
+        "restore" => Restore { server: f.text("server")?, label: f.text("label")?, backsync: f.opt_bool("backsync")?, new_invocation_id: f.opt_bool("new_invocation_id")?, start: f.opt_bool("start")? },
+        "expire_backsync" => ExpireBacksync { server: f.text("server")? },
+        "stop" => Stop { server: f.text("server")? },
+        "start" => Start { server: f.text("server")? },
+        "authrest" => Authrest { server: f.text("server")?, objver: f.small("objver")?, usn: f.number("usn")? },
+        "import" => Import { server: f.text("server")?, name: f.text("name")?, times: f.number("times")? },
+        "link" => Link { between: f.pair("between")?, up: f.opt_bool("up")?.ok_or("missing field \"up\"")? },
+        "add_drc" => AddDrc { sites: f.pair("sites")?, bridgeheads: f.pair("bridgeheads")? },
+        "add_connector" => AddConnector { kind: f.text("kind")?, sites: f.pair("sites")?, cost: f.small("cost")?, schedule: schedule(&mut f)?, one_way: f.opt_bool("one_way")?.unwrap_or(false) },
+        "measure" => Measure { server: f.text("server")?, probe: f.opt_text("probe")? },
+        other => {
+            let list = ACTIONS.iter().filter(|a| !a.is_empty()).map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ");
+            return Err(format!("unknown action \"{other}\", expected one of {list}"));
+        }
+    };
+    Ok(cmd)
+}
+
+/// The fields each action takes (besides "do").
+fn fields_of(action: &str) -> Option<&'static [&'static str]> {
+    Some(match action {
+        "create" => &["server", "name", "dn", "attrs", "count"],
+        "modify" => &["server", "name", "dn", "attrs"],
+        "delete" => &["server", "name", "dn"],
+        "bump" => &["server", "to", "by"],
+        "run" => &["for_s", "until"],
+        "step" => &["count"],
+        "update_now" => &["server", "from", "refresh_all"],
+        "backup" => &["server", "label"],
+        "restore" => &["server", "label", "backsync", "new_invocation_id", "start"],
+        "expire_backsync" | "stop" | "start" => &["server"],
+        "authrest" => &["server", "objver", "usn"],
+        "import" => &["server", "name", "times"],
+        "link" => &["between", "up"],
+        "add_drc" => &["sites", "bridgeheads"],
+        "add_connector" => &["kind", "sites", "cost", "schedule", "one_way"],
+        "measure" => &["server", "probe"],
+        _ => return None,
+    })
+}
