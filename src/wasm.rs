@@ -1,10 +1,15 @@
 //! The browser binding: a thin layer that hands the page snapshots and takes its commands. It
 //! converts at the boundary and nowhere else; every error reaches the page as a JS `Error` with
 //! a sentence, never as a panic.
+//!
+//! Everything crosses as JSON text, which `www/js/core.js` parses with the browser's
+//! `JSON.parse`. Building JS objects from Rust (serde-wasm-bindgen) cost 12 KB of the page's
+//! gzipped first download; serde_json is in the wasm anyway, to read scenarios.
 use crate::scenario::{parse_command, Scenario};
 use crate::session::{Action, Session};
-use crate::{report, views};
+use crate::views;
 use serde::Serialize;
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(start)]
@@ -12,29 +17,16 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
-/// Typed values become `serde_json::Value` first, so only `Value` is ever serialized to JS
-/// (one copy of each type's serializer in the wasm, not one per format).
-fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsError> {
-    let value = serde_json::to_value(v).map_err(|e| JsError::new(&e.to_string()))?;
-    value_to_js(&value)
+fn fail(message: impl std::fmt::Display) -> JsError {
+    JsError::new(&message.to_string())
 }
 
-fn value_to_js(v: &serde_json::Value) -> Result<JsValue, JsError> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| JsError::new(&e.to_string()))
+fn out<T: Serialize + ?Sized>(v: &T) -> Result<String, JsError> {
+    serde_json::to_string(&serde_json::to_value(v).map_err(fail)?).map_err(fail)
 }
 
-fn from_js(v: JsValue) -> Result<serde_json::Value, JsError> {
-    serde_wasm_bindgen::from_value(v).map_err(|e| JsError::new(&format!("not a plain object: {e}")))
-}
-
-/// Parses scenario text with the browser's `JSON.parse`, which keeps serde_json's text parser
-/// out of the wasm; the core reads the resulting value exactly as the command line does.
 fn scenario(json: &str) -> Result<Scenario, JsError> {
-    let parsed = js_sys::JSON::parse(json).map_err(|e| {
-        let why = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
-        JsError::new(&format!("this is not valid JSON: {why}"))
-    })?;
-    Scenario::from_value(from_js(parsed)?).map_err(|e| JsError::new(&e.to_string()))
+    Scenario::from_json(json).map_err(fail)
 }
 
 #[wasm_bindgen]
@@ -50,40 +42,37 @@ impl Lab {
         Ok(Lab { session: Session::new(scenario(json)?) })
     }
 
-    /// A lab rebuilt from a scenario and a history (a link or a saved state).
-    pub fn replay(json: &str, history: JsValue, playhead: usize) -> Result<Lab, JsError> {
+    /// A lab rebuilt from a scenario and a history given as JSON (a link or a saved state).
+    pub fn replay(json: &str, history: &str, playhead: usize) -> Result<Lab, JsError> {
         let sc = scenario(json)?;
-        let raw = from_js(history)?;
-        let list = raw.as_array().ok_or_else(|| JsError::new("the history must be a list"))?;
+        let raw: Value = serde_json::from_str(history).map_err(|e| fail(format!("the history is not valid JSON: {e}")))?;
+        let list = raw.as_array().ok_or_else(|| fail("the history must be a list"))?;
         let mut actions = Vec::with_capacity(list.len());
         for (i, a) in list.iter().enumerate() {
-            let action = Action::from_value(a).map_err(|e| JsError::new(&format!("history entry {i}: {e}")))?;
+            let action = Action::from_value(a).map_err(|e| fail(format!("history entry {i}: {e}")))?;
             if let Action::Act { cmd } = &action {
-                sc.check_live_command(cmd).map_err(|e| JsError::new(&format!("history entry {i}: {e}")))?;
+                sc.check_live_command(cmd).map_err(|e| fail(format!("history entry {i}: {e}")))?;
             }
             actions.push(action);
         }
-        let session = Session::replay(sc, actions, playhead).map_err(|e| JsError::new(&e))?;
-        Ok(Lab { session })
+        Ok(Lab { session: Session::replay(sc, actions, playhead).map_err(fail)? })
     }
 
-    /// The next event or scenario step, or `null` when all is done and quiet.
-    pub fn advance(&mut self) -> Result<JsValue, JsError> {
-        match self.session.advance() {
-            Some(r) => to_js(&r),
-            None => Ok(JsValue::NULL),
-        }
+    /// The next event or scenario step, or nothing when all is done and quiet.
+    pub fn advance(&mut self) -> Result<Option<String>, JsError> {
+        self.session.advance().map(|r| out(&r)).transpose()
     }
 
-    /// A learner's command: a scenario step object such as `{do: "create", server, name}`.
-    pub fn act(&mut self, cmd: JsValue) -> Result<JsValue, JsError> {
-        let cmd = parse_command(from_js(cmd)?).map_err(|e| JsError::new(&e))?;
-        self.session.scenario.check_live_command(&cmd).map_err(|e| JsError::new(&e))?;
-        to_js(&self.session.act(cmd))
+    /// A learner's command, as JSON: a scenario step such as `{"do": "create", ...}`.
+    pub fn act(&mut self, cmd: &str) -> Result<String, JsError> {
+        let v: Value = serde_json::from_str(cmd).map_err(|e| fail(format!("the command is not valid JSON: {e}")))?;
+        let cmd = parse_command(v).map_err(fail)?;
+        self.session.scenario.check_live_command(&cmd).map_err(fail)?;
+        out(&self.session.act(cmd))
     }
 
     pub fn seek(&mut self, n: usize) -> Result<(), JsError> {
-        self.session.seek(n).map_err(|e| JsError::new(&e))
+        self.session.seek(n).map_err(fail)
     }
 
     #[wasm_bindgen(getter)]
@@ -96,53 +85,53 @@ impl Lab {
         self.session.actions().len()
     }
 
-    pub fn history(&self) -> Result<JsValue, JsError> {
-        to_js(self.session.actions())
+    pub fn history(&self) -> Result<String, JsError> {
+        out(self.session.actions())
     }
 
     /// The scenario this lab plays, as JSON (for links and saved state).
     #[wasm_bindgen(js_name = scenarioJson)]
     pub fn scenario_json(&self) -> Result<String, JsError> {
-        let v = to_js(&self.session.scenario)?;
-        js_sys::JSON::stringify(&v).map(String::from).map_err(|_| JsError::new("the scenario could not be written as JSON"))
+        out(&self.session.scenario)
     }
 
-    pub fn view(&self) -> Result<JsValue, JsError> {
-        value_to_js(&views::view(&self.session))
+    pub fn view(&self) -> Result<String, JsError> {
+        out(&views::view(&self.session))
     }
 
-    pub fn objects(&self, server: &str, offset: usize, limit: usize) -> Result<JsValue, JsError> {
-        value_to_js(&views::objects(self.session.world(), server, offset, limit).map_err(|e| JsError::new(&e))?)
+    pub fn objects(&self, server: &str, offset: usize, limit: usize) -> Result<String, JsError> {
+        out(&views::objects(self.session.world(), server, offset, limit).map_err(fail)?)
     }
 
-    pub fn object(&self, server: &str, dn: &str) -> Result<JsValue, JsError> {
-        value_to_js(&views::object(self.session.world(), server, dn).map_err(|e| JsError::new(&e))?)
+    pub fn object(&self, server: &str, dn: &str) -> Result<String, JsError> {
+        out(&views::object(self.session.world(), server, dn).map_err(fail)?)
     }
 
-    pub fn messages(&self, from: usize, limit: usize) -> Result<JsValue, JsError> {
-        value_to_js(&views::messages(self.session.world(), from, limit))
+    pub fn messages(&self, from: usize, limit: usize) -> Result<String, JsError> {
+        out(&views::messages(self.session.world(), from, limit))
     }
 
-    pub fn events(&self, from: usize, limit: usize, server: Option<String>) -> Result<JsValue, JsError> {
-        value_to_js(&views::events(self.session.world(), from, limit, server.as_deref()))
+    pub fn events(&self, from: usize, limit: usize, server: Option<String>) -> Result<String, JsError> {
+        out(&views::events(self.session.world(), from, limit, server.as_deref()))
     }
 
-    pub fn gap(&self, server: &str) -> Result<JsValue, JsError> {
+    pub fn gap(&self, server: &str) -> Result<String, JsError> {
         let w = self.session.world();
         if !w.has_server(server) {
-            return Err(JsError::new(&format!("unknown server \"{server}\"")));
+            return Err(fail(format!("unknown server \"{server}\"")));
         }
         let g = w.gap(server, None);
-        let mut v = serde_json::to_value(&g).map_err(|e| JsError::new(&e.to_string()))?;
-        v["text"] = serde_json::Value::String(crate::restore::gap_text(&g));
-        value_to_js(&v)
+        let mut v = serde_json::to_value(&g).map_err(fail)?;
+        v["text"] = Value::String(crate::restore::gap_text(&g));
+        out(&v)
     }
 
-    pub fn why(&self, server: &str) -> Result<JsValue, JsError> {
-        to_js(&views::why(self.session.world(), server).map_err(|e| JsError::new(&e))?)
+    pub fn why(&self, server: &str) -> Result<String, JsError> {
+        out(&views::why(self.session.world(), server).map_err(fail)?)
     }
 
-    pub fn report(&self) -> Result<JsValue, JsError> {
-        value_to_js(&report::report_json(&self.session))
+    /// The runner's `--json` document.
+    pub fn report(&self) -> Result<String, JsError> {
+        out(&crate::report::report_json(&self.session))
     }
 }

@@ -1,6 +1,6 @@
 // A lab on screen: the wasm core's state rendered, and the learner's controls turned into
 // commands. Nothing here decides what replicates; every number comes from the core.
-import init, { Lab } from '../pkg/usnlab.js';
+import { init, Lab } from './core.js';
 import { el, svg, put, $, clock } from './dom.js';
 import { state as app, notify, saveProgress, scenarioText } from './app.js';
 import { drawTopology } from './topology.js';
