@@ -366,12 +366,19 @@ function build(S) {
       S.el.story,
       el('div', { class: 'stage' },
         el('figure', { class: 'panel' }, el('figcaption', {}, 'Organization'), S.el.topo),
-        el('figure', { class: 'panel' }, el('figcaption', {}, 'Messages (time flows down)'), el('div', { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': 'Messages, scrollable' }, S.el.timeline))),
+        el('figure', { class: 'panel' }, el('figcaption', {}, 'Messages (time flows down)'), legend(), el('div', { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': 'Messages, scrollable' }, S.el.timeline))),
       S.el.detail),
     S.el.log, S.el.tools, S.el.dialog);
   S.main.classList.add('in-lab');
   buildControls(S);
   buildTools(S);
+}
+
+/** The key to the diagram's colours, in words (colour is never the only cue). */
+function legend() {
+  return el('ul', { class: 'legend', 'aria-label': 'Message kinds' },
+    [['notify', 'Notify'], ['request', 'Request'], ['response', 'Response'], ['write', 'Write (objects written)'], ['mail', 'Mail'], ['failed', 'Failed']]
+      .map(([k, label]) => el('li', { class: `kind-${k}` }, el('span', { class: 'tag' }, label))));
 }
 
 function render(S) {
