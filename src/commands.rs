@@ -117,7 +117,7 @@ impl World {
             self.refuse(server, "USN_GOES_UP", format!("{server}'s USN is already {usn}; a USN never goes down (except by a restore)."));
             return String::new();
         }
-        self.server_mut_pub(server).usn = target;
+        self.server_mut(server).usn = target;
         format!("{server} makes {} unrelated changes elsewhere: its USN is now {target}.", target - usn)
     }
 
@@ -149,7 +149,7 @@ impl World {
                 String::new()
             }
             _ => {
-                self.server_mut_pub(server).state = ServerState::Stopped;
+                self.server_mut(server).state = ServerState::Stopped;
                 format!("{server}'s directory service stops.")
             }
         }

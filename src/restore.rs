@@ -26,7 +26,7 @@ impl World {
         let new_id = new_id.unwrap_or(ad);
         let backsync = !ad && backsync.unwrap_or(true);
         self.forget_in_flight(server);
-        let srv = self.server_mut_pub(server);
+        let srv = self.server_mut(server);
         let Some(copy) = srv.backups.get(label).cloned() else {
             self.refuse(server, "NO_SUCH_BACKUP", format!("{server} has no backup labelled \"{label}\"."));
             return String::new();
@@ -56,7 +56,7 @@ impl World {
     /// Starts a stopped directory service: a backsync first if a restore asked for one, then
     /// Init sync from every partner.
     pub(crate) fn start_ds(&mut self, server: &str) {
-        let srv = self.server_mut_pub(server);
+        let srv = self.server_mut(server);
         srv.state = if srv.backsync.is_some() { ServerState::Backsync } else { ServerState::Running };
         if std::mem::take(&mut srv.backsync_at_start) {
             self.begin_backsync(server);
@@ -77,7 +77,7 @@ impl World {
         let e = log::e1107(server, self.time, &list, &log::duration(self.settings.backsync_timeout_s()));
         self.log(e);
         let epoch = self.server(server).epoch;
-        let srv = self.server_mut_pub(server);
+        let srv = self.server_mut(server);
         srv.state = ServerState::Backsync;
         srv.backsync = Some(Backsync { waiting_on: partners, deadline_s: deadline });
         self.push_backsync_timeout(server, deadline, epoch);
@@ -95,7 +95,7 @@ impl World {
     /// partner's watermark for it (model choice: this is why a complete backsync leaves no
     /// stall), and once every partner has answered the backsync ends.
     pub(crate) fn backsync_answered(&mut self, server: &str, partner: &str, watermark: u64) {
-        let srv = self.server_mut_pub(server);
+        let srv = self.server_mut(server);
         srv.usn = srv.usn.max(watermark);
         let done = srv.backsync.as_mut().is_some_and(|b| {
             b.waiting_on.remove(partner);
@@ -107,7 +107,7 @@ impl World {
     }
 
     pub(crate) fn end_backsync(&mut self, server: &str, how: &str) {
-        let srv = self.server_mut_pub(server);
+        let srv = self.server_mut(server);
         srv.backsync = None;
         if srv.state == ServerState::Backsync {
             srv.state = ServerState::Running;
@@ -148,7 +148,7 @@ impl World {
             self.refuse(server, "DS_RUNNING", text);
             return String::new();
         }
-        let srv = self.server_mut_pub(server);
+        let srv = self.server_mut(server);
         let mut count = 0;
         for rep in srv.ncs.values_mut() {
             count += rep.len();
@@ -172,7 +172,7 @@ impl World {
         let attrs = Default::default();
         let Some(first) = self.originate(server, &dn, kind, &attrs) else { return String::new() };
         let rest = times - 1;
-        let srv = self.server_mut_pub(server);
+        let srv = self.server_mut(server);
         srv.usn += rest;
         let usn = srv.usn;
         let rep = srv.ncs.get_mut(&nc).expect("written above");

@@ -194,7 +194,7 @@ impl World {
         &self.servers[*self.index.get(name).expect("a known server")]
     }
 
-    fn server_mut(&mut self, name: &str) -> &mut Server {
+    pub(crate) fn server_mut(&mut self, name: &str) -> &mut Server {
         let i = *self.index.get(name).expect("a known server");
         &mut self.servers[i]
     }
@@ -325,10 +325,6 @@ impl World {
         sites::route(&self.connectors, &self.server(a).site, &self.server(b).site)
     }
 
-    pub(crate) fn server_mut_pub(&mut self, name: &str) -> &mut Server {
-        self.server_mut(name)
-    }
-
     /// Removes queued messages that match `which(from, to)`. A dropped first notification of a
     /// batch ends that batch, as processing it would have.
     pub(crate) fn drop_queued(&mut self, which: impl Fn(&str, &str) -> bool) {
@@ -362,7 +358,8 @@ impl World {
 
     // ----- stepping ------------------------------------------------------------------------
 
-    fn begin(&mut self) -> (usize, usize, usize) {
+    /// Starts a step's trace; returns where the journal stood, for `report_since`.
+    pub(crate) fn mark(&mut self) -> (usize, usize, usize) {
         self.trace = Trace::default();
         (self.journal.messages.len(), self.journal.events.len(), self.journal.refused.len())
     }
@@ -397,10 +394,6 @@ impl World {
         r
     }
 
-    pub(crate) fn mark(&mut self) -> (usize, usize, usize) {
-        self.begin()
-    }
-
     /// Processes queued events until one message has been handled (timers on the way are
     /// handled too) and reports it; `None` when the directory is quiet.
     pub fn next_event(&mut self) -> Option<StepReport> {
@@ -410,7 +403,7 @@ impl World {
     /// Like `next_event`, but only events at or before `until`; with `stop_when_quiet` false,
     /// timers run even when nothing is owed (a `run` for a fixed time).
     pub fn next_event_before(&mut self, until: u64, stop_when_quiet: bool) -> Option<StepReport> {
-        let mark = self.begin();
+        let mark = self.mark();
         let mut timers = false;
         loop {
             if stop_when_quiet && self.quiet() {
