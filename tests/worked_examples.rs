@@ -217,7 +217,9 @@ fn authrest_0_1600_raises_every_usn_by_1600_and_leaves_versions_alone() {
 
 #[test]
 fn authrest_is_refused_while_the_directory_runs() {
-    let s = play_json(&lessons::find("repairs").unwrap().json.replace(r#"{ "do": "stop", "server": "ServerA", "narration": "The fix: stop the directory service on Server A (Authrest refuses to run otherwise)." },"#, ""));
+    let mut sc = lessons::load("repairs").unwrap();
+    sc.steps.retain(|st| !matches!(st.command, usnlab::scenario::Command::Stop { .. }));
+    let s = run_scenario(sc);
     let r = s.world().journal.refused.iter().find(|r| r.error == "DS_RUNNING").expect("refused");
     assert_eq!(r.server, "ServerA");
     assert_eq!(s.world().server("ServerA").usn, 2102, "nothing changed");
@@ -540,4 +542,14 @@ fn a_restore_that_drops_a_partners_first_notification_still_goes_quiet() {
                    { "do": "restore", "server": "S0", "label": "L1" }, { "do": "run" } ] }"#);
     assert!(s.world().quiet());
     assert!(has(s.world(), "S0", "M3"), "the restored server's Init sync still brings M3");
+}
+
+#[test]
+fn every_lesson_narrates_every_step_and_asks_questions() {
+    for b in lessons::BUILTINS.iter().filter(|b| b.lesson) {
+        let sc = lessons::load(b.id).unwrap();
+        let silent: Vec<usize> = sc.steps.iter().enumerate().filter(|(_, s)| s.narration.is_none()).map(|(i, _)| i).collect();
+        assert!(silent.is_empty(), "{}: steps {silent:?} have no narration", b.id);
+        assert!(sc.steps.iter().any(|s| s.question.is_some()), "{} asks no question", b.id);
+    }
 }
