@@ -553,3 +553,15 @@ fn every_lesson_narrates_every_step_and_asks_questions() {
         assert!(sc.steps.iter().any(|s| s.question.is_some()), "{} asks no question", b.id);
     }
 }
+
+#[test]
+fn the_readme_scenario_example_runs_as_written() {
+    let readme = include_str!("../README.md");
+    let from = readme.find("## Writing a scenario").expect("the section");
+    let block = &readme[from..];
+    let start = block.find("```json\n").expect("a json block") + 8;
+    let end = start + block[start..].find("```").expect("its end");
+    let s = play_json(&block[start..end]);
+    assert_eq!(usns(obj(s.world(), "NewYork01", "Bill Lee")), (1157, 1158, 1946));
+    assert_eq!(s.world().journal.refused.len(), 0);
+}
