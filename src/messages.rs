@@ -76,6 +76,8 @@ impl Response {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Message {
     pub index: usize,
+    /// The playhead just after the action that recorded it: seeking there shows this message.
+    pub action: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<usize>,
     pub time_s: u64,
@@ -97,6 +99,10 @@ pub struct Message {
     pub trigger: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failed: Option<String>,
+    /// The event the message made its receiver log (1224 for a stalled request, 2095 for a
+    /// rollback found), so a diagram can mark it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<u32>,
     /// One sentence that says what happened, for the transcript and the live region.
     pub text: String,
 }

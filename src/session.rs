@@ -117,6 +117,7 @@ impl Session {
     /// The next event or scenario step; `None` when the script is done and all is quiet.
     pub fn advance(&mut self) -> Option<StepReport> {
         self.record(Action::Advance);
+        self.live.world.actions += 1;
         let r = self.live.advance(&self.scenario);
         self.live.last = r.clone();
         r
@@ -125,6 +126,7 @@ impl Session {
     /// A learner's command, carried out at once.
     pub fn act(&mut self, cmd: Command) -> StepReport {
         self.record(Action::Act { cmd: cmd.clone() });
+        self.live.world.actions += 1;
         let r = self.live.act(&cmd);
         self.live.last = Some(r.clone());
         r
@@ -194,6 +196,7 @@ impl Session {
 
 impl Live {
     fn apply(&mut self, sc: &Scenario, a: &Action) {
+        self.world.actions += 1;
         self.last = match a {
             Action::Advance => self.advance(sc),
             Action::Act { cmd } => Some(self.act(cmd)),

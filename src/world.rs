@@ -119,6 +119,8 @@ pub struct World {
     pub journal: Journal,
     /// The scenario step being carried out, stamped on what it records.
     pub step: Option<usize>,
+    /// Actions taken so far (the session's playhead), stamped on each message.
+    pub actions: usize,
     trace: Trace,
 }
 
@@ -160,6 +162,7 @@ impl World {
             links_down: VecSet::new(),
             journal: Journal::default(),
             step: None,
+            actions: 0,
             trace: Trace::default(),
         };
         for (site, spec) in sc.servers() {
@@ -468,6 +471,7 @@ impl World {
 
     fn record(&mut self, mut m: Message) {
         m.index = self.journal.messages.len();
+        m.action = self.actions;
         m.step = self.step;
         m.time_s = self.time;
         if let Some(failed) = &m.failed {
@@ -488,6 +492,7 @@ impl World {
     fn message(kind: &'static str, from: &str, to: &str, nc: &str, usn: u64, objects: u64, text: String) -> Message {
         Message {
             index: 0,
+            action: 0,
             step: None,
             time_s: 0,
             sent_s: None,
@@ -502,6 +507,7 @@ impl World {
             queued_s: None,
             trigger: None,
             failed: None,
+            event: None,
             text,
         }
     }
@@ -625,7 +631,12 @@ impl World {
         m.failed = self.path_failure(&b, &s, mail);
         let ok = m.failed.is_none();
         self.record(m);
-        if !ok || self.rollback_detected(&req) || self.stalled(&req) {
+        if !ok {
+            return;
+        }
+        let caused = if self.rollback_detected(&req) { Some(2095) } else if self.stalled(&req) { Some(1224) } else { None };
+        if caused.is_some() {
+            self.journal.messages.last_mut().expect("just recorded").event = caused;
             return;
         }
         let resp = self.answer(req);

@@ -168,6 +168,8 @@ fn a_request_above_the_restored_usn_logs_1224_and_sends_nothing() {
     let params: Vec<(&str, &str)> = e.params.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(params, [("highest_usn", "1003"), ("naming_context", "/o=Contoso/ou=Redmond"), ("requested_usn", "1500"), ("requester", "ServerB")]);
     assert!(!messages_of(w, 13).iter().any(|m| m.kind == "response" && m.from == "ServerA"), "nothing was sent");
+    let stalled: Vec<_> = messages_of(w, 13).into_iter().filter(|m| m.event == Some(1224)).collect();
+    assert_eq!((stalled.len(), stalled[0].kind, stalled[0].from.as_str(), stalled[0].usn), (1, "request", "ServerB", 1500));
     assert!(!has(w, "ServerB", "New Hire"), "A's own change does not replicate out");
     assert_eq!(w.server("ServerB").ncs.values().next().unwrap().reps_from["ServerA"].usn, 1500, "the watermark stays");
 }
@@ -564,4 +566,16 @@ fn the_readme_scenario_example_runs_as_written() {
     let s = play_json(&block[start..end]);
     assert_eq!(usns(obj(s.world(), "NewYork01", "Bill Lee")), (1157, 1158, 1946));
     assert_eq!(s.world().journal.refused.len(), 0);
+}
+
+#[test]
+fn seeking_to_a_messages_action_shows_that_message_last() {
+    let mut s = Session::new(lessons::load("bill-lee").unwrap());
+    while s.advance().is_some() {}
+    let messages = s.world().journal.messages.clone();
+    for m in messages.iter().step_by(3) {
+        s.seek(m.action).unwrap();
+        let shown = s.world().journal.messages.last().unwrap();
+        assert_eq!((shown.index, shown.text.as_str()), (m.index, m.text.as_str()));
+    }
 }

@@ -94,6 +94,7 @@ test('a restore stalls replication: 1224 in the log on the restored server', asy
   const log = page.locator('section.log');
   await expect(log.locator('li', { hasText: '1224' }).first()).toContainText('ServerA · MSExchangeDS · error · Replication');
   await expect(log.locator('li', { hasText: '1224' }).first()).toContainText('Fatal replication error');
+  await expect(page.locator('svg.timeline .tl-event').last()).toHaveText('event 1224');
   await log.getByLabel('Server').selectOption('ServerB');
   await expect(log.locator('li', { hasText: '1224' })).toHaveCount(0);
   await log.getByLabel('Server').selectOption('ServerA');
@@ -139,6 +140,21 @@ test('step back with the history and branch from there', async ({ page }) => {
   await page.keyboard.press('Home');
   await expect(page.locator('.status')).toContainText('0/3');
   await expect(page.locator('.topology')).toContainText('USN 1945');
+});
+
+test('clicking a message in the time-space diagram goes back to it', async ({ page }) => {
+  await openLab(page, '#lesson=bill-lee');
+  for (let i = 0; i < 6; i++) await step(page);
+  await expect(page.locator('.controls .status')).toContainText('6/6');
+  const rows = page.locator('svg.timeline g.tl');
+  await expect(rows).toHaveCount(5);
+  await rows.nth(1).click(); // NewYork01's Request
+  await expect(page.locator('.controls .status')).toContainText('3/6');
+  await expect(page.locator('.laststep')).toContainText('NewYork01 asks Boston01 for changes above USN 0.');
+  await expect(rows).toHaveCount(2);
+  await rows.nth(0).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.controls .status')).toContainText('2/6');
 });
 
 test('progress survives a reload', async ({ page }) => {

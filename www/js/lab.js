@@ -353,7 +353,7 @@ function build(S) {
     controls: el('div', { class: 'controls', role: 'toolbar', 'aria-label': 'Playback' }),
     story: el('aside', { class: 'story', 'aria-label': 'Lesson' }),
     topo: svg('svg', { class: 'topology', role: 'group' }),
-    timeline: svg('svg', { class: 'timeline', role: 'img' }),
+    timeline: svg('svg', { class: 'timeline', role: 'group' }),
     detail: el('section', { class: 'detail', 'aria-label': 'Server detail' }),
     log: el('section', { class: 'log', 'aria-label': 'Application Log' }),
     tools: el('details', { class: 'tools' }),
@@ -489,7 +489,7 @@ function lastStep(r) {
 function renderTimeline(S) {
   const total = S.view.counts.messages;
   const page = call(S, (l) => l.messages(Math.max(0, total - 30), 30));
-  if (page) drawTimeline(S.el.timeline, S.view.servers.map((s) => s.name), page.rows, total);
+  if (page) drawTimeline(S.el.timeline, S.view.servers.map((s) => s.name), page.rows, total, (n) => seek(S, n));
 }
 
 function renderDetail(S) {
