@@ -547,12 +547,12 @@ fn a_restore_that_drops_a_partners_first_notification_still_goes_quiet() {
 }
 
 #[test]
-fn every_lesson_narrates_every_step_and_asks_questions() {
-    for b in lessons::BUILTINS.iter().filter(|b| b.lesson) {
+fn every_built_in_scenario_narrates_every_step_and_lessons_ask_questions() {
+    for b in lessons::BUILTINS {
         let sc = lessons::load(b.id).unwrap();
         let silent: Vec<usize> = sc.steps.iter().enumerate().filter(|(_, s)| s.narration.is_none()).map(|(i, _)| i).collect();
         assert!(silent.is_empty(), "{}: steps {silent:?} have no narration", b.id);
-        assert!(sc.steps.iter().any(|s| s.question.is_some()), "{} asks no question", b.id);
+        assert!(!b.lesson || sc.steps.iter().any(|s| s.question.is_some()), "{} asks no question", b.id);
     }
 }
 
