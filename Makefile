@@ -1,4 +1,5 @@
-# USN Lab. The two commands: `make serve` and `make test`. Each installs what it needs first.
+# USN Lab. The two commands: `make serve` and `make test`. Each installs what it needs first
+# (scripts/setup.sh: pinned, and skips what is there). docs/building.md explains the pipeline.
 SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 export PATH := $(HOME)/.cargo/bin:$(PATH)
@@ -6,33 +7,42 @@ PORT ?= 8000
 
 .PHONY: serve build test test-core test-wasm test-e2e bench size setup setup-test clean
 
-## serve: build the lab and serve www/ at a local URL
+## serve: build the lab and serve www/ on 127.0.0.1 (PORT, default 8000, or the next free one)
 serve: build
 	@port=$$(python3 scripts/free_port.py $(PORT)); \
 	echo; echo "USN Lab: http://127.0.0.1:$$port/"; echo "(Ctrl-C stops it)"; echo; \
 	exec python3 -m http.server "$$port" --bind 127.0.0.1 --directory www
 
-## build: leave a ready static site in www/ (copy the folder to any host, any sub-path)
+## build: leave a ready static site in www/ (www/pkg/usnlab.js + usnlab_bg.wasm, wasm-opt'ed);
+## the settings are in wasm-pack.toml
 build: setup
 	bash scripts/build-web.sh
 
-## test: every test — the core, the wasm binding in headless Chromium, the page end to end
-test: setup-test test-core test-wasm build test-e2e
+## test: every test, in order, stopping at the first failure: the core, the wasm binding in
+## headless Chromium, the web build, the page end to end (Playwright)
+test: setup-test
+	$(MAKE) --no-print-directory test-core
+	$(MAKE) --no-print-directory test-wasm
+	$(MAKE) --no-print-directory build
+	$(MAKE) --no-print-directory test-e2e
 
 test-core:
 	cargo test
 
-test-wasm:
+# Only tests/wasm.rs runs in the browser: the other test targets use native-only crates.
+test-wasm: setup-test
 	CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test wasm
 
-test-e2e:
-	npx playwright test
+# Playwright exits non-zero on a failure, and also when it finds no test at all.
+test-e2e: setup-test
+	node_modules/.bin/playwright test
 
-## bench: criterion benchmarks of the core, and the first visit's download size and timing
+## bench: criterion benchmarks of the core, then the first visit's download size and timing
 bench: build
 	cargo bench --bench replication -- --warm-up-time 1 --measurement-time 2
 	node scripts/size.mjs
 
+## size: the first visit's download size and timing only (fails over 150 KB gzipped)
 size: build
 	node scripts/size.mjs
 

@@ -1,5 +1,7 @@
 // End-to-end tests in Debian's Chromium (never a downloaded browser). The static server serves
-// the repository root, so the lab is tested under a sub-path: /www/.
+// the repository root, so the lab is tested under a sub-path: /www/. Playwright starts and stops
+// it (a fixed port; under CI a server already on it is an error, not reused). Tests that take
+// screenshots write them to docs/screenshots/.
 import { defineConfig } from '@playwright/test';
 
 const PORT = 8765;
@@ -10,7 +12,8 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   workers: 2,
   retries: 0,
-  reporter: process.env.CI ? [['list']] : [['list']],
+  forbidOnly: !!process.env.CI, // a stray test.only must not silently skip the rest under CI
+  reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${PORT}/www/`,
     viewport: { width: 1280, height: 800 },
