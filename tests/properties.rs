@@ -136,7 +136,14 @@ fn is_restore_of(r: &StepReport, sc: &Scenario, server: &str) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, max_shrink_iters: 200, ..ProptestConfig::default() })]
+    // A fixed seed: CI runs the same 128 cases every time (a new random draw each run once found
+    // a case slow enough to stall CI in a debug build). Change the seed to explore new cases.
+    #![proptest_config(ProptestConfig {
+        cases: 128,
+        max_shrink_iters: 200,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x05A1_AB12),
+        ..ProptestConfig::default()
+    })]
 
     /// A server's USN counter never decreases, except when that server is restored.
     #[test]
