@@ -7,7 +7,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use serde_json::json;
 use usnlab::scenario::{Command, Scenario};
 use usnlab::session::Session;
-use usnlab::views;
+use usnlab::frame as views;
 
 /// `servers` servers in two sites joined by a DRC; the first holds `objects` mailboxes and all
 /// of them have replicated everywhere.

@@ -1,24 +1,15 @@
 //! USN Lab: a deterministic simulator of Exchange Server directory replication (and, for
 //! comparison, Active Directory's fix for the restore problem). Plain Rust: no wasm, DOM or JS
-//! types here; `wasm` is a thin binding compiled only for the browser.
+//! types here; `wasm` is a thin binding compiled only for the browser. docs/architecture.md is
+//! the map of these modules.
 pub mod commands;
-pub mod directory;
+pub mod frame;
 pub mod ids;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod lessons;
-pub mod log;
-pub mod messages;
-pub mod objects;
-pub mod reading;
+pub mod model;
 pub mod report;
-pub mod restore;
 pub mod scenario;
-pub mod servers;
 pub mod session;
-pub mod sites;
-pub mod world;
 pub mod vecmap;
-pub mod views;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -1,9 +1,9 @@
 //! What a run reports: the JSON document of SCENARIOS.md, and a transcript a person can read.
-use crate::directory::MAIL_REPLICA;
-use crate::restore::gap_text;
+use crate::model::replica::MAIL_REPLICA;
+use crate::model::gap::gap_text;
 use crate::scenario::{Command, Model, Scenario};
 use crate::session::Session;
-use crate::world::World;
+use crate::model::world::World;
 use serde_json::{json, Map, Value};
 
 /// One server's objects, keyed by DN, as the JSON report shows them.
@@ -17,7 +17,7 @@ pub fn objects_json(w: &World, server: &str) -> Value {
     Value::Object(objs)
 }
 
-pub fn object_json(w: &World, o: &crate::objects::DirObject) -> Value {
+pub fn object_json(w: &World, o: &crate::model::object::DirObject) -> Value {
     let mut v = json!({
         "object_version": o.object_version, "usn_created": o.usn_created, "usn_changed": o.usn_changed,
         "usn_source": o.usn_source, "dsa_signature": o.dsa_signature, "when_changed": o.when_changed,

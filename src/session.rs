@@ -1,9 +1,10 @@
 //! A learner's session: a scenario's script played one event at a time, the learner's own
 //! commands in between, and a history that can be rewound to any earlier point and branched.
 //! Because the world is deterministic, any point is a checkpoint plus a replay.
-use crate::messages::StepReport;
+use crate::model::messages::StepReport;
 use crate::scenario::{Command, Scenario};
-use crate::world::{World, RUN_LIMIT};
+use crate::model::world::World;
+use crate::model::queue::RUN_LIMIT;
 use serde::Serialize;
 use serde_json::{json, Value};
 

@@ -7,7 +7,7 @@
 //! gzipped first download; serde_json is in the wasm anyway, to read scenarios.
 use crate::scenario::{parse_command, Scenario};
 use crate::session::{Action, Session};
-use crate::views;
+use crate::frame as views;
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -122,7 +122,7 @@ impl Lab {
         }
         let g = w.gap(server, None);
         let mut v = serde_json::to_value(&g).map_err(fail)?;
-        v["text"] = Value::String(crate::restore::gap_text(&g));
+        v["text"] = Value::String(crate::model::gap::gap_text(&g));
         out(&v)
     }
 

@@ -1,7 +1,8 @@
 //! Every built-in scenario's transcript and JSON report, kept byte for byte in `tests/golden/`.
 //! A refactor must leave them as they are; a change of behaviour regenerates them on purpose
 //! (`USNLAB_BLESS=1 cargo test --test golden`) and the diff shows what the learner now sees.
-use usnlab::{lessons, report, session};
+use usnlab::scenario::builtins as lessons;
+use usnlab::{report, session};
 
 fn check(path: &str, actual: &str, problems: &mut Vec<String>) {
     if std::env::var_os("USNLAB_BLESS").is_some() {

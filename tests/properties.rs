@@ -2,10 +2,10 @@
 //! Each scenario is written as JSON and read like a real file, then played event by event.
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use usnlab::messages::StepReport;
+use usnlab::model::messages::StepReport;
 use usnlab::scenario::{Command, Scenario};
 use usnlab::session::{run_scenario, Session};
-use usnlab::world::World;
+use usnlab::model::world::World;
 
 #[derive(Clone, Debug)]
 enum Op {

@@ -1,10 +1,10 @@
 //! The sources' worked examples, as exact assertions, and the timing and conflict rules.
-use usnlab::lessons;
-use usnlab::messages::Message;
-use usnlab::objects::DirObject;
+use usnlab::scenario::builtins as lessons;
+use usnlab::model::messages::Message;
+use usnlab::model::object::DirObject;
 use usnlab::scenario::Scenario;
 use usnlab::session::{run_scenario, Session};
-use usnlab::world::{mailbox_dn, World};
+use usnlab::model::world::{mailbox_dn, World};
 
 const BOSTON01: &str = "EE6CF383865BD1118CFB00C04FB169AC";
 const NEWYORK01: &str = "52D4C132F161D111B1B900C04FB169F3";
@@ -533,7 +533,7 @@ fn seeking_back_and_branching_replays_the_same_world() {
     assert_eq!(s.advance().unwrap(), reports[2], "replay from a checkpoint gives the same step");
     assert_eq!(s.actions().len(), 3, "the old future was dropped");
     let replayed = Session::replay(sc, s.actions().to_vec(), 3).unwrap();
-    assert_eq!(usnlab::views::view(&replayed), usnlab::views::view(&s));
+    assert_eq!(usnlab::frame::view(&replayed), usnlab::frame::view(&s));
 }
 
 #[test]

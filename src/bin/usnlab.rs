@@ -21,7 +21,9 @@ fn main() -> std::process::ExitCode {
 mod cli {
     use std::process::ExitCode;
     use usnlab::scenario::Scenario;
-    use usnlab::{lessons, report, restore, session};
+    use usnlab::model::gap;
+    use usnlab::scenario::builtins as lessons;
+    use usnlab::{report, session};
 
     const USAGE: &str = "usage: usnlab run FILE [--json] | usnlab gap FILE SERVER [--json] | usnlab lessons | usnlab show ID | usnlab index";
 
@@ -79,7 +81,7 @@ mod cli {
             return Err(format!("unknown server \"{server}\""));
         }
         let g = s.world().gap(server, None);
-        Ok(if json { serde_json::to_value(&g).and_then(|v| serde_json::to_string_pretty(&v)).expect("plain JSON") } else { restore::gap_text(&g) })
+        Ok(if json { serde_json::to_value(&g).and_then(|v| serde_json::to_string_pretty(&v)).expect("plain JSON") } else { gap::gap_text(&g) })
     }
 
     fn list() -> String {

@@ -1,7 +1,7 @@
 //! One server's replica of one naming context: its objects, an index by USN-Changed (so a
 //! request reads only what is above its watermark, never the whole directory), its replica
 //! links (Reps-From, Reps-To) and, for the Active Directory model, its up-to-dateness vector.
-use crate::objects::DirObject;
+use crate::model::object::DirObject;
 use serde::Serialize;
 use crate::vecmap::{VecMap, VecSet};
 use std::collections::BTreeMap;

@@ -1,11 +1,11 @@
 //! Backup and restore of one server, the backsync that follows, the 1224 stall it can leave,
 //! and the repairs Q201414 describes: measuring the gap, Authrest, and export/import.
-use crate::directory::INIT_SYNC;
-use crate::log;
-use crate::messages::Trigger;
+use crate::model::replica::INIT_SYNC;
+use crate::model::log;
+use crate::model::messages::Trigger;
 use crate::scenario::Model;
-use crate::servers::{Backsync, ServerState};
-use crate::world::{mailbox_dn, Gap, PartnerGap, World, WriteKind};
+use crate::model::server::{Backsync, ServerState};
+use crate::model::world::{mailbox_dn, World}; use crate::model::originate::WriteKind; 
 use crate::vecmap::VecSet;
 
 impl World {
@@ -65,12 +65,12 @@ impl World {
     }
 
     /// Drops what was queued to or from a server whose directory is being replaced.
-    fn forget_in_flight(&mut self, server: &str) {
+    pub(super) fn forget_in_flight(&mut self, server: &str) {
         self.drop_queued(|from, to| from == server || to == server);
         self.drop_pending_notify(server);
     }
 
-    fn begin_backsync(&mut self, server: &str) {
+    pub(super) fn begin_backsync(&mut self, server: &str) {
         let partners: VecSet<String> = self.server(server).ncs.values().flat_map(|r| r.reps_from.keys().map(|k| (k.clone(), ()))).collect();
         let deadline = self.time + self.settings.backsync_timeout_s();
         let list: Vec<String> = self.servers.iter().map(|s| s.name.clone()).filter(|n| partners.contains(n.as_str())).collect();
@@ -166,7 +166,7 @@ impl World {
     /// result equals `times` single writes; it is computed at once so a large import is instant.
     pub fn import(&mut self, server: &str, name: &str, times: u64) -> String {
         let dn = mailbox_dn(&self.org, &self.server(server).site, name);
-        let nc = crate::world::nc_of_dn(&dn);
+        let nc = crate::model::world::nc_of_dn(&dn);
         let exists = self.server(server).object(&nc, &dn).is_some();
         let kind = if exists { WriteKind::Modify } else { WriteKind::Create };
         let attrs = Default::default();
@@ -185,58 +185,4 @@ impl World {
         rep.utd.insert(id, usn);
         format!("{name} is imported {times} times on {server}: USN {first} to {usn}.")
     }
-
-    /// Q201414 steps 1–10: the server's USN (a probe's USN-Changed when one was written), each
-    /// partner's Reps-From watermark for it in its site's naming context, and the difference.
-    pub fn gap(&self, server: &str, probe_usn: Option<u64>) -> Gap {
-        let nc = self.home_nc(server);
-        let usn = probe_usn.unwrap_or(self.server(server).usn);
-        let partners: Vec<PartnerGap> = self
-            .servers
-            .iter()
-            .filter_map(|p| {
-                let link = p.ncs.get(&nc)?.reps_from.get(server)?;
-                Some(PartnerGap { partner: p.name.clone(), watermark: link.usn, gap: link.usn as i64 - usn as i64 })
-            })
-            .collect();
-        let worst = partners.iter().map(|p| p.gap).max().unwrap_or(0);
-        Gap {
-            step: self.step,
-            time_s: self.time,
-            server: server.into(),
-            usn,
-            probe: None,
-            stalled: partners.iter().any(|p| p.watermark > self.server(server).usn),
-            gap: worst.max(0) as u64,
-            partners,
-        }
-    }
-
-    /// The `measure` step: optionally create the probe mailbox (steps 2–4), then read the gap.
-    pub fn measure(&mut self, server: &str, probe: Option<&str>) -> String {
-        let probe_usn = probe.and_then(|name| {
-            let dn = mailbox_dn(&self.org, &self.server(server).site, name);
-            self.originate(server, &dn, WriteKind::Create, &Default::default())
-        });
-        if probe.is_some() && probe_usn.is_none() {
-            return String::new();
-        }
-        let mut g = self.gap(server, probe_usn);
-        g.probe = probe.map(str::to_string);
-        let text = gap_text(&g);
-        self.journal.measurements.push(g);
-        text
-    }
-}
-
-/// The measurement in words, as step 10 reads it.
-pub fn gap_text(g: &Gap) -> String {
-    let what = if g.probe.is_some() { "the new mailbox's USN-Changed" } else { "its highest USN" };
-    let each: Vec<String> = g.partners.iter().map(|p| format!("{} holds {} for it", p.partner, p.watermark)).collect();
-    let verdict = if g.gap > 0 {
-        format!("{} changes must reach {} before its own changes replicate out again", g.gap, g.server)
-    } else {
-        "no partner is ahead: replication out of it flows".to_string()
-    };
-    format!("{}: {what} is {}; {}. Gap: {} ({verdict}).", g.server, g.usn, if each.is_empty() { "no partner holds a watermark for it".into() } else { each.join(", ") }, g.gap)
 }

@@ -13,7 +13,7 @@ pub struct Builtin {
 
 macro_rules! builtin {
     ($id:literal, $lesson:literal) => {
-        Builtin { id: $id, lesson: $lesson, json: include_str!(concat!("../www/scenarios/", $id, ".json")) }
+        Builtin { id: $id, lesson: $lesson, json: include_str!(concat!("../../www/scenarios/", $id, ".json")) }
     };
 }
 

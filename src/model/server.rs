@@ -1,7 +1,7 @@
 //! A server's directory service: its Invocation-ID, its highest committed USN, its naming
 //! contexts, its backups and its state.
-use crate::directory::Replica;
-use crate::objects::DirObject;
+use crate::model::replica::Replica;
+use crate::model::object::DirObject;
 use serde::Serialize;
 use crate::vecmap::{VecMap, VecSet};
 

@@ -1,10 +1,12 @@
 //! One scenario step carried out on the world: each command is a guard (may the directory do
 //! this now?) and an action. A refused command is recorded and the run goes on.
-use crate::messages::{StepReport, Trigger};
+use crate::model::messages::{StepReport, Trigger};
 use crate::scenario::Command;
-use crate::servers::ServerState;
-use crate::sites;
-use crate::world::{mailbox_dn, World, WriteKind, RUN_LIMIT};
+use crate::model::server::ServerState;
+use crate::model::sites;
+use crate::model::world::{mailbox_dn, World};
+use crate::model::originate::WriteKind;
+use crate::model::queue::RUN_LIMIT;
 use std::collections::BTreeMap;
 
 impl World {
@@ -79,7 +81,7 @@ impl World {
     fn write(&mut self, server: &str, name: &Option<String>, dn: &Option<String>, kind: WriteKind, attrs: &BTreeMap<String, String>) -> String {
         let dn = self.dn_for(server, name, dn);
         let Some(usn) = self.originate(server, &dn, kind, attrs) else { return String::new() };
-        let who = crate::objects::common_name(&dn).to_string();
+        let who = crate::model::object::common_name(&dn).to_string();
         let what = match kind {
             WriteKind::Create => "is created".to_string(),
             WriteKind::Delete => "is deleted (a tombstone remains)".to_string(),

@@ -1,8 +1,8 @@
 //! What travels between directories (Notify, Request, Response, Write, and mail between sites),
 //! the record the lab keeps of each, and the report of one step.
-use crate::log::{LogEvent, Refusal};
-use crate::objects::DirObject;
-use crate::sites::Route;
+use crate::model::log::{LogEvent, Refusal};
+use crate::model::object::DirObject;
+use crate::model::sites::Route;
 use serde::Serialize;
 use crate::vecmap::VecMap;
 

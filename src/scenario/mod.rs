@@ -1,7 +1,9 @@
 //! Scenario files (SCENARIOS.md): parsed, then checked before anything runs, so that a scenario
 //! that cannot be understood is rejected with the step's index and a sentence saying why.
 use crate::ids::{derive_invocation_id, is_invocation_id};
-use crate::reading;
+pub mod builtins;
+pub mod reading;
+
 use serde::Serialize;
 use serde_json::Value;
 use crate::vecmap::VecSet;

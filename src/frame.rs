@@ -1,11 +1,11 @@
 //! What the page draws, computed here so the page never re-implements a rule: the overview of
 //! every server, pages of objects, messages and events, and "why is this stalled?" in words.
-use crate::directory::MAIL_REPLICA;
-use crate::messages::StepReport;
+use crate::model::replica::MAIL_REPLICA;
+use crate::model::messages::StepReport;
 use crate::report::{describe, object_json};
-use crate::servers::ServerState;
+use crate::model::server::ServerState;
 use crate::session::Session;
-use crate::world::World;
+use crate::model::world::World;
 use serde_json::{json, Value};
 
 /// Everything but the object tables: cheap enough to ask for on every frame.
@@ -78,7 +78,7 @@ pub fn objects(w: &World, server: &str, offset: usize, limit: usize) -> Result<V
 
 /// A server's objects by USN-Changed, highest first: a merge of each naming context's USN
 /// index, so a page of the table costs its own length, not a sort of the whole directory.
-fn newest_first(s: &crate::servers::Server) -> impl Iterator<Item = &crate::objects::DirObject> {
+fn newest_first(s: &crate::model::server::Server) -> impl Iterator<Item = &crate::model::object::DirObject> {
     let mut heads: Vec<_> = s.ncs.values().map(|r| r.iter().rev().peekable()).collect();
     std::iter::from_fn(move || {
         let best = heads.iter_mut().enumerate().filter_map(|(i, h)| h.peek().map(|o| (o.usn_changed, i))).max()?.1;
@@ -86,18 +86,18 @@ fn newest_first(s: &crate::servers::Server) -> impl Iterator<Item = &crate::obje
     })
 }
 
-fn row(w: &World, o: &crate::objects::DirObject) -> Value {
+fn row(w: &World, o: &crate::model::object::DirObject) -> Value {
     let mut v = object_json(w, o);
     v["dn"] = json!(o.dn);
     v["name"] = json!(o.name());
-    v["nc"] = json!(crate::world::nc_of_dn(&o.dn));
+    v["nc"] = json!(crate::model::world::nc_of_dn(&o.dn));
     v
 }
 
 /// One object's raw properties, or null.
 pub fn object(w: &World, server: &str, dn: &str) -> Result<Value, String> {
     let s = known(w, server)?;
-    let nc = crate::world::nc_of_dn(dn);
+    let nc = crate::model::world::nc_of_dn(dn);
     Ok(s.object(&nc, dn).map_or(Value::Null, |o| {
         let mut v = row(w, o);
         v["originating_usn"] = json!(o.originating_usn);
@@ -116,7 +116,7 @@ pub fn events(w: &World, from: usize, limit: usize, server: Option<&str>) -> Val
     json!({ "total": all.len(), "rows": rows, "refused": w.journal.refused })
 }
 
-fn known<'a>(w: &'a World, server: &str) -> Result<&'a crate::servers::Server, String> {
+fn known<'a>(w: &'a World, server: &str) -> Result<&'a crate::model::server::Server, String> {
     if w.has_server(server) {
         Ok(w.server(server))
     } else {

@@ -1,0 +1,84 @@
+//! Measuring the gap, Q201414 steps 1-10: a probe change on the restored server, each partner's
+//! watermark for it, and the largest difference.
+use crate::model::world::{mailbox_dn, World};
+use crate::model::originate::WriteKind;
+
+/// Q201414 steps 1–10 for one server.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Gap {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step: Option<usize>,
+    pub time_s: u64,
+    pub server: String,
+    /// The USN-Changed of the probe mailbox, or the server's highest USN without one.
+    pub usn: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probe: Option<String>,
+    pub partners: Vec<PartnerGap>,
+    /// The largest watermark minus `usn` (0 when no partner is ahead).
+    pub gap: u64,
+    pub stalled: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct PartnerGap {
+    pub partner: String,
+    pub watermark: u64,
+    pub gap: i64,
+}
+
+impl World {
+    /// Q201414 steps 1–10: the server's USN (a probe's USN-Changed when one was written), each
+    /// partner's Reps-From watermark for it in its site's naming context, and the difference.
+    pub fn gap(&self, server: &str, probe_usn: Option<u64>) -> Gap {
+        let nc = self.home_nc(server);
+        let usn = probe_usn.unwrap_or(self.server(server).usn);
+        let partners: Vec<PartnerGap> = self
+            .servers
+            .iter()
+            .filter_map(|p| {
+                let link = p.ncs.get(&nc)?.reps_from.get(server)?;
+                Some(PartnerGap { partner: p.name.clone(), watermark: link.usn, gap: link.usn as i64 - usn as i64 })
+            })
+            .collect();
+        let worst = partners.iter().map(|p| p.gap).max().unwrap_or(0);
+        Gap {
+            step: self.step,
+            time_s: self.time,
+            server: server.into(),
+            usn,
+            probe: None,
+            stalled: partners.iter().any(|p| p.watermark > self.server(server).usn),
+            gap: worst.max(0) as u64,
+            partners,
+        }
+    }
+
+    /// The `measure` step: optionally create the probe mailbox (steps 2–4), then read the gap.
+    pub fn measure(&mut self, server: &str, probe: Option<&str>) -> String {
+        let probe_usn = probe.and_then(|name| {
+            let dn = mailbox_dn(&self.org, &self.server(server).site, name);
+            self.originate(server, &dn, WriteKind::Create, &Default::default())
+        });
+        if probe.is_some() && probe_usn.is_none() {
+            return String::new();
+        }
+        let mut g = self.gap(server, probe_usn);
+        g.probe = probe.map(str::to_string);
+        let text = gap_text(&g);
+        self.journal.measurements.push(g);
+        text
+    }
+}
+
+/// The measurement in words, as step 10 reads it.
+pub fn gap_text(g: &Gap) -> String {
+    let what = if g.probe.is_some() { "the new mailbox's USN-Changed" } else { "its highest USN" };
+    let each: Vec<String> = g.partners.iter().map(|p| format!("{} holds {} for it", p.partner, p.watermark)).collect();
+    let verdict = if g.gap > 0 {
+        format!("{} changes must reach {} before its own changes replicate out again", g.gap, g.server)
+    } else {
+        "no partner is ahead: replication out of it flows".to_string()
+    };
+    format!("{}: {what} is {}; {}. Gap: {} ({verdict}).", g.server, g.usn, if each.is_empty() { "no partner holds a watermark for it".into() } else { each.join(", ") }, g.gap)
+}

@@ -1,0 +1,99 @@
+//! Originating writes: a change a server makes itself takes its next USN (the hot potato).
+use crate::model::log::{self};
+use crate::model::object::DirObject;
+use crate::model::server::ServerState;
+use crate::model::world::{nc_of_dn, World};
+use std::collections::BTreeMap;
+
+impl World {
+    // ----- originating writes --------------------------------------------------------------
+
+    /// Why `server` cannot originate a write now, if it cannot.
+    pub(crate) fn write_refusal(&self, server: &str) -> Option<(&'static str, String)> {
+        match self.server(server).state {
+            ServerState::Running => None,
+            ServerState::Backsync => Some(("DS_E_BUSY", log::DS_E_BUSY_TEXT.to_string())),
+            ServerState::Stopped => Some(("DS_E_UNAVAILABLE", format!("{server}'s directory service is stopped; start it first."))),
+            ServerState::Quarantined => Some((
+                "DS_E_UNWILLING_TO_PERFORM",
+                format!("{server} is quarantined after a USN rollback (event 2095): it accepts no changes."),
+            )),
+        }
+    }
+
+    /// An originating write: the server's USN goes up by one and the object carries it.
+    /// `change` edits the object; `None` means create. Returns the USN given, or refuses.
+    pub(crate) fn originate(&mut self, server: &str, dn: &str, kind: WriteKind, attrs: &BTreeMap<String, String>) -> Option<u64> {
+        if let Some((code, text)) = self.write_refusal(server) {
+            self.refuse(server, code, text);
+            return None;
+        }
+        let nc = nc_of_dn(dn);
+        if let Some(text) = self.target_problem(server, &nc, dn, kind) {
+            let code = if kind == WriteKind::Create { "DS_E_ALREADY_EXISTS" } else { "DS_E_NO_SUCH_OBJECT" };
+            let code = if text.contains("read-only") { "DS_E_UNWILLING_TO_PERFORM" } else { code };
+            self.refuse(server, code, text);
+            return None;
+        }
+        let now = self.time;
+        let srv = self.server_mut(server);
+        srv.usn += 1;
+        let (usn, id) = (srv.usn, srv.invocation_id.clone());
+        let rep = srv.ncs.get_mut(&nc).expect("checked");
+        let mut obj = rep.get(dn).cloned().unwrap_or(DirObject {
+            dn: dn.into(),
+            object_version: 0,
+            usn_created: usn,
+            usn_changed: usn,
+            usn_source: usn,
+            dsa_signature: id.clone(),
+            when_changed: now,
+            deleted: false,
+            attrs: BTreeMap::new(),
+            originating_usn: usn,
+        });
+        obj.object_version += 1;
+        obj.usn_changed = usn;
+        obj.dsa_signature = id.clone();
+        obj.when_changed = now;
+        obj.originating_usn = usn;
+        match kind {
+            WriteKind::Delete => {
+                obj.deleted = true;
+                obj.attrs.clear();
+            }
+            _ => obj.attrs.extend(attrs.iter().map(|(k, v)| (k.clone(), v.clone()))),
+        }
+        rep.put(obj);
+        rep.utd.insert(id, usn);
+        self.note_written(server, dn, usn);
+        self.schedule_notify(server, &nc);
+        Some(usn)
+    }
+
+    pub(super) fn target_problem(&self, server: &str, nc: &str, dn: &str, kind: WriteKind) -> Option<String> {
+        let Some(rep) = self.server(server).ncs.get(nc) else {
+            return Some(format!("{server} holds no naming context {nc}."));
+        };
+        if !rep.writable {
+            return Some(format!("{nc} is a read-only replica on {server}: change it on a server of its own site."));
+        }
+        let name = crate::model::object::common_name(dn);
+        match (kind, rep.get(dn)) {
+            (WriteKind::Create, Some(o)) if o.deleted => Some(format!("\"{name}\" was deleted; its tombstone keeps the name.")),
+            (WriteKind::Create, Some(_)) => Some(format!("\"{name}\" already exists on {server}.")),
+            (WriteKind::Create, None) => None,
+            (_, None) => Some(format!("{server} holds no object \"{name}\".")),
+            (_, Some(o)) if o.deleted => Some(format!("\"{name}\" is deleted (a tombstone) on {server}.")),
+            _ => None,
+        }
+    }
+}
+
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum WriteKind {
+    Create,
+    Modify,
+    Delete,
+}

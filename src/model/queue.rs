@@ -1,0 +1,307 @@
+//! The event queue: everything that will happen, in (time, sequence) order. Time only moves by
+//! taking events off it, so a scenario gives the same result every run.
+use crate::model::replica::{MAIL_REPLICA, PERIODIC_SYNC};
+use crate::model::messages::*;
+use crate::scenario::Model;
+use crate::model::server::ServerState;
+use crate::model::sites::{self, Route};
+use crate::model::world::{ordered, Trace, World};
+
+/// A ceiling on the events one `run` may take, so no scenario can freeze a tab.
+pub const RUN_LIMIT: usize = 200_000;
+
+#[derive(Clone, Debug)]
+pub(crate) enum Event {
+    Notify { from: String, to: String, nc: String, first: bool },
+    Request(Box<Request>),
+    Response(Box<Response>),
+    Write(Box<Response>),
+    Periodic { server: String },
+    Intersite { local: String, remote: String },
+    BacksyncTimeout { server: String, epoch: u64 },
+}
+
+/// A queued event; the heap yields the earliest (time, then sequence) first.
+#[derive(Clone, Debug)]
+pub(crate) struct Queued {
+    at: u64,
+    seq: u64,
+    ev: Event,
+}
+
+impl PartialEq for Queued {
+    fn eq(&self, other: &Self) -> bool {
+        (self.at, self.seq) == (other.at, other.seq)
+    }
+}
+
+impl Eq for Queued {}
+
+impl PartialOrd for Queued {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Queued {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (other.at, other.seq).cmp(&(self.at, self.seq))
+    }
+}
+
+impl Event {
+    pub(super) fn is_message(&self) -> bool {
+        matches!(self, Event::Notify { .. } | Event::Request(_) | Event::Response(_) | Event::Write(_))
+    }
+}
+
+impl World {
+    // ----- the queue -----------------------------------------------------------------------
+
+    pub(super) fn push(&mut self, at: u64, ev: Event) {
+        if ev.is_message() {
+            self.in_flight += 1;
+        }
+        self.seq += 1;
+        self.queue.push(Queued { at, seq: self.seq, ev });
+    }
+
+    /// When the next queued event (timers included) is due.
+    pub fn next_due(&self) -> Option<u64> {
+        self.queue.peek().map(|q| q.at)
+    }
+
+    /// The next few queued events, for the page.
+    pub fn pending(&self, limit: usize) -> Vec<(u64, &'static str, String, String)> {
+        // The first `limit` messages in (time, sequence) order, picked without sorting the heap.
+        let mut rest: Vec<&Queued> = self.queue.iter().filter(|q| q.ev.is_message()).collect();
+        let mut next = Vec::new();
+        while next.len() < limit {
+            let Some(i) = (0..rest.len()).min_by_key(|&i| (rest[i].at, rest[i].seq)) else { break };
+            next.push(rest.swap_remove(i));
+        }
+        next.into_iter()
+            .map(|q| (&q.at, &q.ev))
+            .map(|(t, e)| match e {
+                Event::Notify { from, to, .. } => (*t, "notify", from.clone(), to.clone()),
+                Event::Request(r) => (*t, if r.route.is_some() { "mail" } else { "request" }, r.from.clone(), r.to.clone()),
+                Event::Response(r) => (*t, if r.route.is_some() { "mail" } else { "response" }, r.from.clone(), r.to.clone()),
+                Event::Write(r) => (*t, "write", r.from.clone(), r.to.clone()),
+                _ => unreachable!("filtered to messages"),
+            })
+            .collect()
+    }
+
+    /// Quiet: no message in flight, no notification pending, no backsync running, and no
+    /// partner holding changes that a periodic or scheduled pull could fetch now. Timers alone
+    /// do not keep a run going.
+    pub fn quiet(&self) -> bool {
+        self.in_flight == 0
+            && self.pending_notify.is_empty()
+            && self.servers.iter().all(|s| s.backsync.is_none())
+            && !self.owed()
+    }
+
+    /// Is some reachable partner holding objects above a watermark that a timer will pull?
+    pub(super) fn owed(&self) -> bool {
+        self.servers.iter().filter(|b| b.replicates()).any(|b| {
+            b.ncs.iter().any(|(nc, rep)| {
+                rep.reps_from.iter().any(|(partner, link)| {
+                    let due = link.flags & PERIODIC_SYNC != 0 && link.flags & MAIL_REPLICA == 0;
+                    due && self.reachable(&b.name, partner, false)
+                        && self.server(partner).ncs.get(nc).is_some_and(|r| r.max_usn() > self.watermark_for(&b.name, partner, nc))
+                })
+            }) || self.drc_partners(&b.name).iter().any(|r| {
+                self.reachable(&b.name, r, true)
+                    && self.server(r).ncs.iter().any(|(nc, rep)| rep.max_usn() > self.watermark_for(&b.name, r, nc))
+            })
+        })
+    }
+
+    /// The watermark `b` would ask `s` from (0 under AD when `s` has a new Invocation-ID).
+    pub(super) fn watermark_for(&self, b: &str, s: &str, nc: &str) -> u64 {
+        let Some(link) = self.server(b).ncs.get(nc).and_then(|r| r.reps_from.get(s)) else { return 0 };
+        if self.model() == Model::ActiveDirectory && link.uuid != self.server(s).invocation_id {
+            return 0;
+        }
+        link.usn
+    }
+
+    pub(super) fn drc_partners(&self, name: &str) -> Vec<String> {
+        self.drcs
+            .iter()
+            .filter_map(|d| match () {
+                _ if d.bridgeheads[0] == name => Some(d.bridgeheads[1].clone()),
+                _ if d.bridgeheads[1] == name => Some(d.bridgeheads[0].clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    pub(super) fn reachable(&self, a: &str, b: &str, mail: bool) -> bool {
+        self.path_failure(a, b, mail).is_none()
+    }
+
+    /// Why a message from `a` to `b` cannot go now, if it cannot.
+    pub(super) fn path_failure(&self, a: &str, b: &str, mail: bool) -> Option<String> {
+        for s in [a, b] {
+            match self.server(s).state {
+                ServerState::Stopped => return Some(format!("{s}'s directory service is stopped")),
+                ServerState::Quarantined => return Some(format!("{s} is quarantined (USN rollback)")),
+                _ => {}
+            }
+        }
+        if self.links_down.contains(&ordered(a, b)) {
+            return Some(format!("the path between {a} and {b} is cut"));
+        }
+        if mail && self.mail_route(a, b).is_none() {
+            let (sa, sb) = (&self.server(a).site, &self.server(b).site);
+            return Some(format!("no messaging connector carries mail from {sa} to {sb}"));
+        }
+        None
+    }
+
+    pub(super) fn mail_route(&self, a: &str, b: &str) -> Option<Route> {
+        sites::route(&self.connectors, &self.server(a).site, &self.server(b).site)
+    }
+
+    /// Removes queued messages that match `which(from, to)`. A dropped first notification of a
+    /// batch ends that batch, as processing it would have.
+    pub(crate) fn drop_queued(&mut self, which: impl Fn(&str, &str) -> bool) {
+        let before = self.queue.len();
+        let mut ended = Vec::new();
+        self.queue.retain(|q| match &q.ev {
+            Event::Notify { from, to, nc, first } => {
+                let keep = !which(from, to);
+                if !keep && *first {
+                    ended.push((from.clone(), nc.clone()));
+                }
+                keep
+            }
+            Event::Request(r) => !which(&r.from, &r.to),
+            Event::Response(r) | Event::Write(r) => !which(&r.from, &r.to),
+            _ => true,
+        });
+        self.in_flight -= before - self.queue.len();
+        for batch in ended {
+            self.pending_notify.remove(&batch);
+        }
+    }
+
+    pub(crate) fn drop_pending_notify(&mut self, server: &str) {
+        self.pending_notify.retain(|(s, _), _| s != server);
+    }
+
+    pub(crate) fn push_backsync_timeout(&mut self, server: &str, at: u64, epoch: u64) {
+        self.push(at, Event::BacksyncTimeout { server: server.into(), epoch });
+    }
+
+    // ----- stepping ------------------------------------------------------------------------
+
+    /// Starts a step's trace; returns where the journal stood, for `report_since`.
+    pub(crate) fn mark(&mut self) -> (usize, usize, usize) {
+        self.trace = Trace::default();
+        (self.journal.messages.len(), self.journal.events.len(), self.journal.refused.len())
+    }
+
+    /// Builds the report of what happened since `begin`.
+    pub(crate) fn report_since(&mut self, mark: (usize, usize, usize), kind: &'static str, text: String) -> StepReport {
+        let trace = std::mem::take(&mut self.trace);
+        let message = self.journal.messages.get(mark.0).cloned();
+        let mut r = StepReport {
+            time_s: self.time,
+            kind,
+            text,
+            script_step: self.step,
+            written: trace.written,
+            written_total: trace.written_total,
+            discarded: trace.discarded,
+            discarded_total: trace.discarded_total,
+            events: self.journal.events[mark.1..].to_vec(),
+            refused: self.journal.refused.get(mark.2).cloned(),
+            ..Default::default()
+        };
+        if let Some(m) = &message {
+            r.kind = m.kind;
+            r.from = m.from.clone();
+            r.to = m.to.clone();
+            r.nc = m.nc.clone();
+            r.usn = m.usn;
+            r.objects = m.objects;
+            r.text = m.text.clone();
+        }
+        r.message = message;
+        r
+    }
+
+    /// Processes queued events until one message has been handled (timers on the way are
+    /// handled too) and reports it; `None` when the directory is quiet.
+    pub fn next_event(&mut self) -> Option<StepReport> {
+        self.next_event_before(u64::MAX, true)
+    }
+
+    /// Like `next_event`, but only events at or before `until`; with `stop_when_quiet` false,
+    /// timers run even when nothing is owed (a `run` for a fixed time).
+    pub fn next_event_before(&mut self, until: u64, stop_when_quiet: bool) -> Option<StepReport> {
+        let mark = self.mark();
+        let mut timers = false;
+        loop {
+            if stop_when_quiet && self.quiet() {
+                break;
+            }
+            match self.queue.peek() {
+                Some(q) if q.at <= until => {}
+                _ => break,
+            }
+            let Some(Queued { at: t, ev, .. }) = self.queue.pop() else { break };
+            self.time = self.time.max(t);
+            let message = ev.is_message();
+            if message {
+                self.in_flight -= 1;
+            }
+            self.process(ev);
+            if message {
+                return Some(self.report_since(mark, "timer", String::new()));
+            }
+            timers = true;
+        }
+        let logged = self.journal.events.len() > mark.1;
+        (timers && logged).then(|| {
+            let text = self.journal.events[mark.1..].iter().map(|e| e.text.clone()).collect::<Vec<_>>().join(" ");
+            self.report_since(mark, "timer", text)
+        })
+    }
+
+    /// Runs until quiet; returns the number of messages handled.
+    pub fn run_until_quiet(&mut self, limit: usize) -> usize {
+        let mut n = 0;
+        while n < limit && self.next_event().is_some() {
+            n += 1;
+        }
+        n
+    }
+
+    /// Advances the clock by `secs`, handling every event due, timers included.
+    pub fn run_for(&mut self, secs: u64, limit: usize) -> usize {
+        let end = self.time.saturating_add(secs);
+        let mut n = 0;
+        while n < limit && self.next_event_before(end, false).is_some() {
+            n += 1;
+        }
+        self.time = self.time.max(end);
+        n
+    }
+
+    pub(super) fn process(&mut self, ev: Event) {
+        match ev {
+            Event::Notify { from, to, nc, first } => self.on_notify(&from, &to, &nc, first),
+            Event::Request(r) => self.on_request(*r),
+            Event::Response(r) => self.on_response(*r),
+            Event::Write(r) => self.on_write(*r),
+            Event::Periodic { server } => self.on_periodic(&server),
+            Event::Intersite { local, remote } => self.on_intersite(&local, &remote),
+            Event::BacksyncTimeout { server, epoch } => self.on_backsync_timeout(&server, epoch),
+        }
+    }
+
+}

@@ -1,0 +1,447 @@
+//! The protocol, one function per rule, in the manner of RaftScope's handlers: Notify, Request,
+//! Response and Write (docs/model-choices.md and docs/scenarios.md say what each one does), the
+//! periodic and intersite timers, and the replica links they keep.
+use crate::model::replica::{Replica, RepsFrom, INIT_SYNC, MAIL_REPLICA, PERIODIC_SYNC, WRITEABLE};
+use crate::model::log::{self};
+use crate::model::messages::*;
+use crate::model::object::{decide, Decision, DirObject};
+use crate::scenario::{DrcSpec, Model};
+use crate::model::server::{Server, ServerState};
+use crate::model::sites::{self, Route};
+use crate::vecmap::VecMap;
+use crate::model::world::World;
+use crate::model::queue::Event;
+
+impl World {
+    // ----- replicas and links --------------------------------------------------------------
+
+    /// Makes sure `server` holds a replica of `nc`, linked with every server of its site.
+    pub(crate) fn ensure_replica(&mut self, server: &str, nc: &str) {
+        if self.server(server).ncs.contains_key(nc) {
+            return;
+        }
+        let writable = self.home_nc(server) == nc;
+        let partners = self.site_partners(server);
+        let uuids: Vec<String> = partners.iter().map(|p| self.server(p).invocation_id.clone()).collect();
+        let flags = INIT_SYNC | PERIODIC_SYNC | if writable { WRITEABLE } else { 0 };
+        let mut rep = Replica::new(writable);
+        for (p, uuid) in partners.iter().zip(uuids) {
+            rep.reps_from.insert(p.clone(), RepsFrom { uuid, usn: 0, flags });
+            rep.reps_to.add(p.clone());
+        }
+        self.server_mut(server).ncs.insert(nc.to_string(), rep);
+    }
+
+    /// Schedules the notifications that follow a write: after the notify pause, each partner on
+    /// the Reps-To list, `notify_stagger_s` apart. Writes during the pause join this batch.
+    pub(crate) fn schedule_notify(&mut self, server: &str, nc: &str) {
+        if !self.pending_notify.add((server.into(), nc.into())) {
+            return;
+        }
+        let order: Vec<String> = self.servers.iter().map(|s| s.name.clone()).collect();
+        let reps_to = &self.server(server).ncs[nc].reps_to;
+        let partners: Vec<String> = order.into_iter().filter(|n| reps_to.contains(n.as_str())).collect();
+        if partners.is_empty() {
+            self.pending_notify.remove(&(server.into(), nc.into()));
+            return;
+        }
+        let start = self.time + self.settings.notify_pause_s;
+        for (i, p) in partners.into_iter().enumerate() {
+            let at = start + self.settings.notify_stagger_s * i as u64;
+            self.push(at, Event::Notify { from: server.into(), to: p, nc: nc.into(), first: i == 0 });
+        }
+    }
+
+    // ----- Notify --------------------------------------------------------------------------
+
+    pub(super) fn on_notify(&mut self, from: &str, to: &str, nc: &str, first: bool) {
+        if first {
+            self.pending_notify.remove(&(from.to_string(), nc.to_string()));
+        }
+        let usn = self.server(from).usn;
+        let mut m = Self::message("notify", from, to, nc, usn, 0, format!("{from} notifies {to}: changes up to USN {usn}."));
+        m.failed = self.path_failure(from, to, false);
+        let ok = m.failed.is_none();
+        self.record(m);
+        if ok {
+            self.ensure_replica(to, nc);
+            self.send_request(to, from, vec![nc.to_string()], Trigger::Notify);
+        }
+    }
+
+    // ----- Request -------------------------------------------------------------------------
+
+    /// `b` asks `s` for the changes in `ncs` above its watermarks (0 for Refresh All Items and
+    /// backsync). Under AD, a partner with a new Invocation-ID is asked from 0.
+    pub(crate) fn send_request(&mut self, b: &str, s: &str, ncs: Vec<String>, trigger: Trigger) {
+        let from_zero = matches!(trigger, Trigger::RefreshAll | Trigger::Backsync);
+        let wants: Vec<(String, u64)> = ncs
+            .into_iter()
+            .map(|nc| {
+                let w = if from_zero { 0 } else { self.watermark_for(b, s, &nc) };
+                (nc, w)
+            })
+            .collect();
+        let utd = self.utd_for(b, &wants);
+        let route = (trigger == Trigger::Intersite).then(|| self.mail_route(b, s)).flatten();
+        let at = match &route {
+            Some(r) => sites::travel(&self.connectors, r, self.time, self.settings.mail_hop_s).0,
+            None => self.time,
+        };
+        let epoch = self.server(b).epoch;
+        let req = Request { from: b.into(), to: s.into(), wants, trigger, utd, epoch, route, sent_s: self.time };
+        self.push(at, Event::Request(Box::new(req)));
+    }
+
+    pub(super) fn utd_for(&self, b: &str, wants: &[(String, u64)]) -> Utd {
+        if self.model() != Model::ActiveDirectory {
+            return Utd::new();
+        }
+        let srv = self.server(b);
+        wants.iter().filter_map(|(nc, _)| srv.ncs.get(nc).map(|r| (nc.clone(), self.own_utd(srv, r)))).collect()
+    }
+
+    /// A replica's up-to-dateness vector, with its own directory at its highest USN.
+    pub(super) fn own_utd(&self, srv: &Server, rep: &Replica) -> VecMap<String, u64> {
+        let mut utd = rep.utd.clone();
+        utd.insert(srv.invocation_id.clone(), srv.usn);
+        utd
+    }
+
+    pub(super) fn request_text(req: &Request, s_usn: u64) -> String {
+        let (b, s) = (&req.from, &req.to);
+        let w = req.wants.first().map_or(0, |(_, w)| *w);
+        match req.trigger {
+            Trigger::Backsync => format!("{b} (restored) asks {s} for every object it originated (backsync)."),
+            Trigger::RefreshAll => format!("{b} asks {s} for every object (Refresh All Items)."),
+            Trigger::Intersite => format!("{b} asks {s} by mail for the changes in every naming context it holds."),
+            _ if w > s_usn => format!("{b} asks {s} for changes above USN {w}, but {s}'s highest USN is {s_usn}."),
+            _ => format!("{b} asks {s} for changes above USN {w}."),
+        }
+    }
+
+    pub(super) fn on_request(&mut self, req: Request) {
+        let (b, s) = (req.from.clone(), req.to.clone());
+        let mail = req.route.is_some();
+        let s_usn = self.server(s.as_str()).usn;
+        let first_nc = req.wants.first().map(|(nc, _)| nc.clone()).unwrap_or_default();
+        let w = req.wants.iter().map(|(_, w)| *w).max().unwrap_or(0);
+        let mut m = Self::message(if mail { "mail" } else { "request" }, &b, &s, &first_nc, w, 0, Self::request_text(&req, s_usn));
+        m.trigger = Some(req.trigger.as_str());
+        self.mail_fields(&mut m, req.route.as_ref(), req.sent_s, "request");
+        m.failed = self.path_failure(&b, &s, mail);
+        let ok = m.failed.is_none();
+        self.record(m);
+        if !ok {
+            return;
+        }
+        let caused = if self.rollback_detected(&req) { Some(2095) } else if self.stalled(&req) { Some(1224) } else { None };
+        if caused.is_some() {
+            self.journal.messages.last_mut().expect("just recorded").event = caused;
+            return;
+        }
+        let resp = self.answer(req);
+        let at = match &resp.route {
+            Some(r) => sites::travel(&self.connectors, r, self.time, self.settings.mail_hop_s).0,
+            None => self.time,
+        };
+        self.push(at, Event::Response(Box::new(resp)));
+    }
+
+    /// AD: a partner's up-to-dateness vector says it holds our changes beyond our USN, so this
+    /// directory was rolled back without a new Invocation-ID: event 2095, quarantine.
+    pub(super) fn rollback_detected(&mut self, req: &Request) -> bool {
+        if self.model() != Model::ActiveDirectory {
+            return false;
+        }
+        let (id, usn) = (self.server(&req.to).invocation_id.clone(), self.server(&req.to).usn);
+        let seen = req.utd.values().filter_map(|v| v.get(&id)).max().copied().unwrap_or(0);
+        if seen <= usn {
+            return false;
+        }
+        let e = log::e2095(&req.to, self.time, &req.from, seen, usn);
+        self.log(e);
+        self.server_mut(&req.to).state = ServerState::Quarantined;
+        true
+    }
+
+    /// The stall: a watermark above the source's highest USN logs 1224 and sends nothing; the
+    /// requester's watermark stays where it was.
+    pub(super) fn stalled(&mut self, req: &Request) -> bool {
+        let usn = self.server(&req.to).usn;
+        let Some((nc, w)) = req.wants.iter().find(|(_, w)| *w > usn).cloned() else { return false };
+        let e = log::e1224(&req.to, self.time, &req.from, &nc, w, usn);
+        self.log(e);
+        true
+    }
+
+    /// Builds the response: per naming context, the objects above the watermark, read from the
+    /// USN index (a backsync instead gets the objects the requester originated).
+    pub(super) fn answer(&self, req: Request) -> Response {
+        let src = self.server(&req.to);
+        let requester_id = self.server(&req.from).invocation_id.clone();
+        let mut wants = req.wants.clone();
+        if req.trigger == Trigger::Intersite {
+            for nc in src.ncs.keys() {
+                if !wants.iter().any(|(n, _)| n == nc) {
+                    wants.push((nc.clone(), 0));
+                }
+            }
+        }
+        let parts = wants
+            .iter()
+            .map(|(nc, w)| {
+                let objs = src.ncs.get(nc).map_or_else(Vec::new, |rep| match req.trigger {
+                    Trigger::Backsync => rep.iter().filter(|o| o.dsa_signature == requester_id).cloned().collect(),
+                    _ => {
+                        let utd = req.utd.get(nc);
+                        rep.above(*w)
+                            .filter(|o| utd.and_then(|u| u.get(&o.dsa_signature)).is_none_or(|held| *held < o.originating_usn))
+                            .cloned()
+                            .collect()
+                    }
+                });
+                (nc.clone(), objs)
+            })
+            .collect();
+        let backsync_watermark = (req.trigger == Trigger::Backsync).then(|| {
+            req.wants.iter().filter_map(|(nc, _)| src.ncs.get(nc)?.reps_from.get(&req.from).map(|l| l.usn)).max().unwrap_or(0)
+        });
+        let utd = if self.model() == Model::ActiveDirectory {
+            wants.iter().filter_map(|(nc, _)| src.ncs.get(nc).map(|r| (nc.clone(), self.own_utd(src, r)))).collect()
+        } else {
+            Utd::new()
+        };
+        Response {
+            from: req.to.clone(),
+            to: req.from.clone(),
+            parts,
+            usn: src.usn,
+            uuid: src.invocation_id.clone(),
+            trigger: req.trigger,
+            backsync_watermark,
+            utd,
+            epoch: req.epoch,
+            route: req.route.as_ref().and_then(|_| self.mail_route(&req.to, &req.from)),
+            sent_s: self.time,
+        }
+    }
+
+    pub(super) fn mail_fields(&self, m: &mut Message, route: Option<&Route>, sent_s: u64, carries: &'static str) {
+        if let Some(r) = route {
+            m.carries = Some(carries);
+            m.route = Some(r.sites.clone());
+            m.sent_s = Some(sent_s);
+            m.queued_s = Some(sites::travel(&self.connectors, r, sent_s, self.settings.mail_hop_s).1);
+        }
+    }
+
+    // ----- Response ------------------------------------------------------------------------
+
+    pub(super) fn on_response(&mut self, resp: Response) {
+        let (s, b) = (resp.from.clone(), resp.to.clone());
+        let mail = resp.route.is_some();
+        let n = resp.object_count();
+        let nc = resp.parts.first().map(|(nc, _)| nc.clone()).unwrap_or_default();
+        let plural = if n == 1 { "object" } else { "objects" };
+        let text = format!("{s} answers {b} with {n} {plural}; its highest USN is {}.", resp.usn);
+        let mut m = Self::message(if mail { "mail" } else { "response" }, &s, &b, &nc, resp.usn, n, text);
+        m.trigger = Some(resp.trigger.as_str());
+        self.mail_fields(&mut m, resp.route.as_ref(), resp.sent_s, "response");
+        m.failed = self.path_failure(&s, &b, mail);
+        let ok = m.failed.is_none();
+        self.record(m);
+        if ok {
+            self.push(self.time, Event::Write(Box::new(resp)));
+        }
+    }
+
+    // ----- Write ---------------------------------------------------------------------------
+
+    pub(super) fn on_write(&mut self, resp: Response) {
+        let (s, b) = (resp.from.clone(), resp.to.clone());
+        let nc0 = resp.parts.first().map(|(nc, _)| nc.clone()).unwrap_or_default();
+        let mut m = Self::message("write", &s, &b, &nc0, 0, 0, String::new());
+        m.trigger = Some(resp.trigger.as_str());
+        m.failed = self.write_failure(&resp);
+        if m.failed.is_some() {
+            m.text = format!("{b} cannot write what {s} sent.");
+            m.usn = self.server(&b).usn;
+            self.record(m);
+            return;
+        }
+        let before = self.server(&b).usn;
+        let (written, discarded) = (self.trace.written_total, self.trace.discarded_total);
+        for (nc, objs) in &resp.parts {
+            self.ensure_replica(&b, nc);
+            let applied = objs.iter().fold(false, |any, o| self.apply(&b, &s, nc, o) || any);
+            if resp.trigger != Trigger::Backsync {
+                self.advance_watermark(&b, &s, nc, &resp);
+            }
+            if applied {
+                self.schedule_notify(&b, nc);
+            }
+        }
+        let wrote = self.trace.written_total - written;
+        let dropped = self.trace.discarded_total - discarded;
+        let why = self.trace.discarded.get(discarded as usize).map(|d| d.reason.clone());
+        let after = self.server(&b).usn;
+        m.usn = after;
+        m.objects = wrote;
+        m.text = write_text(&b, &s, (wrote, dropped, why), (before, after), resp.trigger != Trigger::Backsync, resp.usn);
+        self.record(m);
+        if let Some(watermark) = resp.backsync_watermark {
+            self.backsync_answered(&b, &s, watermark);
+        }
+    }
+
+    pub(super) fn write_failure(&self, resp: &Response) -> Option<String> {
+        let b = self.server(&resp.to);
+        if !b.replicates() {
+            return Some(format!("{}'s directory service is {}", b.name, b.state.as_str()));
+        }
+        if b.epoch != resp.epoch {
+            return Some(format!("{} was restored since it asked", b.name));
+        }
+        if resp.trigger == Trigger::Backsync && b.backsync.is_none() {
+            return Some(format!("{}'s backsync has already ended", b.name));
+        }
+        None
+    }
+
+    /// Q195911 for one incoming copy; a replicated write takes the next USN and keeps the
+    /// sender's USN-Changed as USN-Source.
+    pub(super) fn apply(&mut self, b: &str, s: &str, nc: &str, incoming: &DirObject) -> bool {
+        let local = self.server(b).object(nc, &incoming.dn);
+        let decision = decide(local, incoming);
+        let usn_created = local.map(|l| l.usn_created);
+        match decision {
+            Decision::Discard(reason) => {
+                self.discard(b, &incoming.dn, reason);
+                false
+            }
+            Decision::DiscardTie { loser, reason } => {
+                let e = log::e1074(b, self.time, &incoming.dn, &loser);
+                self.log(e);
+                self.discard(b, &incoming.dn, format!("{reason} (from {s})"));
+                false
+            }
+            Decision::Take | Decision::TakeOverTie { .. } => {
+                if let Decision::TakeOverTie { loser } = decision {
+                    let e = log::e1074(b, self.time, &incoming.dn, &loser);
+                    self.log(e);
+                }
+                let srv = self.server_mut(b);
+                srv.usn += 1;
+                let mut obj = incoming.clone();
+                obj.usn_changed = srv.usn;
+                obj.usn_source = incoming.usn_changed;
+                obj.usn_created = usn_created.unwrap_or(srv.usn);
+                let usn = srv.usn;
+                srv.ncs.get_mut(nc).expect("replica ensured").put(obj);
+                self.note_written(b, &incoming.dn, usn);
+                true
+            }
+        }
+    }
+
+    pub(crate) fn note_written(&mut self, server: &str, dn: &str, usn: u64) {
+        self.trace.written_total += 1;
+        if self.trace.written.len() < TRACE_LIMIT {
+            self.trace.written.push(Written { server: server.into(), dn: dn.into(), usn });
+        }
+    }
+
+    pub(super) fn discard(&mut self, server: &str, dn: &str, reason: String) {
+        self.trace.discarded_total += 1;
+        if self.trace.discarded.len() < TRACE_LIMIT {
+            self.trace.discarded.push(Discarded { server: server.into(), dn: dn.into(), reason });
+        }
+    }
+
+    /// The watermark moves to the source's highest USN whether or not anything was applied.
+    pub(super) fn advance_watermark(&mut self, b: &str, s: &str, nc: &str, resp: &Response) {
+        let mail = resp.route.is_some();
+        let writable = self.server(b).ncs[nc].writable;
+        let ad = self.model() == Model::ActiveDirectory;
+        let rep = self.server_mut(b).ncs.get_mut(nc).expect("replica ensured");
+        let flags = if mail { MAIL_REPLICA | INIT_SYNC | PERIODIC_SYNC } else { INIT_SYNC | PERIODIC_SYNC | if writable { WRITEABLE } else { 0 } };
+        let link = rep.reps_from.get_or_insert_with(s.to_string(), || RepsFrom { uuid: resp.uuid.clone(), usn: 0, flags });
+        link.uuid = resp.uuid.clone();
+        link.usn = resp.usn;
+        if ad {
+            if let Some(theirs) = resp.utd.get(nc) {
+                for (id, usn) in theirs {
+                    let mine = rep.utd.get_or_insert_with(id.clone(), || 0);
+                    *mine = (*mine).max(*usn);
+                }
+            }
+        }
+    }
+
+    // ----- timers --------------------------------------------------------------------------
+
+    pub(super) fn on_periodic(&mut self, server: &str) {
+        self.push(self.time + self.settings.periodic_sync_s, Event::Periodic { server: server.into() });
+        if self.server(server).replicates() {
+            self.pull_from_partners(server, None, PERIODIC_SYNC, Trigger::Periodic);
+        }
+    }
+
+    /// `b` asks each RPC partner whose link has `flag` (or only `only`) for its changes.
+    pub(crate) fn pull_from_partners(&mut self, b: &str, only: Option<&str>, flag: u32, trigger: Trigger) -> usize {
+        let mut asks: VecMap<String, Vec<String>> = VecMap::new();
+        for (nc, rep) in &self.server(b).ncs {
+            for (p, link) in &rep.reps_from {
+                if link.flags & flag != 0 && link.flags & MAIL_REPLICA == 0 && only.is_none_or(|o| o == p) {
+                    asks.get_or_insert_with(p.clone(), Vec::new).push(nc.clone());
+                }
+            }
+        }
+        let order: Vec<String> = self.servers.iter().map(|s| s.name.clone()).filter(|n| asks.contains_key(n)).collect();
+        for p in &order {
+            for nc in asks[p.as_str()].clone() {
+                self.send_request(b, p, vec![nc], trigger);
+            }
+        }
+        order.len()
+    }
+
+    pub(super) fn on_intersite(&mut self, local: &str, remote: &str) {
+        self.push(self.time + self.settings.intersite_sync_s, Event::Intersite { local: local.into(), remote: remote.into() });
+        if self.server(local).replicates() {
+            let ncs: Vec<String> = self.server(local).ncs.iter().filter(|(_, r)| r.reps_from.get(remote).is_some_and(|l| l.flags & MAIL_REPLICA != 0)).map(|(nc, _)| nc.clone()).collect();
+            self.send_request(local, remote, ncs, Trigger::Intersite);
+        }
+    }
+
+    /// A DRC: each bridgehead pulls from the other by mail, now and on the schedule.
+    pub(crate) fn install_drc(&mut self, d: DrcSpec) {
+        let [a, b] = d.bridgeheads.clone();
+        self.drcs.push(d);
+        self.push(self.time, Event::Intersite { local: a.clone(), remote: b.clone() });
+        self.push(self.time, Event::Intersite { local: b, remote: a });
+    }
+
+}
+
+
+/// "NewYork01 writes 1 object from Boston01 at USN 1157; its watermark for Boston01 is now 1946."
+fn write_text(b: &str, s: &str, (wrote, dropped, why): (u64, u64, Option<String>), (before, after): (u64, u64), watermark: bool, resp_usn: u64) -> String {
+    let mut t = match wrote {
+        0 => format!("{b} writes nothing from {s}"),
+        1 => format!("{b} writes 1 object from {s} at USN {after}"),
+        n => format!("{b} writes {n} objects from {s}, USN {} to {after}", before + 1),
+    };
+    match (dropped, why) {
+        (0, _) => {}
+        (1, Some(why)) => t.push_str(&format!("; 1 copy discarded: {why}")),
+        (n, Some(why)) => t.push_str(&format!("; {n} copies discarded (the first: {why})")),
+        (n, None) => t.push_str(&format!("; {n} copies discarded")),
+    }
+    if watermark {
+        t.push_str(&format!("; its watermark for {s} is now {resp_usn}"));
+    }
+    t.push('.');
+    t
+}

@@ -1,0 +1,196 @@
+//! The organization on a simulated clock: servers, the queue of events, and the replication
+//! cycle Notify → Request → Response → Write, one event at a time.
+//!
+//! Each rule is a small method: a guard (can this happen?) and an action. Time only moves by
+//! taking events off the queue in (time, sequence) order, so a scenario gives the same result
+//! every run.
+use crate::model::log::{LogEvent, Refusal};
+use crate::model::messages::*;
+use crate::scenario::{ConnectorSpec, DrcSpec, Model, Scenario, Settings};
+use crate::model::server::{Server, ServerState};
+use crate::vecmap::{VecMap, VecSet};
+use crate::model::queue::{Event, Queued};
+use crate::model::gap::Gap;
+use std::collections::BinaryHeap;
+
+
+/// Everything the lab has recorded so far, in order.
+#[derive(Clone, Debug, Default)]
+pub struct Journal {
+    pub messages: Vec<Message>,
+    pub events: Vec<LogEvent>,
+    pub refused: Vec<Refusal>,
+    pub measurements: Vec<Gap>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub(super) struct Trace {
+    pub(super) written: Vec<Written>,
+    pub(super) written_total: u64,
+    pub(super) discarded: Vec<Discarded>,
+    pub(super) discarded_total: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct World {
+    pub settings: Settings,
+    pub org: String,
+    /// (site, its servers in file order)
+    pub sites: Vec<(String, Vec<String>)>,
+    pub connectors: Vec<ConnectorSpec>,
+    pub drcs: Vec<DrcSpec>,
+    pub time: u64,
+    pub servers: Vec<Server>,
+    pub(super) index: VecMap<String, usize>,
+    pub(super) queue: BinaryHeap<Queued>,
+    pub(super) seq: u64,
+    pub(super) in_flight: usize,
+    pub(super) pending_notify: VecSet<(String, String)>,
+    pub links_down: VecSet<(String, String)>,
+    pub journal: Journal,
+    /// The scenario step being carried out, stamped on what it records.
+    pub step: Option<usize>,
+    /// Actions taken so far (the session's playhead), stamped on each message.
+    pub actions: usize,
+    pub(super) trace: Trace,
+}
+
+
+pub fn nc_of_site(org: &str, site: &str) -> String {
+    format!("/o={org}/ou={site}")
+}
+
+pub fn mailbox_dn(org: &str, site: &str, name: &str) -> String {
+    format!("/o={org}/ou={site}/cn=Recipients/cn={name}")
+}
+
+/// The naming context a DN belongs to: its first two parts.
+pub fn nc_of_dn(dn: &str) -> String {
+    dn.splitn(4, '/').take(3).collect::<Vec<_>>().join("/")
+}
+
+pub(super) fn ordered(a: &str, b: &str) -> (String, String) {
+    if a <= b { (a.into(), b.into()) } else { (b.into(), a.into()) }
+}
+
+impl World {
+    pub fn new(sc: &Scenario) -> World {
+        let mut w = World {
+            settings: sc.settings.clone(),
+            org: sc.org.clone(),
+            sites: sc.sites.iter().map(|s| (s.name.clone(), s.servers.iter().map(|v| v.name.clone()).collect())).collect(),
+            connectors: sc.connectors.clone(),
+            drcs: Vec::new(),
+            time: 0,
+            servers: Vec::new(),
+            index: VecMap::new(),
+            queue: BinaryHeap::new(),
+            seq: 0,
+            in_flight: 0,
+            pending_notify: VecSet::new(),
+            links_down: VecSet::new(),
+            journal: Journal::default(),
+            step: None,
+            actions: 0,
+            trace: Trace::default(),
+        };
+        for (site, spec) in sc.servers() {
+            w.index.insert(spec.name.clone(), w.servers.len());
+            w.servers.push(Server {
+                name: spec.name.clone(),
+                site: site.to_string(),
+                invocation_id: Scenario::invocation_id(spec),
+                usn: spec.usn,
+                state: ServerState::Running,
+                ncs: VecMap::new(),
+                backups: VecMap::new(),
+                backsync: None,
+                epoch: 0,
+                backsync_at_start: false,
+            });
+        }
+        for i in 0..w.servers.len() {
+            let (name, site) = (w.servers[i].name.clone(), w.servers[i].site.clone());
+            w.ensure_replica(&name, &nc_of_site(&w.org, &site));
+            w.push(w.settings.periodic_sync_s, Event::Periodic { server: name });
+        }
+        for d in &sc.drcs {
+            w.install_drc(d.clone());
+        }
+        w
+    }
+
+    // ----- lookups -------------------------------------------------------------------------
+
+    pub fn server(&self, name: &str) -> &Server {
+        &self.servers[*self.index.get(name).expect("a known server")]
+    }
+
+    pub(crate) fn server_mut(&mut self, name: &str) -> &mut Server {
+        let i = *self.index.get(name).expect("a known server");
+        &mut self.servers[i]
+    }
+
+    pub fn has_server(&self, name: &str) -> bool {
+        self.index.contains_key(name)
+    }
+
+    pub(super) fn site_partners(&self, name: &str) -> Vec<String> {
+        let site = &self.server(name).site;
+        self.sites.iter().find(|(s, _)| s == site).map(|(_, v)| v.iter().filter(|n| *n != name).cloned().collect()).unwrap_or_default()
+    }
+
+    pub fn home_nc(&self, server: &str) -> String {
+        nc_of_site(&self.org, &self.server(server).site)
+    }
+
+    pub fn model(&self) -> Model {
+        self.settings.model
+    }
+
+    // ----- recording -----------------------------------------------------------------------
+
+    pub(super) fn record(&mut self, mut m: Message) {
+        m.index = self.journal.messages.len();
+        m.action = self.actions;
+        m.step = self.step;
+        m.time_s = self.time;
+        if let Some(failed) = &m.failed {
+            m.text = format!("{} Failed: {failed}.", m.text);
+        }
+        self.journal.messages.push(m);
+    }
+
+    pub(crate) fn log(&mut self, e: LogEvent) {
+        self.journal.events.push(e);
+    }
+
+    pub(crate) fn refuse(&mut self, server: &str, error: &'static str, text: String) {
+        let r = Refusal { step: self.step, time_s: self.time, server: server.into(), error, text };
+        self.journal.refused.push(r);
+    }
+
+    pub(super) fn message(kind: &'static str, from: &str, to: &str, nc: &str, usn: u64, objects: u64, text: String) -> Message {
+        Message {
+            index: 0,
+            action: 0,
+            step: None,
+            time_s: 0,
+            sent_s: None,
+            kind,
+            from: from.into(),
+            to: to.into(),
+            nc: nc.into(),
+            usn,
+            objects,
+            carries: None,
+            route: None,
+            queued_s: None,
+            trigger: None,
+            failed: None,
+            event: None,
+            text,
+        }
+    }
+
+}
