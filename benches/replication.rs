@@ -62,8 +62,9 @@ fn stepping(c: &mut Criterion) {
             criterion::BatchSize::LargeInput,
         )
     });
-    g.bench_function("view (what the page draws each frame)", |b| b.iter(|| views::view(&base)));
-    g.bench_function("a page of 50 objects", |b| b.iter(|| views::objects(base.world(), "S05", 0, 50)));
+    let look = views::Look { selected: Some("S05".into()), ..Default::default() };
+    g.bench_function("frame (what the page draws each step)", |b| b.iter(|| views::frame(&base, &look)));
+    g.bench_function("a page of 50 objects", |b| b.iter(|| views::objects(base.world().server("S05"), 0, 50)));
     g.finish();
 }
 

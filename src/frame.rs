@@ -1,84 +1,365 @@
-//! What the page draws, computed here so the page never re-implements a rule: the overview of
-//! every server, pages of objects, messages and events, and "why is this stalled?" in words.
+//! What the page draws, as Rust types: computed here so the page never re-implements a rule.
+//! A `Frame` is one screen: a summary of every server, the detail of the selected one (its
+//! table and log paged), the lesson's state, and the last step. What a frame carries grows with
+//! the number of servers, never with servers × links (docs/wasm-api.md).
+use crate::model::gap::{gap_text, Gap};
+use crate::model::log::{LogEvent, Refusal};
+use crate::model::messages::{Message, StepReport};
+use crate::model::object::DirObject;
 use crate::model::replica::MAIL_REPLICA;
-use crate::model::messages::StepReport;
-use crate::report::{describe, object_json};
-use crate::model::server::ServerState;
+use crate::model::server::{Server, ServerState};
+use crate::model::world::{nc_of_dn, World};
+use crate::scenario::{ConnectorSpec, DrcSpec, Model, Question};
 use crate::session::Session;
-use crate::model::world::World;
-use serde_json::{json, Value};
+use serde::Serialize;
+use std::collections::BTreeMap;
 
-/// Everything but the object tables: cheap enough to ask for on every frame.
-pub fn view(s: &Session) -> Value {
-    let w = s.world();
-    let steps: Vec<Value> = s
-        .scenario
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(i, st)| json!({ "index": i, "do": command_name(&st.command), "text": describe(&st.command), "narration": st.narration, "question": st.question }))
-        .collect();
-    json!({
-        "title": s.scenario.title,
-        "summary": s.scenario.summary,
-        "org": w.org,
-        "model": w.model(),
-        "settings": w.settings,
-        "time_s": w.time,
-        "quiet": w.quiet(),
-        "playhead": s.playhead(),
-        "history_length": s.actions().len(),
-        "script": { "steps": steps, "cursor": s.live.cursor, "running": s.running_step(), "done": s.script_done() },
-        "sites": w.sites.iter().map(|(n, v)| json!({ "name": n, "servers": v })).collect::<Vec<_>>(),
-        "connectors": w.connectors,
-        "drcs": w.drcs,
-        "links_down": w.links_down.keys().map(|(a, b)| json!([a, b])).collect::<Vec<_>>(),
-        "servers": w.servers.iter().map(|srv| server_view(w, &srv.name)).collect::<Vec<_>>(),
-        "counts": { "messages": w.journal.messages.len(), "events": w.journal.events.len(), "refused": w.journal.refused.len() },
-        "last": s.live.last.as_ref().map(report_view),
-        "pending": w.pending(8).into_iter().map(|(t, k, f, to)| json!({ "time_s": t, "kind": k, "from": f, "to": to })).collect::<Vec<_>>(),
-    })
+/// What the page is looking at, kept by the binding between steps.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Look {
+    /// The server whose detail is shown; `None` follows the first server.
+    pub selected: Option<String>,
+    /// The page of the selected server's object table.
+    pub page: usize,
+    /// Only this server's events in the log.
+    pub log_server: Option<String>,
 }
 
-pub fn command_name(cmd: &crate::scenario::Command) -> String {
-    cmd.name()
+pub const TABLE_PAGE: usize = 50;
+pub const LOG_ROWS: usize = 100;
+pub const RECENT_MESSAGES: usize = 30;
+pub const PENDING: usize = 8;
+
+/// One screen.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Frame<'a> {
+    pub time_s: u64,
+    pub quiet: bool,
+    pub model: Model,
+    pub playhead: usize,
+    pub history_length: usize,
+    /// The learner's own commands up to the playhead.
+    pub learner_actions: usize,
+    pub script: ScriptState,
+    /// The question of the step about to run, with the answer given so far on this timeline.
+    pub question: Option<Asked<'a>>,
+    /// The most recent answered question whose step has run: right or wrong, and why.
+    pub verdict: Option<Verdict<'a>>,
+    pub servers: Vec<ServerSummary<'a>>,
+    pub selected: Option<ServerDetail<'a>>,
+    pub sites: Vec<SiteView<'a>>,
+    pub connectors: &'a [ConnectorSpec],
+    pub drcs: &'a [DrcSpec],
+    pub links_down: Vec<[&'a str; 2]>,
+    pub counts: Counts,
+    pub pending: Vec<Pending>,
+    /// The newest messages, oldest first (the time-space diagram).
+    pub messages: &'a [Message],
+    pub log: LogPage<'a>,
+    pub last: Option<&'a StepReport>,
 }
 
-pub fn report_view(r: &StepReport) -> Value {
-    serde_json::to_value(r).unwrap_or(Value::Null)
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScriptState {
+    /// The next scenario step to carry out.
+    pub cursor: usize,
+    /// The step whose `run` or `step` is still going.
+    pub running: Option<usize>,
+    pub done: bool,
+    pub total: usize,
 }
 
-fn server_view(w: &World, name: &str) -> Value {
-    let s = w.server(name);
-    let mut reps_from = Vec::new();
-    let mut reps_to = Vec::new();
-    for (nc, rep) in &s.ncs {
-        for (p, l) in &rep.reps_from {
-            reps_from.push(json!({ "nc": nc, "partner": p, "usn": l.usn, "flags": l.flags, "uuid": l.uuid, "link": l.viewer_string(p), "mail": l.flags & MAIL_REPLICA != 0 }));
-        }
-        reps_to.extend(rep.reps_to.iter().map(|p| json!({ "nc": nc, "partner": p })));
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Asked<'a> {
+    pub step: usize,
+    pub prompt: &'a str,
+    pub choices: &'a [String],
+    pub chosen: Option<&'a str>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Verdict<'a> {
+    pub step: usize,
+    pub prompt: &'a str,
+    pub chosen: &'a str,
+    pub answer: &'a str,
+    pub right: bool,
+    pub explain: Option<&'a str>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub messages: usize,
+    pub events: usize,
+    pub refused: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SiteView<'a> {
+    pub name: &'a str,
+    pub servers: &'a [String],
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Pending {
+    pub time_s: u64,
+    pub kind: &'static str,
+    pub from: String,
+    pub to: String,
+}
+
+/// Every server on the map: enough to draw its box, nothing per link.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ServerSummary<'a> {
+    pub name: &'a str,
+    pub site: &'a str,
+    pub usn: u64,
+    pub invocation_id: &'a str,
+    pub state: &'static str,
+    pub object_count: usize,
+    pub hot_potato: Option<HotPotato<'a>>,
+    /// Some partner's watermark for this server is above its USN: a request would log 1224.
+    pub stalled: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HotPotato<'a> {
+    pub dn: &'a str,
+    pub name: &'a str,
+    pub usn_changed: u64,
+}
+
+/// A server as both the report and the page's detail panel show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ServerView<'a> {
+    pub site: &'a str,
+    pub usn: u64,
+    pub invocation_id: &'a str,
+    pub state: &'static str,
+    pub hot_potato: Option<ReportPotato<'a>>,
+    /// Naming context → partner → link.
+    pub reps_from: BTreeMap<&'a str, BTreeMap<&'a str, LinkView<'a>>>,
+    /// Naming context → the partners it notifies.
+    pub reps_to: BTreeMap<&'a str, Vec<&'a str>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReportPotato<'a> {
+    pub dn: &'a str,
+    pub usn_changed: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LinkView<'a> {
+    pub usn: u64,
+    pub flags: u32,
+    pub uuid: &'a str,
+    /// As the Replica Link viewer shows it: `0,112,16,1500,UUID,NEWYORK01`.
+    pub link: String,
+    pub mail: bool,
+}
+
+/// The selected server in full: its links, its table (one page) and its backsync.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ServerDetail<'a> {
+    pub name: &'a str,
+    #[serde(flatten)]
+    pub view: ServerView<'a>,
+    pub backsync: Option<BacksyncView<'a>>,
+    pub backups: Vec<&'a str>,
+    pub objects: ObjectPage<'a>,
+    pub gap: Gap,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BacksyncView<'a> {
+    pub waiting_on: Vec<&'a str>,
+    pub deadline_s: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ObjectPage<'a> {
+    pub offset: usize,
+    pub total: usize,
+    pub rows: Vec<ObjectRow<'a>>,
+}
+
+/// One object as the table and the report show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ObjectRow<'a> {
+    pub dn: &'a str,
+    pub name: &'a str,
+    pub nc: String,
+    pub object_version: u32,
+    pub usn_created: u64,
+    pub usn_changed: u64,
+    pub usn_source: u64,
+    pub dsa_signature: &'a str,
+    pub when_changed: u64,
+    pub deleted: bool,
+    pub attrs: &'a BTreeMap<String, String>,
+    pub originating_usn: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LogPage<'a> {
+    pub server: Option<&'a str>,
+    pub total: usize,
+    pub rows: Vec<&'a LogEvent>,
+    pub refused: Vec<&'a Refusal>,
+}
+
+/// The scenario's steps, sent once when a lab opens (they do not change as it plays).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Lesson<'a> {
+    pub title: &'a str,
+    pub summary: Option<&'a str>,
+    pub org: &'a str,
+    pub steps: Vec<LessonStep<'a>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LessonStep<'a> {
+    pub index: usize,
+    #[serde(rename = "do")]
+    pub name: &'static str,
+    pub text: String,
+    pub narration: Option<&'a str>,
+    /// Only the prompt and the choices: the answer comes with the verdict.
+    pub question: Option<AskedOnce<'a>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AskedOnce<'a> {
+    pub prompt: &'a str,
+    pub choices: &'a [String],
+}
+
+pub fn lesson(s: &Session) -> Lesson<'_> {
+    let sc = &s.scenario;
+    Lesson {
+        title: &sc.title,
+        summary: sc.summary.as_deref(),
+        org: &sc.org,
+        steps: sc
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(index, st)| LessonStep {
+                index,
+                name: st.command.name(),
+                text: crate::report::describe(&st.command),
+                narration: st.narration.as_deref(),
+                question: st.question.as_ref().map(|q| AskedOnce { prompt: &q.prompt, choices: &q.choices }),
+            })
+            .collect(),
     }
-    json!({
-        "name": s.name, "site": s.site, "usn": s.usn, "invocation_id": s.invocation_id, "state": s.state.as_str(),
-        "object_count": s.object_count(),
-        "hot_potato": s.hot_potato().map(|o| json!({ "dn": o.dn, "name": o.name(), "usn_changed": o.usn_changed })),
-        "backsync": s.backsync.as_ref().map(|b| json!({ "waiting_on": b.waiting_on.keys().collect::<Vec<_>>(), "deadline_s": b.deadline_s })),
-        "reps_from": reps_from, "reps_to": reps_to,
-        "backups": s.backups.keys().collect::<Vec<_>>(),
-    })
+}
+
+/// The screen for `look`.
+pub fn frame<'a>(s: &'a Session, look: &Look) -> Frame<'a> {
+    let w = s.world();
+    let own = |n: Option<&str>| n.filter(|n| w.has_server(n)).map(|n| w.server(n).name.as_str());
+    let selected = own(look.selected.as_deref()).or_else(|| w.servers.first().map(|x| x.name.as_str()));
+    let from = w.journal.messages.len().saturating_sub(RECENT_MESSAGES);
+    Frame {
+        time_s: w.time,
+        quiet: w.quiet(),
+        model: w.model(),
+        playhead: s.playhead(),
+        history_length: s.actions().len(),
+        learner_actions: s.learner_actions(),
+        script: ScriptState { cursor: s.live.cursor, running: s.running_step(), done: s.script_done(), total: s.scenario.steps.len() },
+        question: asked(s),
+        verdict: verdict(s),
+        servers: w.servers.iter().map(|srv| summary(w, srv)).collect(),
+        selected: selected.map(|n| detail(w, n, look.page)),
+        sites: w.sites.iter().map(|(name, servers)| SiteView { name, servers }).collect(),
+        connectors: &w.connectors,
+        drcs: &w.drcs,
+        links_down: w.links_down.keys().map(|(a, b)| [a.as_str(), b.as_str()]).collect(),
+        counts: Counts { messages: w.journal.messages.len(), events: w.journal.events.len(), refused: w.journal.refused.len() },
+        pending: w.pending(PENDING).into_iter().map(|(time_s, kind, from, to)| Pending { time_s, kind, from, to }).collect(),
+        messages: &w.journal.messages[from..],
+        log: log(w, own(look.log_server.as_deref()), LOG_ROWS),
+        last: s.live.last.as_ref(),
+    }
+}
+
+fn question_of(s: &Session, step: usize) -> Option<&Question> {
+    s.scenario.steps.get(step)?.question.as_ref()
+}
+
+fn asked(s: &Session) -> Option<Asked<'_>> {
+    let step = s.live.cursor;
+    let q = question_of(s, step).filter(|_| s.running_step().is_none() && !s.script_done())?;
+    Some(Asked { step, prompt: &q.prompt, choices: &q.choices, chosen: s.live.answers.get(&step).map(String::as_str) })
+}
+
+fn verdict(s: &Session) -> Option<Verdict<'_>> {
+    let (step, chosen) = s.live.answers.iter().rev().find(|(i, _)| **i < s.live.cursor)?;
+    let q = question_of(s, *step)?;
+    Some(Verdict { step: *step, prompt: &q.prompt, chosen, answer: &q.answer, right: *chosen == q.answer, explain: q.explain.as_deref() })
+}
+
+fn summary<'a>(w: &World, srv: &'a Server) -> ServerSummary<'a> {
+    ServerSummary {
+        name: &srv.name,
+        site: &srv.site,
+        usn: srv.usn,
+        invocation_id: &srv.invocation_id,
+        state: srv.state.as_str(),
+        object_count: srv.object_count(),
+        hot_potato: srv.hot_potato().map(|o| HotPotato { dn: &o.dn, name: o.name(), usn_changed: o.usn_changed }),
+        stalled: w.gap(&srv.name, None).stalled,
+    }
+}
+
+/// A server as the report and the detail panel show it.
+pub fn server_view<'a>(srv: &'a Server) -> ServerView<'a> {
+    let mut reps_from = BTreeMap::new();
+    let mut reps_to = BTreeMap::new();
+    for (nc, rep) in &srv.ncs {
+        let links = rep
+            .reps_from
+            .iter()
+            .map(|(p, l)| (p.as_str(), LinkView { usn: l.usn, flags: l.flags, uuid: &l.uuid, link: l.viewer_string(p), mail: l.flags & MAIL_REPLICA != 0 }))
+            .collect();
+        reps_from.insert(nc.as_str(), links);
+        reps_to.insert(nc.as_str(), rep.reps_to.keys().map(String::as_str).collect());
+    }
+    ServerView {
+        site: &srv.site,
+        usn: srv.usn,
+        invocation_id: &srv.invocation_id,
+        state: srv.state.as_str(),
+        hot_potato: srv.hot_potato().map(|o| ReportPotato { dn: &o.dn, usn_changed: o.usn_changed }),
+        reps_from,
+        reps_to,
+    }
+}
+
+fn detail<'a>(w: &'a World, name: &'a str, page: usize) -> ServerDetail<'a> {
+    let srv = w.server(name);
+    ServerDetail {
+        name: &srv.name,
+        view: server_view(srv),
+        backsync: srv.backsync.as_ref().map(|b| BacksyncView { waiting_on: b.waiting_on.keys().map(String::as_str).collect(), deadline_s: b.deadline_s }),
+        backups: srv.backups.keys().map(String::as_str).collect(),
+        objects: objects(srv, page.saturating_mul(TABLE_PAGE), TABLE_PAGE),
+        gap: w.gap(name, None),
+    }
 }
 
 /// One page of a server's objects, highest USN-Changed first.
-pub fn objects(w: &World, server: &str, offset: usize, limit: usize) -> Result<Value, String> {
-    let s = known(w, server)?;
-    let total = s.object_count();
-    let rows: Vec<Value> = newest_first(s).skip(offset).take(limit.min(1000)).map(|o| row(w, o)).collect();
-    Ok(json!({ "total": total, "rows": rows }))
+pub fn objects(s: &Server, offset: usize, limit: usize) -> ObjectPage<'_> {
+    let rows = newest_first(s).skip(offset).take(limit.min(1000)).map(row).collect();
+    ObjectPage { offset, total: s.object_count(), rows }
 }
 
 /// A server's objects by USN-Changed, highest first: a merge of each naming context's USN
 /// index, so a page of the table costs its own length, not a sort of the whole directory.
-fn newest_first(s: &crate::model::server::Server) -> impl Iterator<Item = &crate::model::object::DirObject> {
+fn newest_first(s: &Server) -> impl Iterator<Item = &DirObject> {
     let mut heads: Vec<_> = s.ncs.values().map(|r| r.iter().rev().peekable()).collect();
     std::iter::from_fn(move || {
         let best = heads.iter_mut().enumerate().filter_map(|(i, h)| h.peek().map(|o| (o.usn_changed, i))).max()?.1;
@@ -86,42 +367,67 @@ fn newest_first(s: &crate::model::server::Server) -> impl Iterator<Item = &crate
     })
 }
 
-fn row(w: &World, o: &crate::model::object::DirObject) -> Value {
-    let mut v = object_json(w, o);
-    v["dn"] = json!(o.dn);
-    v["name"] = json!(o.name());
-    v["nc"] = json!(crate::model::world::nc_of_dn(&o.dn));
-    v
+pub fn row(o: &DirObject) -> ObjectRow<'_> {
+    ObjectRow {
+        dn: &o.dn,
+        name: o.name(),
+        nc: nc_of_dn(&o.dn),
+        object_version: o.object_version,
+        usn_created: o.usn_created,
+        usn_changed: o.usn_changed,
+        usn_source: o.usn_source,
+        dsa_signature: &o.dsa_signature,
+        when_changed: o.when_changed,
+        deleted: o.deleted,
+        attrs: &o.attrs,
+        originating_usn: o.originating_usn,
+    }
 }
 
-/// One object's raw properties, or null.
-pub fn object(w: &World, server: &str, dn: &str) -> Result<Value, String> {
+/// One object's raw properties.
+pub fn object<'a>(w: &'a World, server: &str, dn: &str) -> Result<Option<ObjectRow<'a>>, String> {
     let s = known(w, server)?;
-    let nc = crate::model::world::nc_of_dn(dn);
-    Ok(s.object(&nc, dn).map_or(Value::Null, |o| {
-        let mut v = row(w, o);
-        v["originating_usn"] = json!(o.originating_usn);
-        v
-    }))
+    Ok(s.object(&nc_of_dn(dn), dn).map(row))
 }
 
-pub fn messages(w: &World, from: usize, limit: usize) -> Value {
-    let rows: Vec<_> = w.journal.messages.iter().skip(from).take(limit.min(5000)).collect();
-    json!({ "total": w.journal.messages.len(), "rows": rows })
+/// The newest `limit` events (one server's, or all), and the refusals.
+pub fn log<'a>(w: &'a World, server: Option<&'a str>, limit: usize) -> LogPage<'a> {
+    let mine = |who: &str| server.is_none_or(|s| s == who);
+    let total = w.journal.events.iter().filter(|e| mine(&e.server)).count();
+    let mut rows: Vec<&LogEvent> = w.journal.events.iter().rev().filter(|e| mine(&e.server)).take(limit).collect();
+    rows.reverse();
+    let mut refused: Vec<&Refusal> = w.journal.refused.iter().rev().filter(|r| mine(&r.server)).take(limit / 2).collect();
+    refused.reverse();
+    LogPage { server, total, rows, refused }
 }
 
-pub fn events(w: &World, from: usize, limit: usize, server: Option<&str>) -> Value {
-    let all: Vec<_> = w.journal.events.iter().filter(|e| server.is_none_or(|s| e.server == s)).collect();
-    let rows: Vec<_> = all.iter().skip(from).take(limit.min(5000)).collect();
-    json!({ "total": all.len(), "rows": rows, "refused": w.journal.refused })
+/// Messages `from..from+limit`, for scrolling the diagram back.
+pub fn messages(w: &World, from: usize, limit: usize) -> &[Message] {
+    let all = &w.journal.messages;
+    let from = from.min(all.len());
+    &all[from..(from + limit.min(5000)).min(all.len())]
 }
 
-fn known<'a>(w: &'a World, server: &str) -> Result<&'a crate::model::server::Server, String> {
+fn known<'a>(w: &'a World, server: &str) -> Result<&'a Server, String> {
     if w.has_server(server) {
         Ok(w.server(server))
     } else {
         Err(format!("unknown server \"{server}\""))
     }
+}
+
+/// Q201414's measurement with its sentence.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Measured {
+    #[serde(flatten)]
+    pub gap: Gap,
+    pub text: String,
+}
+
+pub fn gap(w: &World, server: &str) -> Result<Measured, String> {
+    known(w, server)?;
+    let gap = w.gap(server, None);
+    Ok(Measured { text: gap_text(&gap), gap })
 }
 
 /// "Why is this stalled?", answered in words from the state.

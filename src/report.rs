@@ -1,5 +1,4 @@
 //! What a run reports: the JSON document of SCENARIOS.md, and a transcript a person can read.
-use crate::model::replica::MAIL_REPLICA;
 use crate::model::gap::gap_text;
 use crate::scenario::{Command, Model, Scenario};
 use crate::session::Session;
@@ -29,23 +28,11 @@ pub fn object_json(w: &World, o: &crate::model::object::DirObject) -> Value {
     v
 }
 
+/// A server in the report: the page's `ServerView` and its objects.
 pub fn server_json(w: &World, name: &str) -> Value {
-    let s = w.server(name);
-    let mut reps_from = Map::new();
-    let mut reps_to = Map::new();
-    for (nc, rep) in &s.ncs {
-        let mut links = Map::new();
-        for (p, l) in &rep.reps_from {
-            links.insert(p.clone(), json!({ "usn": l.usn, "flags": l.flags, "uuid": l.uuid, "link": l.viewer_string(p), "mail": l.flags & MAIL_REPLICA != 0 }));
-        }
-        reps_from.insert(nc.clone(), Value::Object(links));
-        reps_to.insert(nc.clone(), json!(rep.reps_to.keys().collect::<Vec<_>>()));
-    }
-    json!({
-        "site": s.site, "usn": s.usn, "invocation_id": s.invocation_id, "state": s.state.as_str(),
-        "hot_potato": s.hot_potato().map(|o| json!({ "dn": o.dn, "usn_changed": o.usn_changed })),
-        "reps_from": reps_from, "reps_to": reps_to, "objects": objects_json(w, name),
-    })
+    let mut v = serde_json::to_value(crate::frame::server_view(w.server(name))).unwrap_or(Value::Null);
+    v["objects"] = objects_json(w, name);
+    v
 }
 
 /// The runner's `--json` document.

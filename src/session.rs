@@ -1,40 +1,43 @@
 //! A learner's session: a scenario's script played one event at a time, the learner's own
 //! commands in between, and a history that can be rewound to any earlier point and branched.
 //! Because the world is deterministic, any point is a checkpoint plus a replay.
+//!
+//! The session also owns the lesson: a step's question must be answered before the step runs,
+//! answers are actions in the history (so Back, links and follower windows carry them), and
+//! Forward walks the recorded history instead of branching it. docs/architecture.md.
 use crate::model::messages::StepReport;
 use crate::scenario::{Command, Scenario};
 use crate::model::world::World;
 use crate::model::queue::RUN_LIMIT;
 use serde::Serialize;
-use serde_json::{json, Value};
-
-impl Serialize for Action {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Action::Advance => json!({ "kind": "advance" }),
-            Action::Act { cmd } => json!({ "kind": "act", "cmd": cmd.to_tagged() }),
-        }
-        .serialize(s)
-    }
-}
+use crate::vecmap::VecMap;
+use serde_json::Value;
 
 impl Action {
     pub fn from_value(v: &Value) -> Result<Action, String> {
         match v["kind"].as_str() {
             Some("advance") => Ok(Action::Advance),
             Some("act") => Command::from_tagged(v["cmd"].clone()).map(|cmd| Action::Act { cmd }),
-            _ => Err("an action is {\"kind\": \"advance\"} or {\"kind\": \"act\", \"cmd\": {...}}".into()),
+            Some("answer") => match (v["step"].as_u64().and_then(|n| usize::try_from(n).ok()), v["choice"].as_str()) {
+                (Some(step), Some(choice)) => Ok(Action::Answer { step, choice: choice.into() }),
+                _ => Err("an answer is {\"kind\": \"answer\", \"step\": N, \"choice\": \"...\"}".into()),
+            },
+            _ => Err("an action is {\"kind\": \"advance\"}, {\"kind\": \"act\", \"cmd\": {...}} or {\"kind\": \"answer\", ...}".into()),
         }
     }
 }
 
-/// One thing the learner did: `{"kind": "advance"}` or `{"kind": "act", "cmd": {"do": ...}}`.
-#[derive(Clone, Debug, PartialEq)]
+/// One thing the learner did: `{"kind": "advance"}`, `{"kind": "act", "cmd": {"do": ...}}` or
+/// `{"kind": "answer", "step": 3, "choice": "1157"}`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Action {
     /// The next event, or the next scenario step.
     Advance,
     /// A command of the learner's own.
     Act { cmd: Command },
+    /// The learner's answer to the question of scenario step `step`.
+    Answer { step: usize, choice: String },
 }
 
 /// How far a `run` or `step` of the script still goes.
@@ -54,6 +57,8 @@ pub struct Live {
     run: Option<(usize, Budget)>,
     events_in_run: usize,
     pub last: Option<StepReport>,
+    /// The answers given so far on this timeline, by scenario step.
+    pub answers: VecMap<usize, String>,
 }
 
 #[derive(Clone, Debug)]
@@ -67,15 +72,54 @@ pub struct Session {
     spacing: usize,
     /// False for a one-way run (the command-line runner): no history, no checkpoints.
     rewindable: bool,
+    /// The first answer given to each question, whatever was rewound since (for progress).
+    pub first_answers: VecMap<usize, String>,
 }
 
 const MAX_CHECKPOINTS: usize = 24;
 
+/// Long work, done a slice at a time.
+#[derive(Clone, Debug)]
+pub enum Job {
+    /// Rebuilding a session from a link's or a saved state's history.
+    Replay { actions: Vec<Action>, next: usize, playhead: usize },
+    /// Playing the script until a step (an embed's `start`).
+    PlayTo { step: usize },
+}
+
+/// How far a job has got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+    pub finished: bool,
+}
+
+/// What the learner's Step did.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stepped {
+    /// An event or a scenario step happened.
+    Moved(Option<StepReport>),
+    /// Nothing left: the script is done and the directory is quiet.
+    Finished,
+    /// The next scenario step asks a question first.
+    Question(usize),
+}
+
 impl Session {
     pub fn new(scenario: Scenario) -> Session {
         let world = World::new(&scenario);
-        let live = Live { world, cursor: 0, run: None, events_in_run: 0, last: None };
-        Session { checkpoints: vec![(0, live.clone())], live, scenario, actions: Vec::new(), playhead: 0, spacing: 16, rewindable: true }
+        let live = Live { world, cursor: 0, run: None, events_in_run: 0, last: None, answers: VecMap::new() };
+        Session {
+            checkpoints: vec![(0, live.clone())],
+            live,
+            scenario,
+            actions: Vec::new(),
+            playhead: 0,
+            spacing: 16,
+            rewindable: true,
+            first_answers: VecMap::new(),
+        }
     }
 
     /// A session that only moves forward: no history is kept (the runner and transcripts).
@@ -133,6 +177,78 @@ impl Session {
         r
     }
 
+    /// The learner's commands up to the playhead (answers and steps are not counted).
+    pub fn learner_actions(&self) -> usize {
+        self.actions[..self.playhead.min(self.actions.len())].iter().filter(|a| matches!(a, Action::Act { .. })).count()
+    }
+
+    /// The scenario step whose question must be answered before it runs, if any.
+    pub fn pending_question(&self) -> Option<usize> {
+        let i = self.live.cursor;
+        let asks = self.live.run.is_none() && self.scenario.steps.get(i).is_some_and(|s| s.question.is_some());
+        (asks && !self.live.answers.contains_key(&i)).then_some(i)
+    }
+
+    /// The learner's Step: the next recorded action if the playhead is inside the history
+    /// (Back then Forward replays, never branches), else the next event, unless a question
+    /// waits for its answer.
+    pub fn forward(&mut self) -> Stepped {
+        if let Some(next) = self.actions.get(self.playhead).cloned() {
+            self.live.apply(&self.scenario, &next);
+            self.playhead += 1;
+            return Stepped::Moved(self.live.last.clone());
+        }
+        if let Some(i) = self.pending_question() {
+            return Stepped::Question(i);
+        }
+        match self.advance() {
+            Some(r) => Stepped::Moved(Some(r)),
+            None => Stepped::Finished,
+        }
+    }
+
+    /// Answers the question of the step about to run. An answer equal to the recorded one
+    /// moves along the history; a different one branches it.
+    pub fn answer(&mut self, choice: &str) -> Result<usize, String> {
+        let i = self.live.cursor;
+        let q = self.scenario.steps.get(i).and_then(|s| s.question.as_ref()).filter(|_| self.live.run.is_none());
+        let Some(q) = q else { return Err("no question is waiting for an answer".into()) };
+        if !q.choices.iter().any(|c| c == choice) {
+            return Err(format!("\"{choice}\" is not one of the choices ({})", q.choices.join(", ")));
+        }
+        if self.live.answers.get(&i).is_some_and(|c| c == choice) {
+            return Ok(i);
+        }
+        self.record(Action::Answer { step: i, choice: choice.into() });
+        self.live.apply(&self.scenario, &Action::Answer { step: i, choice: choice.into() });
+        if !self.first_answers.contains_key(&i) {
+            self.first_answers.insert(i, choice.into());
+        }
+        Ok(i)
+    }
+
+    /// Plays scenario steps until step `n` is next (an embed's `start`), at most `budget` events
+    /// at a time; true when there. Questions on the way are passed, not answered.
+    pub fn play_to(&mut self, n: usize, budget: usize) -> bool {
+        for _ in 0..budget {
+            let there = (self.live.cursor >= n && self.running_step().is_none()) || self.script_done();
+            if there || self.advance().is_none() {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The same history replayed under the other model (Exchange 5.5 or Active Directory), so a
+    /// learner sees one restore both ways.
+    pub fn with_model(&self, model: crate::scenario::Model) -> Result<Session, String> {
+        let mut sc = self.scenario.clone();
+        sc.settings.model = model;
+        let mut s = Session::replay(sc, self.actions.clone(), self.playhead)?;
+        s.first_answers = self.first_answers.clone();
+        Ok(s)
+    }
+
     /// Plays the whole script (what the command-line runner does).
     pub fn run_script(&mut self) {
         while !self.script_done() {
@@ -160,15 +276,38 @@ impl Session {
     /// Rebuilds a session from a scenario and a history (a link or a saved state).
     pub fn replay(scenario: Scenario, actions: Vec<Action>, playhead: usize) -> Result<Session, String> {
         let mut s = Session::new(scenario);
-        for a in actions {
-            s.record(a.clone());
-            s.live.apply(&s.scenario, &a);
-        }
-        s.seek(playhead.min(s.actions.len()))?;
+        let mut job = Job::Replay { actions, next: 0, playhead };
+        s.work(&mut job, usize::MAX);
         Ok(s)
     }
 
+    /// Does up to `slice` actions or events of a long `job`, so the page can show progress
+    /// between slices and cancel (docs/wasm-api.md).
+    pub fn work(&mut self, job: &mut Job, slice: usize) -> Progress {
+        match job {
+            Job::Replay { actions, next, playhead } => {
+                let end = next.saturating_add(slice).min(actions.len());
+                for a in &actions[*next..end] {
+                    self.record(a.clone());
+                    self.live.apply(&self.scenario, a);
+                }
+                *next = end;
+                let finished = end == actions.len();
+                if finished {
+                    let _ = self.seek((*playhead).min(self.actions.len()));
+                }
+                Progress { done: end, total: actions.len(), finished }
+            }
+            Job::PlayTo { step } => {
+                let finished = self.play_to(*step, slice);
+                Progress { done: self.live.cursor.min(*step), total: *step, finished }
+            }
+        }
+    }
+
     /// Adds an action at the playhead; a new action there drops the old future (a branch).
+    /// Checkpoints are whole copies of the world, so together they may hold at most as many
+    /// objects as the world itself: stepping holds at most twice the memory of running.
     fn record(&mut self, a: Action) {
         if !self.rewindable {
             self.playhead += 1;
@@ -184,7 +323,8 @@ impl Session {
         let last = self.checkpoints.last().map_or(0, |(i, _)| *i);
         if self.playhead > 0 && self.playhead % self.spacing == 0 && self.playhead >= last + weight.max(1) {
             self.checkpoints.push((self.playhead, self.live.clone()));
-            if self.checkpoints.len() > MAX_CHECKPOINTS {
+            let held = |c: &[(usize, Live)]| c.iter().map(|(_, l)| l.world.object_total()).sum::<usize>();
+            while self.checkpoints.len() > MAX_CHECKPOINTS || (self.checkpoints.len() > 1 && held(&self.checkpoints) > self.live.world.object_total().max(1)) {
                 self.spacing *= 2;
                 let spacing = self.spacing;
                 self.checkpoints.retain(|(i, _)| i % spacing == 0);
@@ -201,6 +341,10 @@ impl Live {
         self.last = match a {
             Action::Advance => self.advance(sc),
             Action::Act { cmd } => Some(self.act(cmd)),
+            Action::Answer { step, choice } => {
+                self.answers.insert(*step, choice.clone());
+                return;
+            }
         };
     }
 

@@ -1,137 +1,222 @@
-//! The browser binding: a thin layer that hands the page snapshots and takes its commands. It
-//! converts at the boundary and nowhere else; every error reaches the page as a JS `Error` with
-//! a sentence, never as a panic.
-//!
-//! Everything crosses as JSON text, which `www/js/core.js` parses with the browser's
-//! `JSON.parse`. Building JS objects from Rust (serde-wasm-bindgen) cost 12 KB of the page's
-//! gzipped first download; serde_json is in the wasm anyway, to read scenarios.
-use crate::scenario::{parse_command, Scenario};
-use crate::session::{Action, Session};
-use crate::frame as views;
+//! The browser binding: a thin layer that runs in the page's Web Worker (www/js/worker.js). It
+//! converts at the boundary and nowhere else: scenarios, commands and histories arrive as JS
+//! objects and are read by the core's own reader; frames and reports leave as JS objects
+//! (serde-wasm-bindgen); every error is a JS `Error` with a sentence and, where known, the
+//! `step` or history `entry` it is about (js-sys), never a panic. Long work is time-boxed with
+//! the worker's clock (web-sys `performance.now()`). docs/wasm-api.md is the contract.
+use crate::frame::{self, Look};
+use crate::scenario::{parse_command, Model, Scenario};
+use crate::session::{Action, Job, Session, Stepped};
+use js_sys::{Error, Reflect};
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
 }
 
-fn fail(message: impl std::fmt::Display) -> JsError {
-    JsError::new(&message.to_string())
+/// A JS `Error` with a sentence, and a field saying where (`step`, `entry`) when known.
+fn fail(message: impl std::fmt::Display, field: Option<(&str, usize)>) -> JsValue {
+    let e = Error::new(&message.to_string());
+    if let Some((name, n)) = field {
+        let _ = Reflect::set(&e, &JsValue::from_str(name), &JsValue::from_f64(n as f64));
+    }
+    e.into()
 }
 
-fn out<T: Serialize + ?Sized>(v: &T) -> Result<String, JsError> {
-    serde_json::to_string(&serde_json::to_value(v).map_err(fail)?).map_err(fail)
+fn say(message: impl std::fmt::Display) -> JsValue {
+    fail(message, None)
 }
 
-fn scenario(json: &str) -> Result<Scenario, JsError> {
-    Scenario::from_json(json).map_err(fail)
+fn out<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(say)
+}
+
+/// A JS value read as JSON data; anything that is not plain data is named.
+fn data(v: JsValue, what: &str) -> Result<Value, JsValue> {
+    serde_wasm_bindgen::from_value(v).map_err(|e| say(format!("{what} is not plain JSON data: {e}")))
+}
+
+fn scenario(v: JsValue) -> Result<Scenario, JsValue> {
+    Scenario::from_value(data(v, "the scenario")?).map_err(|e| fail(&e, e.step.map(|s| ("step", s))))
+}
+
+fn history(sc: &Scenario, v: JsValue) -> Result<Vec<Action>, JsValue> {
+    let Value::Array(list) = data(v, "the history")? else { return Err(say("the history must be a list of actions")) };
+    let mut actions = Vec::with_capacity(list.len());
+    for (i, a) in list.iter().enumerate() {
+        let bad = |e: String| fail(format!("history entry {i}: {e}"), Some(("entry", i)));
+        let action = Action::from_value(a).map_err(bad)?;
+        if let Action::Act { cmd } = &action {
+            sc.check_live_command(cmd).map_err(bad)?;
+        }
+        actions.push(action);
+    }
+    Ok(actions)
+}
+
+/// Milliseconds on the worker's (or window's) clock.
+fn now() -> f64 {
+    Reflect::get(&js_sys::global(), &JsValue::from_str("performance"))
+        .ok()
+        .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
+        .map_or_else(js_sys::Date::now, |p| p.now())
+}
+
+/// What a step or a command sends back: its report and the frame it changed.
+#[derive(Serialize)]
+struct Moved<'a> {
+    /// `moved`, `finished` (nothing left to do) or `question` (answer first).
+    outcome: &'static str,
+    report: Option<&'a crate::model::messages::StepReport>,
+    frame: frame::Frame<'a>,
+}
+
+#[derive(Serialize)]
+struct Worked<'a> {
+    progress: crate::session::Progress,
+    frame: Option<frame::Frame<'a>>,
 }
 
 #[wasm_bindgen]
 pub struct Lab {
     session: Session,
+    look: Look,
+    job: Option<Job>,
 }
 
 #[wasm_bindgen]
 impl Lab {
-    /// A lab at the start of the scenario in `json`; throws a sentence naming the problem.
+    /// A lab at the start of `scenario` (a parsed scenario object); throws naming the problem.
     #[wasm_bindgen(constructor)]
-    pub fn new(json: &str) -> Result<Lab, JsError> {
-        Ok(Lab { session: Session::new(scenario(json)?) })
+    pub fn new(scenario_doc: JsValue) -> Result<Lab, JsValue> {
+        Ok(Lab { session: Session::new(scenario(scenario_doc)?), look: Look::default(), job: None })
     }
 
-    /// A lab rebuilt from a scenario and a history given as JSON (a link or a saved state).
-    pub fn replay(json: &str, history: &str, playhead: usize) -> Result<Lab, JsError> {
-        let sc = scenario(json)?;
-        let raw: Value = serde_json::from_str(history).map_err(|e| fail(format!("the history is not valid JSON: {e}")))?;
-        let list = raw.as_array().ok_or_else(|| fail("the history must be a list"))?;
-        let mut actions = Vec::with_capacity(list.len());
-        for (i, a) in list.iter().enumerate() {
-            let action = Action::from_value(a).map_err(|e| fail(format!("history entry {i}: {e}")))?;
-            if let Action::Act { cmd } = &action {
-                sc.check_live_command(cmd).map_err(|e| fail(format!("history entry {i}: {e}")))?;
+    /// A lab that will rebuild `history` up to `playhead`; call `work` until it has finished.
+    #[wasm_bindgen(js_name = replaying)]
+    pub fn replaying(scenario_doc: JsValue, history_list: JsValue, playhead: usize) -> Result<Lab, JsValue> {
+        let sc = scenario(scenario_doc)?;
+        let actions = history(&sc, history_list)?;
+        Ok(Lab { session: Session::new(sc), look: Look::default(), job: Some(Job::Replay { actions, next: 0, playhead }) })
+    }
+
+    /// Starts playing the script until step `step` is next (an embed's `start`).
+    #[wasm_bindgen(js_name = playTo)]
+    pub fn play_to(&mut self, step: usize) {
+        self.job = Some(Job::PlayTo { step });
+    }
+
+    /// Works on the current job for about `ms` milliseconds; the frame comes when it finishes.
+    pub fn work(&mut self, ms: f64) -> Result<JsValue, JsValue> {
+        let Some(mut job) = self.job.take() else { return out(&Worked { progress: crate::session::Progress { done: 0, total: 0, finished: true }, frame: Some(self.frame_now()) }) };
+        let end = now() + ms;
+        let progress = loop {
+            let p = self.session.work(&mut job, 32);
+            if p.finished || now() >= end {
+                break p;
             }
-            actions.push(action);
+        };
+        if !progress.finished {
+            self.job = Some(job);
         }
-        Ok(Lab { session: Session::replay(sc, actions, playhead).map_err(fail)? })
+        out(&Worked { progress, frame: progress.finished.then(|| frame::frame(&self.session, &self.look)) })
     }
 
-    /// The next event or scenario step, or nothing when all is done and quiet.
-    pub fn advance(&mut self) -> Result<Option<String>, JsError> {
-        self.session.advance().map(|r| out(&r)).transpose()
+    /// The scenario's steps, narration and questions (sent once).
+    pub fn lesson(&self) -> Result<JsValue, JsValue> {
+        out(&frame::lesson(&self.session))
     }
 
-    /// A learner's command, as JSON: a scenario step such as `{"do": "create", ...}`.
-    pub fn act(&mut self, cmd: &str) -> Result<String, JsError> {
-        let v: Value = serde_json::from_str(cmd).map_err(|e| fail(format!("the command is not valid JSON: {e}")))?;
-        let cmd = parse_command(v).map_err(fail)?;
-        self.session.scenario.check_live_command(&cmd).map_err(fail)?;
-        out(&self.session.act(cmd))
+    /// What the page looks at: the selected server, its table page, the log's server filter.
+    pub fn look(&mut self, selected: Option<String>, page: usize, log_server: Option<String>) -> Result<JsValue, JsValue> {
+        self.look = Look { selected, page, log_server };
+        self.frame()
     }
 
-    pub fn seek(&mut self, n: usize) -> Result<(), JsError> {
-        self.session.seek(n).map_err(fail)
+    pub fn frame(&self) -> Result<JsValue, JsValue> {
+        out(&frame::frame(&self.session, &self.look))
     }
 
-    #[wasm_bindgen(getter)]
-    pub fn playhead(&self) -> usize {
-        self.session.playhead()
+    fn frame_now(&self) -> frame::Frame<'_> {
+        frame::frame(&self.session, &self.look)
     }
 
-    #[wasm_bindgen(getter, js_name = historyLength)]
-    pub fn history_length(&self) -> usize {
-        self.session.actions().len()
+    /// The learner's Step: forward along the history, or the next event; one call, one frame.
+    pub fn step(&mut self) -> Result<JsValue, JsValue> {
+        let stepped = self.session.forward();
+        let (outcome, has_report) = match &stepped {
+            Stepped::Moved(r) => ("moved", r.is_some()),
+            Stepped::Finished => ("finished", false),
+            Stepped::Question(_) => ("question", false),
+        };
+        let report = if has_report { self.session.live.last.as_ref() } else { None };
+        out(&Moved { outcome, report, frame: frame::frame(&self.session, &self.look) })
     }
 
-    pub fn history(&self) -> Result<String, JsError> {
+    /// A learner's command (a scenario step object such as `{do: "create", ...}`).
+    pub fn act(&mut self, cmd: JsValue) -> Result<JsValue, JsValue> {
+        let cmd = parse_command(data(cmd, "the command")?).map_err(say)?;
+        self.session.scenario.check_live_command(&cmd).map_err(say)?;
+        self.session.act(cmd);
+        out(&Moved { outcome: "moved", report: self.session.live.last.as_ref(), frame: frame::frame(&self.session, &self.look) })
+    }
+
+    /// Answers the waiting question.
+    pub fn answer(&mut self, choice: &str) -> Result<JsValue, JsValue> {
+        self.session.answer(choice).map_err(say)?;
+        self.frame()
+    }
+
+    /// Moves the playhead to action `n` (0 = the start).
+    pub fn seek(&mut self, n: usize) -> Result<JsValue, JsValue> {
+        self.session.seek(n).map_err(say)?;
+        self.frame()
+    }
+
+    /// The same history under the other model.
+    #[wasm_bindgen(js_name = switchModel)]
+    pub fn switch_model(&mut self) -> Result<JsValue, JsValue> {
+        let other = match self.session.world().model() {
+            Model::Exchange55 => Model::ActiveDirectory,
+            Model::ActiveDirectory => Model::Exchange55,
+        };
+        self.session = self.session.with_model(other).map_err(say)?;
+        self.frame()
+    }
+
+    /// `[{kind: "advance"} | {kind: "act", cmd} | {kind: "answer", step, choice}]`.
+    pub fn history(&self) -> Result<JsValue, JsValue> {
         out(self.session.actions())
     }
 
-    /// The scenario this lab plays, as JSON (for links and saved state).
-    #[wasm_bindgen(js_name = scenarioJson)]
-    pub fn scenario_json(&self) -> Result<String, JsError> {
+    /// The scenario this lab plays (with the model it plays under), for links and saving.
+    pub fn scenario(&self) -> Result<JsValue, JsValue> {
         out(&self.session.scenario)
     }
 
-    pub fn view(&self) -> Result<String, JsError> {
-        out(&views::view(&self.session))
+    /// The first answer given to each question (for progress): `[[step, choice], ...]`.
+    #[wasm_bindgen(js_name = firstAnswers)]
+    pub fn first_answers(&self) -> Result<JsValue, JsValue> {
+        out(&self.session.first_answers.iter().collect::<Vec<_>>())
     }
 
-    pub fn objects(&self, server: &str, offset: usize, limit: usize) -> Result<String, JsError> {
-        out(&views::objects(self.session.world(), server, offset, limit).map_err(fail)?)
+    pub fn object(&self, server: &str, dn: &str) -> Result<JsValue, JsValue> {
+        out(&frame::object(self.session.world(), server, dn).map_err(say)?)
     }
 
-    pub fn object(&self, server: &str, dn: &str) -> Result<String, JsError> {
-        out(&views::object(self.session.world(), server, dn).map_err(fail)?)
+    pub fn messages(&self, from: usize, limit: usize) -> Result<JsValue, JsValue> {
+        out(frame::messages(self.session.world(), from, limit))
     }
 
-    pub fn messages(&self, from: usize, limit: usize) -> Result<String, JsError> {
-        out(&views::messages(self.session.world(), from, limit))
+    pub fn gap(&self, server: &str) -> Result<JsValue, JsValue> {
+        out(&frame::gap(self.session.world(), server).map_err(say)?)
     }
 
-    pub fn events(&self, from: usize, limit: usize, server: Option<String>) -> Result<String, JsError> {
-        out(&views::events(self.session.world(), from, limit, server.as_deref()))
-    }
-
-    pub fn gap(&self, server: &str) -> Result<String, JsError> {
-        let w = self.session.world();
-        if !w.has_server(server) {
-            return Err(fail(format!("unknown server \"{server}\"")));
-        }
-        let g = w.gap(server, None);
-        let mut v = serde_json::to_value(&g).map_err(fail)?;
-        v["text"] = Value::String(crate::model::gap::gap_text(&g));
-        out(&v)
-    }
-
-    pub fn why(&self, server: &str) -> Result<String, JsError> {
-        out(&views::why(self.session.world(), server).map_err(fail)?)
-    }
-
-    /// The runner's `--json` document.
-    pub fn report(&self) -> Result<String, JsError> {
-        out(&crate::report::report_json(&self.session))
+    pub fn why(&self, server: &str) -> Result<JsValue, JsValue> {
+        out(&frame::why(self.session.world(), server).map_err(say)?)
     }
 }

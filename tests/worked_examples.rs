@@ -533,7 +533,8 @@ fn seeking_back_and_branching_replays_the_same_world() {
     assert_eq!(s.advance().unwrap(), reports[2], "replay from a checkpoint gives the same step");
     assert_eq!(s.actions().len(), 3, "the old future was dropped");
     let replayed = Session::replay(sc, s.actions().to_vec(), 3).unwrap();
-    assert_eq!(usnlab::frame::view(&replayed), usnlab::frame::view(&s));
+    let look = usnlab::frame::Look::default();
+    assert_eq!(usnlab::frame::frame(&replayed, &look), usnlab::frame::frame(&s, &look));
 }
 
 #[test]

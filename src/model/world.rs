@@ -131,6 +131,11 @@ impl World {
         &mut self.servers[i]
     }
 
+    /// Objects held by every server, backups included: what a copy of the world costs.
+    pub fn object_total(&self) -> usize {
+        self.servers.iter().map(|s| s.object_count() + s.backups.values().map(|b| b.ncs.values().map(|r| r.len()).sum::<usize>()).sum::<usize>()).sum()
+    }
+
     pub fn has_server(&self, name: &str) -> bool {
         self.index.contains_key(name)
     }

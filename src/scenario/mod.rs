@@ -91,24 +91,23 @@ pub struct DrcSpec {
     pub bridgeheads: [String; 2],
 }
 
-/// One scenario step: what the directory is asked to do. In files it is written
-/// `{"do": "create", ...}`; serde sees `{"create": {...}}` (see `to_tagged`/`from_tagged`), because
-/// an externally tagged enum costs far less code in the wasm than an internally tagged one.
+/// One scenario step: what the directory is asked to do, written `{"do": "create", ...}` in files.
+/// It is read by the hand-written reader (`reading::command`) and written by serde.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(tag = "do", rename_all = "snake_case")]
 pub enum Command {
     /// With `count`, creates `<name> 1` … `<name> count`.
-    Create { server: String, name: Option<String>, dn: Option<String>, attrs: BTreeMap<String, String>, #[serde(skip_serializing_if = "Option::is_none")] count: Option<u64> },
-    Modify { server: String, name: Option<String>, dn: Option<String>, attrs: BTreeMap<String, String> },
-    Delete { server: String, name: Option<String>, dn: Option<String> },
-    Bump { server: String, to: Option<u64>, by: Option<u64> },
-    Run { for_s: Option<u64>, until: Option<String> },
-    Step { count: Option<u64> },
-    UpdateNow { server: String, from: Option<String>, refresh_all: bool },
+    Create { server: String, #[serde(skip_serializing_if = "Option::is_none")] name: Option<String>, #[serde(skip_serializing_if = "Option::is_none")] dn: Option<String>, attrs: BTreeMap<String, String>, #[serde(skip_serializing_if = "Option::is_none")] count: Option<u64> },
+    Modify { server: String, #[serde(skip_serializing_if = "Option::is_none")] name: Option<String>, #[serde(skip_serializing_if = "Option::is_none")] dn: Option<String>, attrs: BTreeMap<String, String> },
+    Delete { server: String, #[serde(skip_serializing_if = "Option::is_none")] name: Option<String>, #[serde(skip_serializing_if = "Option::is_none")] dn: Option<String> },
+    Bump { server: String, #[serde(skip_serializing_if = "Option::is_none")] to: Option<u64>, #[serde(skip_serializing_if = "Option::is_none")] by: Option<u64> },
+    Run { #[serde(skip_serializing_if = "Option::is_none")] for_s: Option<u64>, #[serde(skip_serializing_if = "Option::is_none")] until: Option<String> },
+    Step { #[serde(skip_serializing_if = "Option::is_none")] count: Option<u64> },
+    UpdateNow { server: String, #[serde(skip_serializing_if = "Option::is_none")] from: Option<String>, refresh_all: bool },
     Backup { server: String, label: String },
     /// With `start: false` the directory service stays stopped (for Authrest) and the backsync
     /// begins when it is started.
-    Restore { server: String, label: String, backsync: Option<bool>, new_invocation_id: Option<bool>, #[serde(skip_serializing_if = "Option::is_none")] start: Option<bool> },
+    Restore { server: String, label: String, #[serde(skip_serializing_if = "Option::is_none")] backsync: Option<bool>, #[serde(skip_serializing_if = "Option::is_none")] new_invocation_id: Option<bool>, #[serde(skip_serializing_if = "Option::is_none")] start: Option<bool> },
     ExpireBacksync { server: String },
     Stop { server: String },
     Start { server: String },
@@ -116,10 +115,10 @@ pub enum Command {
     Import { server: String, name: String, times: u64 },
     Link { between: [String; 2], up: bool },
     AddDrc { sites: [String; 2], bridgeheads: [String; 2] },
-    AddConnector { kind: String, sites: [String; 2], cost: u32, schedule: Option<Schedule>, one_way: bool },
+    AddConnector { kind: String, sites: [String; 2], cost: u32, #[serde(skip_serializing_if = "Option::is_none")] schedule: Option<Schedule>, one_way: bool },
     /// Q201414 steps 1–10: optionally create a probe mailbox, then compare the server's USN with
     /// each partner's watermark for it.
-    Measure { server: String, probe: Option<String> },
+    Measure { server: String, #[serde(skip_serializing_if = "Option::is_none")] probe: Option<String> },
 }
 
 /// A lesson's question, asked before the step runs and answered by what the step shows.
@@ -134,15 +133,7 @@ pub struct Question {
 impl Command {
     /// `{"do": "create", "server": ...}`, as scenario files write it.
     pub fn to_tagged(&self) -> Value {
-        let Ok(Value::Object(outer)) = serde_json::to_value(self) else { return Value::Null };
-        let Some((name, fields)) = outer.into_iter().next() else { return Value::Null };
-        let mut map = match fields {
-            Value::Object(m) => m,
-            _ => serde_json::Map::new(),
-        };
-        map.retain(|_, v| !v.is_null());
-        map.insert("do".into(), Value::String(name));
-        Value::Object(map)
+        serde_json::to_value(self).unwrap_or(Value::Null)
     }
 
     /// Reads `{"do": "create", ...}`.
@@ -150,29 +141,40 @@ impl Command {
         reading::command(v)
     }
 
-    pub fn name(&self) -> String {
-        self.to_tagged()["do"].as_str().unwrap_or_default().to_string()
+    /// The step's `do`.
+    pub fn name(&self) -> &'static str {
+        use Command::*;
+        match self {
+            Create { .. } => "create",
+            Modify { .. } => "modify",
+            Delete { .. } => "delete",
+            Bump { .. } => "bump",
+            Run { .. } => "run",
+            Step { .. } => "step",
+            UpdateNow { .. } => "update_now",
+            Backup { .. } => "backup",
+            Restore { .. } => "restore",
+            ExpireBacksync { .. } => "expire_backsync",
+            Stop { .. } => "stop",
+            Start { .. } => "start",
+            Authrest { .. } => "authrest",
+            Import { .. } => "import",
+            Link { .. } => "link",
+            AddDrc { .. } => "add_drc",
+            AddConnector { .. } => "add_connector",
+            Measure { .. } => "measure",
+        }
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ScriptStep {
+    #[serde(flatten)]
     pub command: Command,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub narration: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub question: Option<Question>,
-}
-
-impl Serialize for ScriptStep {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut v = self.command.to_tagged();
-        if let Some(n) = &self.narration {
-            v["narration"] = Value::String(n.clone());
-        }
-        if let Some(q) = &self.question {
-            v["question"] = serde_json::to_value(q).unwrap_or(Value::Null);
-        }
-        v.serialize(s)
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -124,7 +124,7 @@ fn as_text(v: Value, key: &str) -> Result<String, String> {
 }
 
 fn as_number(v: &Value, key: &str) -> Result<u64, String> {
-    v.as_u64().ok_or_else(|| format!("\"{key}\" must be a whole number of at least 0, not {}", v))
+    v.as_u64().ok_or_else(|| format!("\"{key}\" must be a whole number of at least 0, not {}", kind(v)))
 }
 
 fn prefixed(what: &str, r: Result<(), String>) -> Result<(), String> {

@@ -3,6 +3,7 @@
 // projector (screenshots in docs/screenshots/).
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+import { openLab, step } from './helpers.mjs';
 
 const LESSONS = ['hot-potato', 'bill-lee', 'conflicts', 'restore-stall', 'backsync-busy', 'repairs', 'active-directory'];
 
@@ -25,14 +26,9 @@ for (const scheme of ['light', 'dark']) {
 
     for (const id of [...LESSONS, 'sandbox']) {
       test(`${id} has no serious accessibility violations, before and after a few steps`, async ({ page }) => {
-        await page.goto(`./#lesson=${id}`);
-        await expect(page.locator('.controls .status')).toBeVisible();
+        await openLab(page, `#lesson=${id}`);
         expect(await serious(page)).toEqual([]);
-        for (let i = 0; i < 6; i++) {
-          const choice = page.locator('.question .choices button:not([disabled])');
-          if (await choice.count()) await choice.first().click();
-          await page.getByRole('button', { name: 'Step ▶' }).click();
-        }
+        for (let i = 0; i < 6; i++) await step(page);
         await page.locator('details.tools summary').click();
         expect(await serious(page)).toEqual([]);
       });

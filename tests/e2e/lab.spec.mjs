@@ -1,26 +1,11 @@
 // The page, end to end, as a learner uses it: open a lesson, answer, step, go back, restore,
 // read the log. Served from the repository root, so the lab runs under the sub-path /www/.
 import { test, expect } from '@playwright/test';
-
-/** Opens a lab and waits until the core has drawn it. */
-async function openLab(page, hash) {
-  await page.goto(`./${hash}`);
-  await expect(page.locator('.controls .status')).toBeVisible();
-}
+import { openLab, settled, step, selectServer } from './helpers.mjs';
 
 /** The text of the step under way ("Step 3 of 6: ..."), or "" before the first. */
 async function stepText(page) {
   return (await page.locator('.stepno').allTextContents())[0] ?? '';
-}
-
-/** Answers a pending question (the first choice) and presses Step; false once the lab is quiet. */
-async function step(page) {
-  const choice = page.locator('.question .choices button:not([disabled])');
-  if (await choice.count()) await choice.first().click();
-  const before = await page.locator('.status').textContent();
-  await page.getByRole('button', { name: 'Step ▶' }).click();
-  await expect(page.locator('.status')).not.toHaveText(before ?? '', { timeout: 5000 }).catch(() => {});
-  return !(await page.locator('#live').textContent()).startsWith('All quiet');
 }
 
 /** Steps until `predicate` holds (at most `cap` steps). */
@@ -39,10 +24,6 @@ function row(page, name) {
 async function cells(page, name) {
   const tds = await row(page, name).locator('td').allTextContents();
   return tds.slice(0, 4).map(Number); // Object-Version, USN-Created, USN-Changed, USN-Source
-}
-
-async function selectServer(page, name) {
-  await page.locator('.tabs').getByRole('button', { name, exact: true }).click();
 }
 
 test.beforeEach(async ({ page }) => {
@@ -128,33 +109,40 @@ test('a refused command is explained, and the lab goes on', async ({ page }) => 
   await expect(page.locator('section.log')).toContainText('Authrest runs only while the directory service is stopped');
 });
 
-test('step back with the history and branch from there', async ({ page }) => {
+test('back then forward replays the same history; only a new action branches it', async ({ page }) => {
   await openLab(page, '#lesson=bill-lee');
   for (let i = 0; i < 4; i++) await step(page);
-  await expect(page.locator('.status')).toContainText('4/4');
+  const at = await page.locator('.status').textContent();
+  const [, n] = at.match(/^(\d+)\//);
   await page.getByRole('button', { name: '◀ Back' }).click();
   await page.getByRole('button', { name: '◀ Back' }).click();
-  await expect(page.locator('.status')).toContainText('2/4');
+  await expect(page.locator('.status')).toContainText(`${n - 2}/${n}`);
   await page.keyboard.press('ArrowRight');
-  await expect(page.locator('.status')).toContainText('3/3');
+  await expect(page.locator('.status')).toContainText(`${n - 1}/${n}`);
+  await page.keyboard.press('ArrowRight');
+  await expect(page.locator('.status')).toContainText(`${n}/${n}`);
+  await page.getByRole('button', { name: '◀ Back' }).click();
+  await page.locator('details.tools summary').click();
+  await page.locator('form.tool', { hasText: 'Update Now' }).getByRole('button', { name: 'Update Now' }).click();
+  await expect(page.locator('.status')).toContainText(`${n}/${n}`); // the learner's own action replaced the old future
   await page.keyboard.press('Home');
-  await expect(page.locator('.status')).toContainText('0/3');
+  await expect(page.locator('.status')).toContainText(`0/${n}`);
   await expect(page.locator('.topology')).toContainText('USN 1945');
 });
 
 test('clicking a message in the time-space diagram goes back to it', async ({ page }) => {
   await openLab(page, '#lesson=bill-lee');
   for (let i = 0; i < 6; i++) await step(page);
-  await expect(page.locator('.controls .status')).toContainText('6/6');
+  await expect(page.locator('.controls .status')).toContainText('8/8'); // six steps and two answers
   const rows = page.locator('svg.timeline g.tl');
   await expect(rows).toHaveCount(5);
   await rows.nth(1).click(); // NewYork01's Request
-  await expect(page.locator('.controls .status')).toContainText('3/6');
+  await expect(page.locator('.controls .status')).toContainText('5/8');
   await expect(page.locator('.laststep')).toContainText('NewYork01 asks Boston01 for changes above USN 0.');
   await expect(rows).toHaveCount(2);
   await rows.nth(0).focus();
   await page.keyboard.press('Enter');
-  await expect(page.locator('.controls .status')).toContainText('2/6');
+  await expect(page.locator('.controls .status')).toContainText('4/8');
 });
 
 test('progress survives a reload', async ({ page }) => {
@@ -165,7 +153,7 @@ test('progress survives a reload', async ({ page }) => {
   await page.reload();
   await page.getByRole('link', { name: /Continue/ }).click();
   await expect(page.locator('.controls .status')).toBeVisible();
-  await expect(page.locator('.status')).toContainText('3/3');
+  await expect(page.locator('.status')).toContainText('5/5'); // three steps and two answers
 });
 
 test('a malformed saved state shows a clear message and the lesson list', async ({ page }) => {

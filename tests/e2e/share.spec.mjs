@@ -2,17 +2,7 @@
 // exactly as written, the presenter and follower windows, and the keyboard.
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-
-async function openLab(page, hash) {
-  await page.goto(`./${hash}`);
-  await expect(page.locator('.controls .status')).toBeVisible();
-}
-
-async function answerAndStep(page) {
-  const choice = page.locator('.question .choices button:not([disabled])');
-  if (await choice.count()) await choice.first().click();
-  await page.getByRole('button', { name: 'Step ▶' }).click();
-}
+import { openLab, settled, step as answerAndStep } from './helpers.mjs';
 
 function cellsOf(page, name) {
   return page.locator('table.objects tbody tr', { has: page.getByRole('button', { name, exact: true }) }).locator('td').allTextContents();
@@ -50,7 +40,7 @@ test('a copied link reproduces the scenario, the actions and the playhead', asyn
   expect(link.length).toBeLessThan(200);
   const other = await context.newPage();
   await other.goto(link);
-  await expect(other.locator('.controls .status')).toContainText('5/6');
+  await expect(other.locator('.controls .status')).toContainText('7/8'); // six steps, two answers, one back
   await other.locator('.tabs').getByRole('button', { name: 'NewYork01' }).click();
   expect((await cellsOf(other, 'Bill Lee')).slice(0, 4)).toEqual(['1', '1157', '1157', '1946']);
   await expect(other.locator('#live')).toBeEmpty();
@@ -108,7 +98,7 @@ test("the README's <usn-lab> snippet: two labs size themselves and do not interf
   await first.getByRole('button', { name: 'Step ▶' }).click({ trial: false }).catch(() => {});
   await first.locator('.question .choices button').first().click();
   await first.getByRole('button', { name: 'Step ▶' }).click();
-  await expect(first.locator('.controls .status')).toContainText('1/1');
+  await expect(first.locator('.controls .status')).toContainText('2/2'); // an answer and a step
   await expect(second.locator('.topology')).not.toContainText('Bill Lee');
   await expect.poll(async () => (await frames.nth(0).boundingBox()).height).toBeGreaterThan(500);
   const box = await frames.nth(0).boundingBox();
@@ -125,10 +115,10 @@ test('a follower window follows the presenter step by step', async ({ page, cont
   const follower = await popup;
   await expect(follower.locator('.controls .status')).toContainText('0/0');
   for (let i = 0; i < 3; i++) await answerAndStep(page);
-  await expect(follower.locator('.controls .status')).toContainText('3/3');
+  await expect(follower.locator('.controls .status')).toContainText('4/4'); // three steps and an answer
   await expect(follower.locator('.topology')).toContainText('USN 1000');
   await page.keyboard.press('ArrowLeft');
-  await expect(follower.locator('.controls .status')).toContainText('2/3');
+  await expect(follower.locator('.controls .status')).toContainText('3/4');
   await expect(follower.getByRole('button', { name: 'Step ▶' })).toBeHidden();
 });
 
@@ -142,7 +132,7 @@ test('everything works from the keyboard, and a live region narrates each event'
   await page.keyboard.press('ArrowRight');
   await expect(page.locator('#live')).toHaveText('Boston01 notifies NewYork01: changes up to USN 1946.');
   await page.keyboard.press('PageUp');
-  await expect(page.locator('.controls .status')).toContainText('1/2');
+  await expect(page.locator('.controls .status')).toContainText('3/4');
   await page.keyboard.press('b');
   await expect(page.locator('body')).toHaveClass(/blank/);
   await page.keyboard.press('b');
@@ -152,7 +142,7 @@ test('everything works from the keyboard, and a live region narrates each event'
   // Tab reaches the controls, and Enter on the focused Step button steps.
   await page.locator('.controls button', { hasText: 'Step ▶' }).focus();
   await page.keyboard.press('Enter');
-  await expect(page.locator('.controls .status')).toContainText('2/2');
+  await expect(page.locator('.controls .status')).toContainText('4/4'); // forward along the same history
   await expect(page.locator('.controls button', { hasText: 'Step ▶' })).toBeFocused();
   await page.locator('g.server', { hasText: 'NewYork01' }).focus();
   await page.keyboard.press('Enter');

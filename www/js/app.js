@@ -1,21 +1,36 @@
 // The page's entry: routes between the lesson list, a lesson and the sandbox, keeps progress,
 // and reports problems in words. The replication itself is all in the wasm core (js/lab.js).
 import { el, put, $ } from './dom.js';
-import * as store from './store.js';
+import { state, loadProblem, notify, fetchText, scenarioUrl } from './shell.js';
 
-const progress = store.load();
-export const state = progress.state;
 let closeLab = null;
 
-/** Shows a message that names a problem; the lab keeps working. */
-export function notify(text) {
-  const box = $('#notice');
-  put(box, el('span', {}, text), el('button', { type: 'button', class: 'quiet', onclick: () => { box.hidden = true; } }, 'Dismiss'));
-  box.hidden = false;
+/** On a lesson route, the slow things start at once and side by side: the lab's worker (which
+ *  imports the glue), the wasm (compiled here, handed to the worker) and the scenario. With the
+ *  page and app.js before them, a lesson is interactive after four round trips
+ *  (docs/performance.md). The lesson list starts none of it. */
+const boot = bootLab(new URLSearchParams(location.hash.slice(1)));
+
+function bootLab(p) {
+  if (!['lesson', 'v', 'sandbox', 'resume'].some((k) => p.has(k))) return null;
+  for (const m of ['lab.js', 'core.js', 'classroom.js', 'topology.js', 'timeline.js', 'panels/controls.js', 'panels/story.js', 'panels/detail.js', 'panels/log.js', 'panels/tools.js']) {
+    document.head.append(el('link', { rel: 'modulepreload', href: new URL(m, import.meta.url).href }));
+  }
+  const wasm = new URL('../pkg/usnlab_bg.wasm', import.meta.url);
+  const lesson = p.get('lesson') || (p.has('sandbox') ? 'sandbox' : null);
+  return {
+    worker: new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }),
+    module: WebAssembly.compileStreaming(fetch(wasm)),
+    lesson,
+    text: lesson && /^[a-z0-9-]+$/.test(lesson) ? fetchText(scenarioUrl(lesson)).catch(() => null) : null,
+  };
 }
 
-export function saveProgress() {
-  store.save(state);
+/** The boot's parts, once: a later route starts its own. */
+function takeBoot(id) {
+  if (!boot || boot.taken) return null;
+  boot.taken = true;
+  return { worker: boot.worker, module: boot.module, text: id && id === boot.lesson ? boot.text : null };
 }
 
 async function route() {
@@ -61,18 +76,7 @@ function sameHost(src) {
 
 async function openLab(main, what) {
   const { open } = await import('./lab.js');
-  closeLab = await open(main, what);
-}
-
-async function fetchText(url) {
-  const r = await fetch(url);
-  if (!r.ok) throw new Error(`${url} could not be loaded (${r.status})`);
-  return r.text();
-}
-
-export async function scenarioText(id) {
-  if (!/^[a-z0-9-]+$/.test(id)) throw new Error(`"${id}" is not the name of a lesson`);
-  return fetchText(`scenarios/${id}.json`);
+  closeLab = await open(main, { ...what, boot: takeBoot(what.id) });
 }
 
 async function showLessons(main) {
@@ -117,5 +121,5 @@ async function openFile(input) {
 }
 
 window.addEventListener('hashchange', route);
-if (progress.problem) notify(progress.problem);
+if (loadProblem) notify(loadProblem);
 route();

@@ -1,35 +1,89 @@
-// The page's handle on the wasm core. The binding passes JSON text both ways (smaller than
-// building JS objects from Rust); this wrapper parses it, so the rest of the page sees the
-// objects docs/wasm-api.md describes.
-import init, { Lab as Raw } from '../pkg/usnlab.js';
+// The page's handle on the core: a Web Worker running the wasm (js/worker.js). Every call is a
+// promise; a call still running after 300 ms shows progress and can be cancelled; a worker
+// that traps or is cancelled mid-call is replaced, and the caller restores the lab from the
+// last state it knew. docs/wasm-api.md is the contract.
+const WASM = new URL('../pkg/usnlab_bg.wasm', import.meta.url);
+let compiled = null;
 
-export { init };
+/** Starts fetching and compiling the wasm at once (in parallel with the scenario and the page). */
+export function preload() {
+  compiled ??= WebAssembly.compileStreaming(fetch(WASM)).catch(preloadAgain);
+  return compiled;
+}
 
-const parse = (text) => (text === undefined || text === null ? null : JSON.parse(text));
+/** Without streaming compilation (a host that serves .wasm with another MIME type). */
+function preloadAgain() {
+  return fetch(WASM).then((r) => r.arrayBuffer()).then((b) => WebAssembly.compile(b));
+}
 
-export class Lab {
-  constructor(text, raw) {
-    this.raw = raw ?? new Raw(text);
+export class Core {
+  /** `boot` is what app.js started early: {worker, module}; a Core starts its own otherwise. */
+  constructor({ onBusy, boot } = {}) {
+    this.onBusy = onBusy || (() => {});
+    this.seq = 0;
+    this.calls = new Map();
+    if (boot && boot.module) compiled ??= boot.module.catch(() => null).then((m) => m || preloadAgain());
+    this.start(boot && boot.worker);
   }
 
-  static replay(text, history, playhead) {
-    return new Lab(null, Raw.replay(text, JSON.stringify(history), playhead));
+  start(worker) {
+    this.worker = worker || new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    this.worker.onmessage = (e) => this.receive(e.data);
+    this.worker.onerror = (e) => this.crash(e.message || 'the lab\'s worker failed to start');
+    this.ready = preload().then((module) => this.raw('init', { module }));
   }
 
-  advance() { return parse(this.raw.advance()); }
-  act(cmd) { return parse(this.raw.act(JSON.stringify(cmd))); }
-  seek(n) { this.raw.seek(n); }
-  get playhead() { return this.raw.playhead; }
-  get historyLength() { return this.raw.historyLength; }
-  history() { return parse(this.raw.history()); }
-  scenarioJson() { return this.raw.scenarioJson(); }
-  view() { return parse(this.raw.view()); }
-  objects(server, offset, limit) { return parse(this.raw.objects(server, offset, limit)); }
-  object(server, dn) { return parse(this.raw.object(server, dn)); }
-  messages(from, limit) { return parse(this.raw.messages(from, limit)); }
-  events(from, limit, server) { return parse(this.raw.events(from, limit, server)); }
-  gap(server) { return parse(this.raw.gap(server)); }
-  why(server) { return parse(this.raw.why(server)); }
-  report() { return parse(this.raw.report()); }
-  free() { this.raw.free(); }
+  receive(m) {
+    const c = this.calls.get(m.id);
+    if (!c) return;
+    if (m.progress) { c.progress = m.progress; this.busy(); return; }
+    this.calls.delete(m.id);
+    clearTimeout(c.timer);
+    this.busy();
+    if (m.ok) c.resolve(m.value);
+    else c.reject(Object.assign(new Error(m.error.message), m.error));
+  }
+
+  raw(op, args) {
+    const id = ++this.seq;
+    return new Promise((resolve, reject) => {
+      const c = { op, resolve, reject, started: performance.now(), progress: null };
+      c.timer = setTimeout(() => { c.slow = true; this.busy(); }, 300);
+      this.calls.set(id, c);
+      this.worker.postMessage({ id, op, args });
+    });
+  }
+
+  async call(op, args) {
+    await this.ready;
+    return this.raw(op, args);
+  }
+
+  /** Tells the page what is running long: {op, progress, since} or null. */
+  busy() {
+    const slow = [...this.calls.values()].find((c) => c.slow);
+    this.onBusy(slow ? { op: slow.op, progress: slow.progress, since: slow.started } : null);
+  }
+
+  /** Cancels the long call: a sliced job stops where it is; any other call loses the worker. */
+  cancel() {
+    const c = [...this.calls.values()].find((x) => x.slow);
+    if (!c) return;
+    if (c.progress) { this.worker.postMessage({ op: 'cancel' }); return; }
+    this.crash('cancelled');
+  }
+
+  /** Replaces the worker; every call in flight fails with `reason`. */
+  crash(reason) {
+    this.worker.terminate();
+    const calls = [...this.calls.values()];
+    this.calls.clear();
+    for (const c of calls) { clearTimeout(c.timer); c.reject(Object.assign(new Error(reason), { lost: true })); }
+    this.busy();
+    this.start();
+  }
+
+  close() {
+    this.worker.terminate();
+  }
 }

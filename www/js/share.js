@@ -26,14 +26,15 @@ async function unsqueeze(code, what) {
   }
 }
 
-/** [{kind:"advance"}, {kind:"advance"}, {kind:"act", cmd}] → [2, cmd] */
+/** [{kind:"advance"}, {kind:"advance"}, {kind:"act", cmd}, {kind:"answer", step, choice}] → [2, cmd, {q: step, a: choice}] */
 function compact(history) {
   const out = [];
   for (const a of history) {
     if (a.kind === 'advance') {
       if (typeof out[out.length - 1] === 'number') out[out.length - 1]++;
       else out.push(1);
-    } else out.push(a.cmd);
+    } else if (a.kind === 'answer') out.push({ q: a.step, a: a.choice });
+    else out.push(a.cmd);
   }
   return out;
 }
@@ -44,6 +45,7 @@ function expand(list) {
   for (const item of list) {
     if (Number.isInteger(item) && item > 0 && item <= 1e6) for (let i = 0; i < item; i++) out.push({ kind: 'advance' });
     else if (item && typeof item === 'object' && typeof item.do === 'string') out.push({ kind: 'act', cmd: item });
+    else if (item && typeof item === 'object' && Number.isInteger(item.q) && typeof item.a === 'string') out.push({ kind: 'answer', step: item.q, choice: item.a });
     else throw new Error(`the link's history holds something that is not an action: ${JSON.stringify(item).slice(0, 40)}`);
   }
   return out;

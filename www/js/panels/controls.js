@@ -1,0 +1,68 @@
+// The playback bar: built once, then only updated, so focus and clicks stay put. Also the
+// progress bar of a long call, with its Cancel.
+import { el, put, clock } from '../dom.js';
+
+const SPEEDS = [['0.5', 2000], ['1', 1000], ['2', 500], ['5', 200], ['20', 50]];
+
+export function build(S, go, keysHelp) {
+  const button = (label, title, onclick, attrs = {}) => el('button', { type: 'button', title, onclick, ...attrs }, label);
+  const c = {
+    restart: button('|◀ Restart', 'Back to the start (Home)', () => go.seek(0)),
+    back: button('◀ Back', 'Step back (Left, Page Up, P)', () => go.back()),
+    step: button('Step ▶', 'Step forward (Right, Page Down, N)', () => go.step(), { class: 'primary' }),
+    play: button('Play ▶▶', 'Play or pause (Space)', () => go.play()),
+    speed: el('select', { onchange: (e) => { S.speed = Number(e.target.value); } },
+      SPEEDS.map(([name, ms]) => el('option', { value: ms, selected: ms === S.speed }, `${name}×`))),
+    history: el('input', { type: 'range', min: 0, onchange: (e) => go.seek(Number(e.target.value)) }),
+    clock: el('span', { class: 'clock', title: 'Simulated time' }),
+    status: el('span', { class: 'status' }),
+    model: button('', 'Play the same actions under the other model (M)', () => go.switchModel()),
+    share: button('Copy link', 'A link that reproduces this point (L)', () => import('../classroom.js').then((m) => m.share(S, go))),
+    present: button('Present', 'Large type for a projector (F)', () => import('../classroom.js').then((m) => m.togglePresent(S))),
+    follower: button('Follower window', 'A second window that follows this one (W)', () => import('../classroom.js').then((m) => m.openFollower(S))),
+    keys: button('Keys', 'Keyboard shortcuts (?)', () => keysHelp(S)),
+  };
+  S.ctl = c;
+  put(S.el.controls, c.restart, c.back, c.step, c.play, el('label', {}, 'Speed ', c.speed),
+    el('label', { class: 'history' }, 'History ', c.history), c.clock, c.status, c.model, c.share, c.present, c.follower, c.keys);
+}
+
+export function render(S) {
+  const f = S.frame, c = S.ctl;
+  if (!c || !f) return;
+  const pending = f.pending.length ? `${f.pending.length} queued` : f.quiet ? 'quiet' : 'waiting';
+  c.back.disabled = f.playhead === 0;
+  c.play.textContent = S.playing ? 'Pause' : 'Play ▶▶';
+  c.play.setAttribute('aria-pressed', S.playing ? 'true' : 'false');
+  c.history.max = String(f.history_length);
+  c.history.value = String(f.playhead);
+  c.history.setAttribute('aria-valuetext', `action ${f.playhead} of ${f.history_length}`);
+  c.clock.textContent = `Time ${clock(f.time_s)}`;
+  c.status.textContent = `${f.playhead}/${f.history_length} · ${pending}`;
+  c.model.textContent = f.model === 'active_directory' ? 'Replay as Exchange 5.5' : 'Replay as Active Directory';
+  c.present.setAttribute('aria-pressed', document.documentElement.classList.contains('present') ? 'true' : 'false');
+  for (const b of [c.restart, c.back, c.step, c.play, c.model]) b.hidden = !!S.opts.follow && !S.takenOver;
+  for (const b of [c.present, c.follower]) b.hidden = !!S.opts.embed;
+}
+
+/** A call that runs past 300 ms: a progress bar (or the time so far) and Cancel. The nodes are
+ *  made once, so the Cancel button keeps focus while the numbers change. */
+export function busy(S, b, go) {
+  const box = S.el && S.el.progress;
+  if (!box) return;
+  clearInterval(S.busyTimer);
+  if (!b) { box.hidden = true; return; }
+  if (!box.firstChild) {
+    put(box, el('progress', {}), el('span', {}), el('button', { type: 'button', onclick: () => go.cancel() }, 'Cancel'));
+  }
+  const [bar, text] = box.children;
+  const draw = () => {
+    const p = b.progress;
+    const secs = ((performance.now() - b.since) / 1000).toFixed(1);
+    if (p) { bar.max = p.total || 1; bar.value = p.done; } else bar.removeAttribute('value');
+    text.textContent = p ? ` Working: ${p.done} of ${p.total} (${secs} s) ` : ` Working (${secs} s) `;
+  };
+  draw();
+  box.hidden = false;
+  S.busyTimer = setInterval(draw, 250);
+}

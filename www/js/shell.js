@@ -1,0 +1,41 @@
+// What every part of the page shares: the notice and the live region, the learner's saved
+// progress, and fetching scenarios. It imports nothing of the page's own, so nothing imports
+// in a cycle (app.js routes, lab.js runs a lab; both use this).
+import { el, put, $ } from './dom.js';
+import * as store from './store.js';
+
+const progress = store.load();
+/** The learner's progress: the one copy, saved with `saveProgress`. */
+export const state = progress.state;
+export const loadProblem = progress.problem;
+
+export function saveProgress() {
+  store.save(state);
+}
+
+/** Shows a message that names a problem; the lab keeps working. */
+export function notify(text) {
+  const box = $('#notice');
+  put(box, el('span', {}, text), el('button', { type: 'button', class: 'quiet', onclick: () => { box.hidden = true; } }, 'Dismiss'));
+  box.hidden = false;
+}
+
+/** Says `text` to screen readers. */
+export function announce(text) {
+  put($('#live'), text);
+}
+
+export async function fetchText(url) {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`${url} could not be loaded (${r.status})`);
+  return r.text();
+}
+
+export function scenarioUrl(id) {
+  if (!/^[a-z0-9-]+$/.test(id)) throw new Error(`"${id}" is not the name of a lesson`);
+  return `scenarios/${id}.json`;
+}
+
+export async function scenarioText(id) {
+  return fetchText(scenarioUrl(id));
+}
