@@ -42,6 +42,9 @@ pub struct Entry {
     pub title: String,
     pub summary: String,
     pub lesson: bool,
+    /// A scenario with a goal to meet (docs/scenarios.md, "Goals").
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub challenge: bool,
 }
 
 pub fn find(id: &str) -> Option<&'static Builtin> {
@@ -58,7 +61,7 @@ pub fn catalogue() -> Vec<Entry> {
         .iter()
         .filter_map(|b| {
             let sc = Scenario::from_json(b.json).ok()?;
-            Some(Entry { id: b.id, title: sc.title, summary: sc.summary.unwrap_or_default(), lesson: b.lesson })
+            Some(Entry { id: b.id, challenge: sc.goal.is_some(), title: sc.title, summary: sc.summary.unwrap_or_default(), lesson: b.lesson })
         })
         .collect()
 }

@@ -3,6 +3,7 @@
 //! types here; `wasm` is a thin binding compiled only for the browser.
 pub mod commands;
 pub mod directory;
+pub mod goal;
 pub mod ids;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod lessons;

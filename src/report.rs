@@ -55,7 +55,7 @@ pub fn report_json(session: &Session) -> Value {
     for s in &w.servers {
         servers.insert(s.name.clone(), server_json(w, &s.name));
     }
-    json!({
+    let mut report = json!({
         "title": session.scenario.title,
         "model": w.model(),
         "time_s": w.time,
@@ -65,7 +65,11 @@ pub fn report_json(session: &Session) -> Value {
         "events": w.journal.events,
         "refused": w.journal.refused,
         "measurements": w.journal.measurements,
-    })
+    });
+    if let Some(g) = crate::goal::evaluate(session) {
+        report["goal"] = json!(g);
+    }
+    report
 }
 
 /// Describes a scenario step in a few words, e.g. "modify Bill Lee on NewYork01 (City = London)".
@@ -168,6 +172,9 @@ pub fn transcript(sc: &Scenario) -> String {
         for r in refused {
             out.push_str(&format!("  step {}: {} on {}: {}\n", r.step.map_or("-".into(), |s| s.to_string()), r.error, r.server, r.text));
         }
+    }
+    if let Some(g) = crate::goal::evaluate(&session) {
+        out.push_str(&crate::goal::verdict_text(&g));
     }
     out
 }

@@ -53,6 +53,11 @@ pub struct Live {
     run: Option<(usize, Budget)>,
     events_in_run: usize,
     pub last: Option<StepReport>,
+    /// The learner's moves so far: `Action::Act` commands, and scenario steps marked
+    /// `"learner": true` once begun (a goal counts them; src/goal.rs).
+    pub moves: Vec<Command>,
+    /// The first moment the scenario's goal was met, if it has been.
+    pub reached: Option<crate::goal::GoalReport>,
 }
 
 #[derive(Clone, Debug)]
@@ -73,7 +78,7 @@ const MAX_CHECKPOINTS: usize = 24;
 impl Session {
     pub fn new(scenario: Scenario) -> Session {
         let world = World::new(&scenario);
-        let live = Live { world, cursor: 0, run: None, events_in_run: 0, last: None };
+        let live = Live { world, cursor: 0, run: None, events_in_run: 0, last: None, moves: Vec::new(), reached: None };
         Session { checkpoints: vec![(0, live.clone())], live, scenario, actions: Vec::new(), playhead: 0, spacing: 16, rewindable: true }
     }
 
@@ -120,6 +125,7 @@ impl Session {
         self.live.world.actions += 1;
         let r = self.live.advance(&self.scenario);
         self.live.last = r.clone();
+        crate::goal::check_reached(&mut self.live, &self.scenario);
         r
     }
 
@@ -129,6 +135,7 @@ impl Session {
         self.live.world.actions += 1;
         let r = self.live.act(&cmd);
         self.live.last = Some(r.clone());
+        crate::goal::check_reached(&mut self.live, &self.scenario);
         r
     }
 
@@ -201,10 +208,12 @@ impl Live {
             Action::Advance => self.advance(sc),
             Action::Act { cmd } => Some(self.act(cmd)),
         };
+        crate::goal::check_reached(self, sc);
     }
 
     fn act(&mut self, cmd: &Command) -> StepReport {
         self.world.step = None;
+        self.moves.push(cmd.clone());
         self.world.execute(cmd)
     }
 
@@ -243,6 +252,9 @@ impl Live {
                 self.cursor += 1;
                 self.world.step = Some(i);
                 self.events_in_run = 0;
+                if sc.steps[i].learner {
+                    self.moves.push(sc.steps[i].command.clone());
+                }
                 match &sc.steps[i].command {
                     Command::Run { for_s: Some(s), .. } => self.run = Some((i, Budget::Until(self.world.time.saturating_add(*s)))),
                     Command::Run { .. } => self.run = Some((i, Budget::Quiet)),

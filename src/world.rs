@@ -90,6 +90,9 @@ pub struct Journal {
     pub events: Vec<LogEvent>,
     pub refused: Vec<Refusal>,
     pub measurements: Vec<Gap>,
+    /// The last originating write to each DN, as its writer left it: what a goal's `kept`
+    /// expects every server to hold (docs/scenarios.md). A restore does not undo it.
+    pub originated: BTreeMap<String, DirObject>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -980,8 +983,10 @@ impl World {
             }
             _ => obj.attrs.extend(attrs.iter().map(|(k, v)| (k.clone(), v.clone()))),
         }
+        let copy = obj.clone();
         rep.put(obj);
         rep.utd.insert(id, usn);
+        self.journal.originated.insert(dn.to_string(), copy);
         self.note_written(server, dn, usn);
         self.schedule_notify(server, &nc);
         Some(usn)
