@@ -132,7 +132,8 @@ pub fn transcript(sc: &Scenario) -> String {
             shown_step = r.script_step;
             if let Some(i) = r.script_step {
                 let step = &sc.steps[i];
-                out.push_str(&format!("\nStep {i}: {}\n", describe(&step.command)));
+                let whose = if step.learner { " (the learner's move)" } else { "" };
+                out.push_str(&format!("\nStep {i}{whose}: {}\n", describe(&step.command)));
                 if let Some(n) = &step.narration {
                     out.push_str(&format!("  | {n}\n"));
                 }
