@@ -40,6 +40,7 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("challenge-smallest-authrest", false),
     builtin!("challenge-import-only", false),
     builtin!("challenge-busy", false),
+    builtin!("challenge-small-gap", false),
 ];
 
 /// One line of `www/scenarios/index.json`.

@@ -7,7 +7,7 @@ use usnlab::scenario::{parse_command, Scenario};
 use usnlab::session::{self, Session};
 use usnlab::{lessons, report};
 
-const CHALLENGES: [&str; 5] = ["challenge-stall", "challenge-keep-newer", "challenge-smallest-authrest", "challenge-import-only", "challenge-busy"];
+const CHALLENGES: [&str; 6] = ["challenge-stall", "challenge-keep-newer", "challenge-smallest-authrest", "challenge-import-only", "challenge-busy", "challenge-small-gap"];
 
 fn run(sc: Scenario) -> GoalReport {
     goal::evaluate(&session::run_scenario(sc)).expect("the scenario has a goal")
@@ -49,6 +49,7 @@ fn every_challenge_as_it_stands_is_not_met_and_says_why() {
         ("challenge-smallest-authrest", "ServerA's USN 1101 is below ServerB's watermark 2001 for it"),
         ("challenge-import-only", "ServerA's USN 1001 is below ServerB's watermark 1300 for it"),
         ("challenge-busy", "DS_E_BUSY: The directory is busy"),
+        ("challenge-small-gap", "ServerA's USN 1001 is below ServerB's watermark 1004 for it"),
     ];
     for (id, why) in expect {
         let r = run(lessons::load(id).unwrap());
@@ -348,4 +349,11 @@ fn a_goal_that_cannot_be_understood_is_rejected_with_a_reason() {
         "solution": [{ "do": "create", "server": "Nobody", "name": "X" }],
     })).unwrap_err().to_string();
     assert!(bad_solution.contains("solution step 0: unknown server"), "{bad_solution}");
+}
+
+#[test]
+fn a_small_gap_is_not_closed_by_changes_alone_if_new_hire_is_never_touched() {
+    let sc = lessons::load("challenge-small-gap").unwrap();
+    let r = run(with_moves(&sc, json!([{ "do": "create", "server": "ServerB", "name": "Temp", "count": 3 }, { "do": "run" }])));
+    assert_eq!(unmet(&r), vec!["ServerB does not hold New Hire", "ServerB does not hold New Hire (ServerA does)"]);
 }
