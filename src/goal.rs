@@ -221,7 +221,6 @@ pub fn evaluate_now(session: &Session) -> Option<GoalReport> {
     Some(evaluate_goal(goal, session.world(), &moves(session)))
 }
 
-
 /// Has the situation been set up: every scenario step not marked `"learner"` begun, and none of
 /// them still running? A goal is only checked from then on, so that the state the setup passes
 /// through (before the restore, say) cannot meet it.
@@ -384,7 +383,8 @@ fn unconverged(w: &World) -> Option<String> {
 }
 
 fn stall(w: &World) -> Option<String> {
-    let mut found = Vec::new();
+    // (server, partner, its USN, the partner's watermark for it), each pair once.
+    let mut found: Vec<(String, String, u64, u64)> = Vec::new();
     for p in &w.servers {
         for rep in p.ncs.values() {
             for (source, link) in &rep.reps_from {
@@ -394,7 +394,7 @@ fn stall(w: &World) -> Option<String> {
                 let s = w.server(source);
                 // Under Active Directory a partner with a new Invocation-ID is asked from 0.
                 let ignored = w.model() == Model::ActiveDirectory && link.uuid != s.invocation_id;
-                if !ignored && link.usn > s.usn && !found.iter().any(|(a, b, _, _): &(String, String, u64, u64)| a == source && *b == p.name) {
+                if !ignored && link.usn > s.usn && !found.iter().any(|f| f.0 == *source && f.1 == p.name) {
                     found.push((source.clone(), p.name.clone(), s.usn, link.usn));
                 }
             }
