@@ -215,10 +215,13 @@ pub fn evaluate(session: &Session) -> Option<GoalReport> {
     evaluate_now(session)
 }
 
-/// The goal against the session's state now, ignoring any earlier moment it was met.
+/// The goal against the session's state now, ignoring any earlier moment it was met. Until the
+/// setup is over the goal is not met, whatever its conditions say.
 pub fn evaluate_now(session: &Session) -> Option<GoalReport> {
     let goal = session.scenario.goal.as_ref()?;
-    Some(evaluate_goal(goal, session.world(), &moves(session)))
+    let mut report = evaluate_goal(goal, session.world(), &moves(session));
+    report.met &= set_up(&session.live, &session.scenario);
+    Some(report)
 }
 
 /// Has the situation been set up: every scenario step not marked `"learner"` begun, and none of
@@ -226,7 +229,7 @@ pub fn evaluate_now(session: &Session) -> Option<GoalReport> {
 /// through (before the restore, say) cannot meet it.
 pub fn set_up(live: &Live, sc: &Scenario) -> bool {
     let setup = sc.steps.iter().rposition(|s| !s.learner).map_or(0, |i| i + 1);
-    live.cursor >= setup && live.world.step.is_none_or(|i| sc.steps.get(i).is_none_or(|s| s.learner))
+    live.cursor >= setup && live.running_step().is_none_or(|i| sc.steps.get(i).is_none_or(|s| s.learner))
 }
 
 /// Called by the session after every step: records the first moment the goal is met.

@@ -104,14 +104,7 @@ impl Session {
     /// The scenario step whose `run` or `step` is still in progress, if any. A run with nothing
     /// left to do (quiet, or no event before its end) counts as finished.
     pub fn running_step(&self) -> Option<usize> {
-        let (step, budget) = self.live.run.as_ref()?;
-        let w = &self.live.world;
-        let done = match budget {
-            Budget::Quiet => w.quiet(),
-            Budget::Until(t) => w.next_due().is_none_or(|due| due > *t),
-            Budget::Count(n) => *n == 0 || w.quiet(),
-        };
-        (!done).then_some(*step)
+        self.live.running_step()
     }
 
     /// True when the script has been played to its end.
@@ -202,6 +195,18 @@ impl Session {
 }
 
 impl Live {
+    /// See `Session::running_step`.
+    pub fn running_step(&self) -> Option<usize> {
+        let (step, budget) = self.run.as_ref()?;
+        let w = &self.world;
+        let done = match budget {
+            Budget::Quiet => w.quiet(),
+            Budget::Until(t) => w.next_due().is_none_or(|due| due > *t),
+            Budget::Count(n) => *n == 0 || w.quiet(),
+        };
+        (!done).then_some(*step)
+    }
+
     fn apply(&mut self, sc: &Scenario, a: &Action) {
         self.world.actions += 1;
         self.last = match a {

@@ -357,3 +357,21 @@ fn a_small_gap_is_not_closed_by_changes_alone_if_new_hire_is_never_touched() {
     let r = run(with_moves(&sc, json!([{ "do": "create", "server": "ServerB", "name": "Temp", "count": 3 }, { "do": "run" }])));
     assert_eq!(unmet(&r), vec!["ServerB does not hold New Hire", "ServerB does not hold New Hire (ServerA does)"]);
 }
+
+#[test]
+fn every_challenge_is_met_by_its_solution_given_as_the_learners_own_commands() {
+    // The page's path: the setup played, then each move an `Action::Act` in a rewindable session.
+    for id in CHALLENGES {
+        let sc = lessons::load(id).unwrap();
+        let mut s = Session::new(sc.clone());
+        s.run_script();
+        for step in &sc.solution {
+            s.act(step.command.clone());
+        }
+        let r = goal::evaluate(&s).unwrap();
+        assert!(r.met, "{id}: {:?}", unmet(&r));
+        assert_eq!(r.met_at.unwrap().step, None, "{id}: met by a learner's command");
+        s.seek(0).unwrap();
+        assert!(!goal::evaluate(&s).unwrap().met, "{id}: rewound to the start");
+    }
+}
