@@ -343,7 +343,7 @@ fn holders<'w>(w: &'w World, site: &str) -> Vec<&'w Server> {
 /// Two copies of one object agree on what replication carries (not on USNs, which are each
 /// server's own).
 pub fn same_copy(a: &DirObject, b: &DirObject) -> bool {
-    a.object_version == b.object_version && a.dsa_signature == b.dsa_signature && a.when_changed == b.when_changed && a.deleted == b.deleted && a.attrs == b.attrs
+    a.object_version == b.object_version && same_change(a, b)
 }
 
 /// "by ServerB at 600 s": who made the change a copy carries (its DSA-Signature), and when.
@@ -435,23 +435,44 @@ fn not_held(w: &World, server: &str, name: Option<&str>, dn: Option<&str>, attrs
     })
 }
 
-/// Is the last originating change to mailbox `name` missing from some server that should hold it?
+/// Two copies carry the same change: the same DSA-Signature, When-Changed, deleted flag and
+/// attributes (the Object-Version may differ: Authrest raises it without making a change).
+fn same_change(a: &DirObject, b: &DirObject) -> bool {
+    a.dsa_signature == b.dsa_signature && a.when_changed == b.when_changed && a.deleted == b.deleted && a.attrs == b.attrs
+}
+
+/// Is some originating change to mailbox `name` lost, or not yet on every server that should hold
+/// it? Each change was made on a copy (its base): the last earlier change that copy carries. A
+/// change no later change was made on is a head; the newest change is always one. With one
+/// head, every server must hold it; a second head is a change that a later one, made on an
+/// older copy, left out: it is lost.
 fn lost(w: &World, name: &str) -> Option<String> {
     let mut any = false;
-    for (dn, newest) in w.journal.originated.iter().filter(|(dn, _)| common_name(dn) == name) {
+    for (dn, changes) in w.journal.originated.iter().filter(|(dn, _)| common_name(dn) == name) {
         any = true;
+        let mut built_on = vec![false; changes.len()];
+        for (i, c) in changes.iter().enumerate() {
+            let base = c.base.as_ref().and_then(|b| (0..i).rev().find(|&j| same_change(&changes[j].copy, b)));
+            if let Some(j) = base {
+                built_on[j] = true;
+            }
+        }
+        let heads: Vec<&DirObject> = changes.iter().zip(&built_on).filter(|(_, b)| !**b).map(|(c, _)| &c.copy).collect();
         let nc = nc_of_dn(dn);
         let Some((site, _)) = w.sites.iter().find(|(site, _)| nc_of_site(&w.org, site) == nc) else { continue };
-        for s in holders(w, site) {
-            let held = s.object(&nc, dn);
-            let kept = held.is_some_and(|o| o.dsa_signature == newest.dsa_signature && o.when_changed == newest.when_changed && o.deleted == newest.deleted && o.attrs == newest.attrs);
-            if !kept {
-                let newest_text = made_by(w, newest);
-                return Some(match held {
-                    None => format!("{} does not hold {name}, whose newest change was made {newest_text}", s.name),
-                    Some(o) => format!("{} holds {name} as {}, not its newest change (made {newest_text})", s.name, describe_copy(w, o)),
-                });
+        let servers = holders(w, site);
+        // The head the servers should agree on: the one the first of them holds, else the newest.
+        let first = servers.first().and_then(|s| s.object(&nc, dn));
+        let target = first.and_then(|o| heads.iter().copied().find(|h| same_change(h, o))).or(heads.last().copied())?;
+        for s in &servers {
+            match s.object(&nc, dn) {
+                Some(o) if same_change(o, target) => {}
+                None => return Some(format!("{} does not hold {name}, whose newest change was made {}", s.name, made_by(w, target))),
+                Some(o) => return Some(format!("{} holds {name} as {}, not its newest change (made {})", s.name, describe_copy(w, o), made_by(w, target))),
             }
+        }
+        if let Some(gone) = heads.iter().find(|h| !same_change(h, target)) {
+            return Some(format!("the change to {name} made {} is lost: the copy every server holds (made {}) was made on a copy without it", made_by(w, gone), made_by(w, target)));
         }
     }
     (!any).then(|| format!("no change to {name} has been made"))

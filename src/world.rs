@@ -90,9 +90,17 @@ pub struct Journal {
     pub events: Vec<LogEvent>,
     pub refused: Vec<Refusal>,
     pub measurements: Vec<Gap>,
-    /// The last originating write to each DN, as its writer left it: what a goal's `kept`
-    /// expects every server to hold (docs/scenarios.md). A restore does not undo it.
-    pub originated: BTreeMap<String, DirObject>,
+    /// Every originating write to each DN, in order: what a goal's `kept` checks
+    /// (docs/scenarios.md). A restore does not undo it.
+    pub originated: BTreeMap<String, Vec<Originated>>,
+}
+
+/// One originating write: the copy the writing server held before (`None` for a create) and the
+/// copy it made.
+#[derive(Clone, Debug)]
+pub struct Originated {
+    pub base: Option<DirObject>,
+    pub copy: DirObject,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -959,7 +967,8 @@ impl World {
         srv.usn += 1;
         let (usn, id) = (srv.usn, srv.invocation_id.clone());
         let rep = srv.ncs.get_mut(&nc).expect("checked");
-        let mut obj = rep.get(dn).cloned().unwrap_or(DirObject {
+        let base = rep.get(dn).cloned();
+        let mut obj = base.clone().unwrap_or(DirObject {
             dn: dn.into(),
             object_version: 0,
             usn_created: usn,
@@ -986,7 +995,7 @@ impl World {
         let copy = obj.clone();
         rep.put(obj);
         rep.utd.insert(id, usn);
-        self.journal.originated.insert(dn.to_string(), copy);
+        self.journal.originated.entry(dn.to_string()).or_default().push(Originated { base, copy });
         self.note_written(server, dn, usn);
         self.schedule_notify(server, &nc);
         Some(usn)

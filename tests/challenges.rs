@@ -97,6 +97,15 @@ fn an_authoritative_restore_is_caught_overwriting_newer_data() {
     let sc = lessons::load("challenge-keep-newer").unwrap();
     let r = run(with_moves(&sc, authrest(false, 2, 700)));
     assert_eq!(unmet(&r), vec!["ServerA holds Mailbox A as version 3 by ServerA at 0 s, not its newest change (made by ServerB at 600 s)"]);
+    // Changing the overwritten mailbox again does not bring the lost change back.
+    let mut moves = authrest(false, 2, 700).as_array().unwrap().clone();
+    moves.extend([json!({ "do": "modify", "server": "ServerA", "name": "Mailbox A", "attrs": { "Title": "Manager" } }), json!({ "do": "run" })]);
+    let r = run(with_moves(&sc, json!(moves)));
+    assert_eq!(unmet(&r), vec!["the change to Mailbox A made by ServerB at 600 s is lost: the copy every server holds (made by ServerA at 11100 s) was made on a copy without it"]);
+    // A later change made on the newer copy keeps it.
+    let mut moves = authrest(false, 0, 700).as_array().unwrap().clone();
+    moves.extend([json!({ "do": "modify", "server": "ServerA", "name": "Mailbox A", "attrs": { "Title": "Manager" } }), json!({ "do": "run" })]);
+    assert!(run(with_moves(&sc, json!(moves))).met);
 }
 
 #[test]
@@ -273,6 +282,20 @@ fn kept_is_met_when_the_newest_change_is_everywhere() {
     assert_eq!(verdict(json!([]), json!([{ "kept": ["X"] }])).1, vec!["no change to X has been made"]);
     let not_yet = json!([{ "do": "create", "server": "ServerA", "name": "X" }]);
     assert_eq!(verdict(not_yet, json!([{ "kept": ["X"] }])).1, vec!["ServerB does not hold X, whose newest change was made by ServerA at 0 s"]);
+}
+
+#[test]
+fn kept_counts_the_loser_of_a_conflict_as_lost() {
+    let steps = json!([
+        { "do": "create", "server": "ServerA", "name": "X" }, { "do": "run" },
+        { "do": "link", "between": ["ServerA", "ServerB"], "up": false },
+        { "do": "modify", "server": "ServerA", "name": "X", "attrs": { "City": "Oslo" } },
+        { "do": "modify", "server": "ServerB", "name": "X", "attrs": { "City": "Bergen" } },
+        { "do": "link", "between": ["ServerA", "ServerB"], "up": true }, { "do": "run" },
+    ]);
+    let (met, why) = verdict(steps, json!([{ "kept": ["X"] }]));
+    assert!(!met);
+    assert_eq!(why, vec!["the change to X made by ServerB at 600 s is lost: the copy every server holds (made by ServerA at 600 s) was made on a copy without it"]);
 }
 
 #[test]
