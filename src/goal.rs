@@ -301,7 +301,7 @@ pub fn asks(c: &Condition) -> String {
         }
         Condition::MaxActions(k) => format!("At most {k} move{} (run, step and measure without a probe are free)", if *k == 1 { "" } else { "s" }),
         Condition::BeforeS(t) => format!("Done by {} ({t} s) on the simulated clock", clock(*t)),
-        Condition::Kept(names) => format!("The newest change to {} survives on every server: nothing the repair overwrote", and_list(names)),
+        Condition::Kept(names) => format!("No change to {} is lost, and every server holds the newest: nothing the repair overwrote", and_list(names)),
         Condition::Only(actions) => format!("Only these moves: {} (run, step and measure without a probe are always allowed)", actions.join(", ")),
         Condition::UsnAtMost { server, usn } => format!("{server}'s highest USN is at most {usn}: no larger increment than needed"),
         Condition::Writable(server) => format!("{server} accepts changes (not stopped, not in backsync, not quarantined)"),
