@@ -4,6 +4,7 @@
 //! the map of these modules.
 pub mod commands;
 pub mod frame;
+pub mod goal;
 pub mod ids;
 pub mod model;
 pub mod report;

@@ -42,7 +42,7 @@ pub fn report_json(session: &Session) -> Value {
     for s in &w.servers {
         servers.insert(s.name.clone(), server_json(w, &s.name));
     }
-    json!({
+    let mut report = json!({
         "title": session.scenario.title,
         "model": w.model(),
         "time_s": w.time,
@@ -52,7 +52,11 @@ pub fn report_json(session: &Session) -> Value {
         "events": w.journal.events,
         "refused": w.journal.refused,
         "measurements": w.journal.measurements,
-    })
+    });
+    if let Some(g) = crate::goal::evaluate(session) {
+        report["goal"] = json!(g);
+    }
+    report
 }
 
 /// Describes a scenario step in a few words, e.g. "modify Bill Lee on NewYork01 (City = London)".
@@ -115,7 +119,8 @@ pub fn transcript(sc: &Scenario) -> String {
             shown_step = r.script_step;
             if let Some(i) = r.script_step {
                 let step = &sc.steps[i];
-                out.push_str(&format!("\nStep {i}: {}\n", describe(&step.command)));
+                let whose = if step.learner { " (the learner's move)" } else { "" };
+                out.push_str(&format!("\nStep {i}{whose}: {}\n", describe(&step.command)));
                 if let Some(n) = &step.narration {
                     out.push_str(&format!("  | {n}\n"));
                 }
@@ -155,6 +160,9 @@ pub fn transcript(sc: &Scenario) -> String {
         for r in refused {
             out.push_str(&format!("  step {}: {} on {}: {}\n", r.step.map_or("-".into(), |s| s.to_string()), r.error, r.server, r.text));
         }
+    }
+    if let Some(g) = crate::goal::evaluate(&session) {
+        out.push_str(&crate::goal::verdict_text(&g));
     }
     out
 }

@@ -59,6 +59,11 @@ pub struct Live {
     pub last: Option<StepReport>,
     /// The answers given so far on this timeline, by scenario step.
     pub answers: VecMap<usize, String>,
+    /// The learner's moves so far: `Action::Act` commands, and scenario steps marked
+    /// `"learner": true` once begun (a goal counts them; src/goal.rs).
+    pub moves: Vec<Command>,
+    /// The first moment the scenario's goal was met, if it has been.
+    pub reached: Option<crate::goal::GoalReport>,
 }
 
 #[derive(Clone, Debug)]
@@ -109,7 +114,7 @@ pub enum Stepped {
 impl Session {
     pub fn new(scenario: Scenario) -> Session {
         let world = World::new(&scenario);
-        let live = Live { world, cursor: 0, run: None, events_in_run: 0, last: None, answers: VecMap::new() };
+        let live = Live { world, cursor: 0, run: None, events_in_run: 0, last: None, answers: VecMap::new(), moves: Vec::new(), reached: None };
         Session {
             checkpoints: vec![(0, live.clone())],
             live,
@@ -144,14 +149,7 @@ impl Session {
     /// The scenario step whose `run` or `step` is still in progress, if any. A run with nothing
     /// left to do (quiet, or no event before its end) counts as finished.
     pub fn running_step(&self) -> Option<usize> {
-        let (step, budget) = self.live.run.as_ref()?;
-        let w = &self.live.world;
-        let done = match budget {
-            Budget::Quiet => w.quiet(),
-            Budget::Until(t) => w.next_due().is_none_or(|due| due > *t),
-            Budget::Count(n) => *n == 0 || w.quiet(),
-        };
-        (!done).then_some(*step)
+        self.live.running_step()
     }
 
     /// True when the script has been played to its end.
@@ -165,6 +163,7 @@ impl Session {
         self.live.world.actions += 1;
         let r = self.live.advance(&self.scenario);
         self.live.last = r.clone();
+        crate::goal::check_reached(&mut self.live, &self.scenario);
         r
     }
 
@@ -174,6 +173,7 @@ impl Session {
         self.live.world.actions += 1;
         let r = self.live.act(&cmd);
         self.live.last = Some(r.clone());
+        crate::goal::check_reached(&mut self.live, &self.scenario);
         r
     }
 
@@ -336,6 +336,18 @@ impl Session {
 }
 
 impl Live {
+    /// See `Session::running_step`.
+    pub fn running_step(&self) -> Option<usize> {
+        let (step, budget) = self.run.as_ref()?;
+        let w = &self.world;
+        let done = match budget {
+            Budget::Quiet => w.quiet(),
+            Budget::Until(t) => w.next_due().is_none_or(|due| due > *t),
+            Budget::Count(n) => *n == 0 || w.quiet(),
+        };
+        (!done).then_some(*step)
+    }
+
     fn apply(&mut self, sc: &Scenario, a: &Action) {
         self.world.actions += 1;
         self.last = match a {
@@ -346,10 +358,12 @@ impl Live {
                 return;
             }
         };
+        crate::goal::check_reached(self, sc);
     }
 
     fn act(&mut self, cmd: &Command) -> StepReport {
         self.world.step = None;
+        self.moves.push(cmd.clone());
         self.world.execute(cmd)
     }
 
@@ -388,6 +402,9 @@ impl Live {
                 self.cursor += 1;
                 self.world.step = Some(i);
                 self.events_in_run = 0;
+                if sc.steps[i].learner {
+                    self.moves.push(sc.steps[i].command.clone());
+                }
                 match &sc.steps[i].command {
                     Command::Run { for_s: Some(s), .. } => self.run = Some((i, Budget::Until(self.world.time.saturating_add(*s)))),
                     Command::Run { .. } => self.run = Some((i, Budget::Quiet)),

@@ -1,6 +1,8 @@
 //! `usnlab`: runs scenario files from the command line.
 //!
-//!   usnlab run FILE|ID [--json]    play a scenario; print its transcript or the JSON report
+//!   usnlab run FILE|ID [--json] [--solution]
+//!                                  play a scenario; print its transcript or the JSON report
+//!                                  (--solution: with a challenge's model solution appended)
 //!   usnlab gap FILE|ID SERVER      play it, then measure the USN gap (Q201414 steps 1–10)
 //!   usnlab lessons                 list the built-in scenarios
 //!   usnlab show ID                 print a built-in scenario's JSON
@@ -25,13 +27,15 @@ mod cli {
     use usnlab::scenario::builtins as lessons;
     use usnlab::{report, session};
 
-    const USAGE: &str = "usage: usnlab run FILE [--json] | usnlab gap FILE SERVER [--json] | usnlab lessons | usnlab show ID | usnlab index";
+    const USAGE: &str = "usage: usnlab run FILE [--json] [--solution] | usnlab gap FILE SERVER [--json] | usnlab lessons | usnlab show ID | usnlab index";
 
     pub fn main() -> ExitCode {
         let args: Vec<String> = std::env::args().skip(1).collect();
         let json = args.iter().any(|a| a == "--json");
-        let rest: Vec<&str> = args.iter().filter(|a| *a != "--json").map(String::as_str).collect();
+        let solution = args.iter().any(|a| a == "--solution");
+        let rest: Vec<&str> = args.iter().filter(|a| *a != "--json" && *a != "--solution").map(String::as_str).collect();
         let result = match rest.as_slice() {
+            ["run", file] if solution => load(file).map(|sc| run(usnlab::goal::with_solution(&sc), json)),
             ["run", file] => load(file).map(|sc| run(sc, json)),
             ["gap", file, server] => load(file).and_then(|sc| gap(sc, server, json)),
             ["lessons"] => Ok(list()),

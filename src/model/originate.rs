@@ -2,7 +2,7 @@
 use crate::model::log::{self};
 use crate::model::object::DirObject;
 use crate::model::server::ServerState;
-use crate::model::world::{nc_of_dn, World};
+use crate::model::world::{nc_of_dn, Originated, World};
 use std::collections::BTreeMap;
 
 impl World {
@@ -40,7 +40,8 @@ impl World {
         srv.usn += 1;
         let (usn, id) = (srv.usn, srv.invocation_id.clone());
         let rep = srv.ncs.get_mut(&nc).expect("checked");
-        let mut obj = rep.get(dn).cloned().unwrap_or(DirObject {
+        let base = rep.get(dn).cloned();
+        let mut obj = base.clone().unwrap_or(DirObject {
             dn: dn.into(),
             object_version: 0,
             usn_created: usn,
@@ -64,8 +65,10 @@ impl World {
             }
             _ => obj.attrs.extend(attrs.iter().map(|(k, v)| (k.clone(), v.clone()))),
         }
+        let copy = obj.clone();
         rep.put(obj);
         rep.utd.insert(id, usn);
+        self.journal.originated.entry(dn.to_string()).or_default().push(Originated { base, copy });
         self.note_written(server, dn, usn);
         self.schedule_notify(server, &nc);
         Some(usn)

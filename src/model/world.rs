@@ -8,6 +8,8 @@ use crate::model::log::{LogEvent, Refusal};
 use crate::model::messages::*;
 use crate::scenario::{ConnectorSpec, DrcSpec, Model, Scenario, Settings};
 use crate::model::server::{Server, ServerState};
+use crate::model::object::DirObject;
+use std::collections::BTreeMap;
 use crate::vecmap::{VecMap, VecSet};
 use crate::model::queue::{Event, Queued};
 use crate::model::gap::Gap;
@@ -21,6 +23,17 @@ pub struct Journal {
     pub events: Vec<LogEvent>,
     pub refused: Vec<Refusal>,
     pub measurements: Vec<Gap>,
+    /// Every originating write to each DN, in order: what a goal's `kept` checks
+    /// (docs/scenarios.md). A restore does not undo it.
+    pub originated: BTreeMap<String, Vec<Originated>>,
+}
+
+/// One originating write: the copy the writing server held before (`None` for a create) and the
+/// copy it made.
+#[derive(Clone, Debug)]
+pub struct Originated {
+    pub base: Option<DirObject>,
+    pub copy: DirObject,
 }
 
 #[derive(Clone, Debug, Default)]

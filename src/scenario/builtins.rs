@@ -33,6 +33,14 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("backsync-partner-down", false),
     builtin!("ad-rollback", false),
     builtin!("sites", false),
+    // Challenges: a goal to meet, a hint ladder and a model solution (docs/scenarios.md, "Goals").
+    // challenge-connector-down.json waits for the `connector` step (issue 10) before it joins them.
+    builtin!("challenge-stall", false),
+    builtin!("challenge-keep-newer", false),
+    builtin!("challenge-smallest-authrest", false),
+    builtin!("challenge-import-only", false),
+    builtin!("challenge-busy", false),
+    builtin!("challenge-small-gap", false),
 ];
 
 /// One line of `www/scenarios/index.json`.
@@ -42,6 +50,9 @@ pub struct Entry {
     pub title: String,
     pub summary: String,
     pub lesson: bool,
+    /// A scenario with a goal to meet (docs/scenarios.md, "Goals").
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub challenge: bool,
 }
 
 pub fn find(id: &str) -> Option<&'static Builtin> {
@@ -58,7 +69,7 @@ pub fn catalogue() -> Vec<Entry> {
         .iter()
         .filter_map(|b| {
             let sc = Scenario::from_json(b.json).ok()?;
-            Some(Entry { id: b.id, title: sc.title, summary: sc.summary.unwrap_or_default(), lesson: b.lesson })
+            Some(Entry { id: b.id, challenge: sc.goal.is_some(), title: sc.title, summary: sc.summary.unwrap_or_default(), lesson: b.lesson })
         })
         .collect()
 }

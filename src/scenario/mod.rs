@@ -4,6 +4,7 @@ use crate::ids::{derive_invocation_id, is_invocation_id};
 pub mod builtins;
 pub mod reading;
 
+use crate::goal::Goal;
 use serde::Serialize;
 use serde_json::Value;
 use crate::vecmap::VecSet;
@@ -175,6 +176,10 @@ pub struct ScriptStep {
     pub narration: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub question: Option<Question>,
+    /// `"learner": true`: a move of the learner's (a challenge's solution, or a recorded
+    /// attempt), counted by a goal's `max_actions` and `only` (docs/scenarios.md).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub learner: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -187,6 +192,15 @@ pub struct Scenario {
     pub connectors: Vec<ConnectorSpec>,
     pub drcs: Vec<DrcSpec>,
     pub steps: Vec<ScriptStep>,
+    /// A challenge's goal, checked after every step (src/goal.rs, docs/scenarios.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub goal: Option<Goal>,
+    /// A challenge's hint ladder, vaguest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hints: Vec<String>,
+    /// A model solution: steps that, played after `steps`, meet the goal.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub solution: Vec<ScriptStep>,
 }
 
 /// Why a scenario was rejected: where, and a sentence that says what is wrong.
@@ -223,7 +237,7 @@ pub const MAX_USN: u64 = 1 << 48;
 pub const MAX_OBJVER: u32 = 1_000_000;
 
 /// Fields a step may carry besides its command.
-const STEP_EXTRAS: [&str; 2] = ["narration", "question"];
+const STEP_EXTRAS: [&str; 3] = ["narration", "question", "learner"];
 
 impl Scenario {
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
@@ -262,6 +276,17 @@ impl Scenario {
         let connectors = lists.list("connectors", reading::connector).map_err(whole)?.unwrap_or_default();
         let drcs = lists.list("drcs", reading::drc).map_err(whole)?.unwrap_or_default();
         let steps = steps.into_iter().enumerate().map(|(i, v)| parse_step(i, v)).collect::<Result<_, _>>()?;
+        let goal = top.get("goal").filter(|v| !v.is_null()).map(|v| crate::goal::read(v.clone())).transpose().map_err(whole)?;
+        let hint = |v: Value, what: &str| match v {
+            Value::String(s) => Ok(s),
+            _ => Err(format!("{what} must be text")),
+        };
+        let hints = lists.list("hints", hint).map_err(whole)?.unwrap_or_default();
+        let solution = match top.get("solution") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(list)) => list.iter().enumerate().map(|(i, v)| parse_step(i, v.clone()).map_err(|e| whole(format!("solution {e}")))).collect::<Result<_, _>>()?,
+            Some(_) => return Err(whole("\"solution\" must be a list of steps")),
+        };
         let scenario = Scenario {
             title: text_field(&top, "title")?.unwrap_or_else(|| "Untitled scenario".into()),
             org: text_field(&top, "org")?.unwrap_or_else(|| "Org".into()),
@@ -271,6 +296,9 @@ impl Scenario {
             connectors,
             drcs,
             steps,
+            goal,
+            hints,
+            solution,
         };
         scenario.check()?;
         Ok(scenario)
@@ -291,6 +319,9 @@ impl Scenario {
 
     fn check(&self) -> Result<(), ScenarioError> {
         self.check_topology()?;
+        if let Some(g) = &self.goal {
+            crate::goal::check(g, self).map_err(|m| whole(format!("goal: {m}")))?;
+        }
         let mut backups: VecSet<(String, String)> = VecSet::new();
         for (i, step) in self.steps.iter().enumerate() {
             self.check_command(&step.command, &mut backups).map_err(|m| at(i, m))?;
@@ -299,6 +330,9 @@ impl Scenario {
                     return Err(at(i, format!("the question's answer \"{}\" is not one of its choices", q.answer)));
                 }
             }
+        }
+        for (i, step) in self.solution.iter().enumerate() {
+            self.check_command(&step.command, &mut backups).map_err(|m| whole(format!("solution step {i}: {m}")))?;
         }
         Ok(())
     }
@@ -522,8 +556,13 @@ pub fn parse_step(index: usize, v: Value) -> Result<ScriptStep, ScenarioError> {
         None | Some(Value::Null) => None,
         Some(q) => Some(reading::question(q).map_err(|e| at(index, format!("\"question\": {e}")))?),
     };
+    let learner = match map.remove(STEP_EXTRAS[2]) {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+        Some(Value::Bool(true)) => true,
+        Some(_) => return Err(at(index, "\"learner\" must be true or false")),
+    };
     let command = parse_command(Value::Object(map)).map_err(|m| at(index, m))?;
-    Ok(ScriptStep { command, narration, question })
+    Ok(ScriptStep { command, narration, question, learner })
 }
 
 /// Parses a command object, e.g. one the page sends.

@@ -1,0 +1,500 @@
+//! A challenge's goal: conditions on the lab's state, checked after every step, each with a
+//! sentence saying what it asks and, when it is not met, why (docs/scenarios.md, "Goals").
+//! Everything here is a pure function of a session (or a world and the learner's moves).
+use crate::model::object::{common_name, DirObject};
+use crate::scenario::{Command, Model, Scenario, ScriptStep};
+use crate::model::server::Server;
+use crate::session::{Live, Session};
+use crate::model::world::{nc_of_dn, nc_of_site, World};
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+/// `{"text": "...", "require": [conditions]}`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Goal {
+    pub text: String,
+    pub require: Vec<Condition>,
+}
+
+/// One requirement of a goal, written in a file as a one-key object, e.g. `{"converged": true}`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Condition {
+    /// Every server holds the same copy of every object it should hold, and nothing is left to
+    /// replicate.
+    Converged,
+    /// No partner's watermark for a server is above that server's USN (no request logs 1224).
+    NoStall,
+    /// `server` holds the mailbox (by `name` in any naming context, or by `dn`), not deleted,
+    /// with these attribute values.
+    Holds { server: String, name: Option<String>, dn: Option<String>, attrs: BTreeMap<String, String> },
+    /// At most this many of the learner's moves (`run`, `step` and a `measure` without a probe
+    /// are free).
+    MaxActions(u64),
+    /// The simulated clock is at or before this many seconds.
+    BeforeS(u64),
+    /// Each mailbox's last originating change is the copy every server holds.
+    Kept(Vec<String>),
+    /// The learner's moves use only these actions (free moves are always allowed).
+    Only(Vec<String>),
+    /// The server's highest USN is at most this (no larger increment than needed).
+    UsnAtMost { server: String, usn: u64 },
+    /// The server's directory accepts changes now (running: not stopped, in backsync or
+    /// quarantined).
+    Writable(String),
+}
+
+impl Condition {
+    /// The condition as a file writes it.
+    pub fn to_value(&self) -> Value {
+        match self {
+            Condition::Converged => json!({ "converged": true }),
+            Condition::NoStall => json!({ "no_stall": true }),
+            Condition::Holds { server, name, dn, attrs } => {
+                let mut m = Map::new();
+                m.insert("server".into(), json!(server));
+                if let Some(n) = name {
+                    m.insert("name".into(), json!(n));
+                }
+                if let Some(d) = dn {
+                    m.insert("dn".into(), json!(d));
+                }
+                if !attrs.is_empty() {
+                    m.insert("attrs".into(), json!(attrs));
+                }
+                json!({ "holds": m })
+            }
+            Condition::MaxActions(k) => json!({ "max_actions": k }),
+            Condition::BeforeS(t) => json!({ "before_s": t }),
+            Condition::Kept(names) => json!({ "kept": names }),
+            Condition::Only(actions) => json!({ "only": actions }),
+            Condition::UsnAtMost { server, usn } => json!({ "usn_at_most": { "server": server, "usn": usn } }),
+            Condition::Writable(server) => json!({ "writable": server }),
+        }
+    }
+}
+
+impl Serialize for Condition {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_value().serialize(s)
+    }
+}
+
+/// The condition names a goal may use.
+pub const CONDITIONS: [&str; 9] = ["converged", "no_stall", "holds", "max_actions", "before_s", "kept", "only", "usn_at_most", "writable"];
+
+/// Reads a goal from a scenario file.
+pub fn read(v: Value) -> Result<Goal, String> {
+    let Value::Object(mut m) = v else { return Err("\"goal\" must be an object with \"text\" and \"require\"".into()) };
+    if let Some(k) = m.keys().find(|k| !["text", "require"].contains(&k.as_str())) {
+        return Err(format!("goal: unknown field \"{k}\", expected \"text\" or \"require\""));
+    }
+    let text = match m.remove("text") {
+        Some(Value::String(s)) => s,
+        _ => return Err("goal: \"text\" must be text (what the learner is asked to do)".into()),
+    };
+    let require = match m.remove("require") {
+        Some(Value::Array(list)) if !list.is_empty() => list.into_iter().enumerate().map(|(i, c)| condition(c).map_err(|e| format!("goal: require[{i}]: {e}"))).collect::<Result<_, _>>()?,
+        _ => return Err("goal: \"require\" must be a non-empty list of conditions".into()),
+    };
+    Ok(Goal { text, require })
+}
+
+fn text_list(v: Value, key: &str) -> Result<Vec<String>, String> {
+    let Value::Array(items) = v else { return Err(format!("\"{key}\" takes a list of names")) };
+    items.into_iter().map(|i| match i {
+        Value::String(s) => Ok(s),
+        _ => Err(format!("\"{key}\" takes a list of names")),
+    }).collect()
+}
+
+fn condition(v: Value) -> Result<Condition, String> {
+    let list = CONDITIONS.map(|c| format!("\"{c}\"")).join(", ");
+    let Value::Object(m) = v else { return Err(format!("a condition is an object with one of {list}")) };
+    if m.len() != 1 {
+        return Err(format!("a condition has exactly one of {list}"));
+    }
+    let (key, v) = m.into_iter().next().expect("one entry");
+    let number = |v: &Value| v.as_u64().ok_or_else(|| format!("\"{key}\" takes a whole number"));
+    Ok(match key.as_str() {
+        "converged" | "no_stall" if v != Value::Bool(true) => return Err(format!("\"{key}\" takes true")),
+        "converged" => Condition::Converged,
+        "no_stall" => Condition::NoStall,
+        "holds" => {
+            let mut f = crate::scenario::reading::Fields::new(v, "\"holds\"")?;
+            f.expect(&["server", "name", "dn", "attrs"])?;
+            let c = Condition::Holds { server: f.text("server")?, name: f.opt_text("name")?, dn: f.opt_text("dn")?, attrs: f.attrs("attrs")? };
+            if let Condition::Holds { name, dn, .. } = &c {
+                if name.is_some() == dn.is_some() {
+                    return Err("\"holds\" takes the mailbox's \"name\" or its \"dn\"".into());
+                }
+            }
+            c
+        }
+        "max_actions" => Condition::MaxActions(number(&v)?),
+        "before_s" => Condition::BeforeS(number(&v)?),
+        "kept" => Condition::Kept(text_list(v, "kept")?),
+        "only" => {
+            let actions = text_list(v, "only")?;
+            if let Some(a) = actions.iter().find(|a| a.is_empty() || !crate::scenario::reading::ACTIONS.contains(&a.as_str())) {
+                return Err(format!("\"only\": unknown action \"{a}\""));
+            }
+            Condition::Only(actions)
+        }
+        "usn_at_most" => {
+            let mut f = crate::scenario::reading::Fields::new(v, "\"usn_at_most\"")?;
+            f.expect(&["server", "usn"])?;
+            Condition::UsnAtMost { server: f.text("server")?, usn: f.number("usn")? }
+        }
+        "writable" => match v {
+            Value::String(s) => Condition::Writable(s),
+            _ => return Err("\"writable\" takes a server's name".into()),
+        },
+        other => return Err(format!("unknown condition \"{other}\", expected one of {list}")),
+    })
+}
+
+/// Checks a goal against its scenario: every server it names exists.
+pub fn check(goal: &Goal, sc: &Scenario) -> Result<(), String> {
+    for c in &goal.require {
+        let server = match c {
+            Condition::Holds { server, .. } | Condition::UsnAtMost { server, .. } | Condition::Writable(server) => server,
+            _ => continue,
+        };
+        if sc.site_of(server).is_none() {
+            return Err(format!("unknown server \"{server}\""));
+        }
+    }
+    Ok(())
+}
+
+/// One condition's verdict: `text` says what it asks and, when unmet, why; `why` is the reason
+/// alone.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ConditionReport {
+    pub text: String,
+    pub met: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+}
+
+/// The goal's verdict: met when every condition is, in the order written.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GoalReport {
+    pub text: String,
+    pub met: bool,
+    /// When the goal was first met (the conditions are as they were then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub met_at: Option<MetAt>,
+    pub require: Vec<ConditionReport>,
+}
+
+/// The first moment a goal was met: the clock, and the scenario step being carried out (`None`
+/// for a learner's own command, or an event after the script's end).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MetAt {
+    pub time_s: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step: Option<usize>,
+}
+
+impl GoalReport {
+    /// The first condition not met, if any.
+    pub fn first_unmet(&self) -> Option<&ConditionReport> {
+        self.require.iter().find(|c| !c.met)
+    }
+}
+
+/// The goal of the session's scenario: its verdict from the first moment it was met, or else
+/// now; `None` when the scenario has no goal. A goal once met stays met, as a level once solved
+/// stays solved, even if later steps undo it (rewinding before that moment un-meets it).
+pub fn evaluate(session: &Session) -> Option<GoalReport> {
+    if let Some(r) = &session.live.reached {
+        return Some(r.clone());
+    }
+    evaluate_now(session)
+}
+
+/// The goal against the session's state now, ignoring any earlier moment it was met. Until the
+/// setup is over the goal is not met, whatever its conditions say.
+pub fn evaluate_now(session: &Session) -> Option<GoalReport> {
+    let goal = session.scenario.goal.as_ref()?;
+    let mut report = evaluate_goal(goal, session.world(), &moves(session));
+    report.met &= set_up(&session.live, &session.scenario);
+    Some(report)
+}
+
+/// Has the situation been set up: every scenario step not marked `"learner"` begun, and none of
+/// them still running? A goal is only checked from then on, so that the state the setup passes
+/// through (before the restore, say) cannot meet it.
+pub fn set_up(live: &Live, sc: &Scenario) -> bool {
+    let setup = sc.steps.iter().rposition(|s| !s.learner).map_or(0, |i| i + 1);
+    live.cursor >= setup && live.running_step().is_none_or(|i| sc.steps.get(i).is_none_or(|s| s.learner))
+}
+
+/// Called by the session after every step: records the first moment the goal is met.
+pub fn check_reached(live: &mut Live, sc: &Scenario) {
+    let Some(goal) = &sc.goal else { return };
+    if live.reached.is_some() || !set_up(live, sc) {
+        return;
+    }
+    let moves: Vec<&Command> = live.moves.iter().collect();
+    let mut report = evaluate_goal(goal, &live.world, &moves);
+    if report.met {
+        report.met_at = Some(MetAt { time_s: live.world.time, step: live.world.step });
+        live.reached = Some(report);
+    }
+}
+
+/// The learner's moves so far: scenario steps marked `"learner": true` that have begun, then the
+/// learner's own commands (`Action::Act`), in the order made, up to the playhead.
+pub fn moves(session: &Session) -> Vec<&Command> {
+    session.live.moves.iter().collect()
+}
+
+/// Moves that change nothing by themselves: letting time pass, and measuring without a probe.
+pub fn is_free(cmd: &Command) -> bool {
+    matches!(cmd, Command::Run { .. } | Command::Step { .. } | Command::Measure { probe: None, .. })
+}
+
+/// The goal against a world and the learner's moves.
+pub fn evaluate_goal(goal: &Goal, w: &World, moves: &[&Command]) -> GoalReport {
+    let require: Vec<ConditionReport> = goal
+        .require
+        .iter()
+        .map(|c| {
+            let ask = asks(c);
+            match why_not(c, w, moves) {
+                None => ConditionReport { text: format!("{ask}."), met: true, why: None },
+                Some(why) => ConditionReport { text: format!("{ask}. Not yet: {why}."), met: false, why: Some(why) },
+            }
+        })
+        .collect();
+    GoalReport { text: goal.text.clone(), met: require.iter().all(|c| c.met), met_at: None, require }
+}
+
+fn clock(t: u64) -> String {
+    format!("{:02}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60)
+}
+
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+fn attrs_text(attrs: &BTreeMap<String, String>) -> String {
+    attrs.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ")
+}
+
+/// What a condition asks, in one sentence (without the full stop).
+pub fn asks(c: &Condition) -> String {
+    match c {
+        Condition::Converged => "Every server holds the same copy of every object (Object-Version, DSA-Signature, When-Changed, deleted, attributes) and nothing is left to replicate".into(),
+        Condition::NoStall => "No server's USN is below a partner's watermark for it, so no request would log event 1224".into(),
+        Condition::Holds { server, name, dn, attrs } => {
+            let who = name.clone().or_else(|| dn.clone()).unwrap_or_default();
+            let with = if attrs.is_empty() { String::new() } else { format!(", with {}", attrs_text(attrs)) };
+            format!("{server} holds {who}, not deleted{with}")
+        }
+        Condition::MaxActions(k) => format!("At most {k} move{} (run, step and measure without a probe are free)", if *k == 1 { "" } else { "s" }),
+        Condition::BeforeS(t) => format!("Done by {} ({t} s) on the simulated clock", clock(*t)),
+        Condition::Kept(names) => format!("No change to {} is lost, and every server holds the newest: nothing the repair overwrote", and_list(names)),
+        Condition::Only(actions) => format!("Only these moves: {} (run, step and measure without a probe are always allowed)", actions.join(", ")),
+        Condition::UsnAtMost { server, usn } => format!("{server}'s highest USN is at most {usn}: no larger increment than needed"),
+        Condition::Writable(server) => format!("{server} accepts changes (not stopped, not in backsync, not quarantined)"),
+    }
+}
+
+/// Why a condition is not met now; `None` when it is.
+pub fn why_not(c: &Condition, w: &World, moves: &[&Command]) -> Option<String> {
+    match c {
+        Condition::Converged => unconverged(w),
+        Condition::NoStall => stall(w),
+        Condition::Holds { server, name, dn, attrs } => not_held(w, server, name.as_deref(), dn.as_deref(), attrs),
+        Condition::MaxActions(k) => {
+            let n = moves.iter().filter(|m| !is_free(m)).count() as u64;
+            (n > *k).then(|| format!("{n} moves were made, more than {k}"))
+        }
+        Condition::BeforeS(t) => (w.time > *t).then(|| format!("the clock is at {} ({} s), past {}", clock(w.time), w.time, clock(*t))),
+        Condition::Kept(names) => names.iter().find_map(|n| lost(w, n)),
+        Condition::Only(actions) => moves
+            .iter()
+            .filter(|m| !is_free(m))
+            .map(|m| m.name())
+            .find(|name| !actions.iter().any(|a| a == name))
+            .map(|name| format!("the move \"{name}\" is not one of them")),
+        Condition::UsnAtMost { server, usn } => {
+            let now = w.server(server).usn;
+            (now > *usn).then(|| format!("{server}'s USN is {now}, {} more than needed", now - usn))
+        }
+        Condition::Writable(server) => w.write_refusal(server).map(|(code, text)| format!("{code}: {text}").trim_end_matches('.').to_string()),
+    }
+}
+
+/// The servers that should hold a site's naming context: its own site's, and those of every site
+/// joined to it through directory replication connectors.
+fn holders<'w>(w: &'w World, site: &str) -> Vec<&'w Server> {
+    w.servers.iter().filter(|s| s.site == site || crate::model::sites::drc_is_redundant(&w.drcs, &s.site, site)).collect()
+}
+
+/// Two copies of one object agree on what replication carries (not on USNs, which are each
+/// server's own).
+pub fn same_copy(a: &DirObject, b: &DirObject) -> bool {
+    a.object_version == b.object_version && same_change(a, b)
+}
+
+/// "by ServerB at 600 s": who made the change a copy carries (its DSA-Signature), and when.
+fn made_by(w: &World, o: &DirObject) -> String {
+    let by = w.servers.iter().find(|s| s.invocation_id == o.dsa_signature).map_or_else(|| o.dsa_signature.chars().take(8).collect(), |s| s.name.clone());
+    let gone = if o.deleted { ", deleted" } else { "" };
+    format!("by {by} at {} s{gone}", o.when_changed)
+}
+
+fn describe_copy(w: &World, o: &DirObject) -> String {
+    format!("version {} {}", o.object_version, made_by(w, o))
+}
+
+fn unconverged(w: &World) -> Option<String> {
+    for (site, _) in &w.sites {
+        let nc = nc_of_site(&w.org, site);
+        let servers = holders(w, site);
+        // The first copy seen of each object, and how many servers hold one.
+        let mut seen: BTreeMap<&str, (&Server, &DirObject, usize)> = BTreeMap::new();
+        for s in &servers {
+            for o in s.ncs.get(&nc).into_iter().flat_map(|r| r.iter()) {
+                let entry = seen.entry(o.dn.as_str()).or_insert((s, o, 0));
+                if !same_copy(entry.1, o) {
+                    return Some(format!("{} holds {} as {}, {} as {}", entry.0.name, o.name(), describe_copy(w, entry.1), s.name, describe_copy(w, o)));
+                }
+                entry.2 += 1;
+            }
+        }
+        for (dn, (holder, _, count)) in &seen {
+            if *count < servers.len() {
+                let lacking = servers.iter().find(|s| s.object(&nc, dn).is_none()).map_or("a server", |s| s.name.as_str());
+                return Some(format!("{lacking} does not hold {} ({} does)", common_name(dn), holder.name));
+            }
+        }
+    }
+    if let Some(s) = w.servers.iter().find(|s| s.backsync.is_some()) {
+        return Some(format!("{}'s backsync is still running", s.name));
+    }
+    (!w.quiet()).then(|| "replication has not settled: messages or notifications are still queued, or a partner holds changes a pull would fetch".to_string())
+}
+
+fn stall(w: &World) -> Option<String> {
+    // (server, partner, its USN, the partner's watermark for it), each pair once.
+    let mut found: Vec<(String, String, u64, u64)> = Vec::new();
+    for p in &w.servers {
+        for rep in p.ncs.values() {
+            for (source, link) in &rep.reps_from {
+                if !w.has_server(source) {
+                    continue;
+                }
+                let s = w.server(source);
+                // Under Active Directory a partner with a new Invocation-ID is asked from 0.
+                let ignored = w.model() == Model::ActiveDirectory && link.uuid != s.invocation_id;
+                if !ignored && link.usn > s.usn && !found.iter().any(|f| f.0 == *source && f.1 == p.name) {
+                    found.push((source.clone(), p.name.clone(), s.usn, link.usn));
+                }
+            }
+        }
+    }
+    let (s, p, usn, watermark) = found.first()?;
+    let more = match found.len() {
+        1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
+    };
+    Some(format!("{s}'s USN {usn} is below {p}'s watermark {watermark} for it{more}"))
+}
+
+fn find_object<'w>(s: &'w Server, name: Option<&str>, dn: Option<&str>) -> Option<&'w DirObject> {
+    match (dn, name) {
+        (Some(dn), _) => s.object(&nc_of_dn(dn), dn),
+        (None, Some(name)) => {
+            let all = || s.ncs.values().flat_map(|r| r.iter()).filter(|o| o.name() == name);
+            all().find(|o| !o.deleted).or_else(|| all().next())
+        }
+        (None, None) => None,
+    }
+}
+
+fn not_held(w: &World, server: &str, name: Option<&str>, dn: Option<&str>, attrs: &BTreeMap<String, String>) -> Option<String> {
+    let who = name.or(dn).unwrap_or_default();
+    let Some(o) = find_object(w.server(server), name, dn) else { return Some(format!("{server} does not hold {who}")) };
+    if o.deleted {
+        return Some(format!("{who} is deleted on {server}"));
+    }
+    attrs.iter().find_map(|(k, want)| match o.attrs.get(k) {
+        None => Some(format!("{server}'s copy of {who} has no {k}")),
+        Some(v) if v != want => Some(format!("{server}'s copy of {who} has {k} = {v}, not {want}")),
+        Some(_) => None,
+    })
+}
+
+/// Two copies carry the same change: the same DSA-Signature, When-Changed, deleted flag and
+/// attributes (the Object-Version may differ: Authrest raises it without making a change).
+fn same_change(a: &DirObject, b: &DirObject) -> bool {
+    a.dsa_signature == b.dsa_signature && a.when_changed == b.when_changed && a.deleted == b.deleted && a.attrs == b.attrs
+}
+
+/// Is some originating change to mailbox `name` lost, or not yet on every server that should hold
+/// it? Each change was made on a copy (its base): the last earlier change that copy carries. A
+/// change no later change was made on is a head; the newest change is always one. With one
+/// head, every server must hold it; a second head is a change that a later one, made on an
+/// older copy, left out: it is lost.
+fn lost(w: &World, name: &str) -> Option<String> {
+    let mut any = false;
+    for (dn, changes) in w.journal.originated.iter().filter(|(dn, _)| common_name(dn) == name) {
+        any = true;
+        let mut built_on = vec![false; changes.len()];
+        for (i, c) in changes.iter().enumerate() {
+            let base = c.base.as_ref().and_then(|b| (0..i).rev().find(|&j| same_change(&changes[j].copy, b)));
+            if let Some(j) = base {
+                built_on[j] = true;
+            }
+        }
+        let heads: Vec<&DirObject> = changes.iter().zip(&built_on).filter(|(_, b)| !**b).map(|(c, _)| &c.copy).collect();
+        let nc = nc_of_dn(dn);
+        let Some((site, _)) = w.sites.iter().find(|(site, _)| nc_of_site(&w.org, site) == nc) else { continue };
+        let servers = holders(w, site);
+        // The head the servers should agree on: the one the first of them holds, else the newest.
+        let first = servers.first().and_then(|s| s.object(&nc, dn));
+        let target = first.and_then(|o| heads.iter().copied().find(|h| same_change(h, o))).or(heads.last().copied())?;
+        for s in &servers {
+            match s.object(&nc, dn) {
+                Some(o) if same_change(o, target) => {}
+                None => return Some(format!("{} does not hold {name}, whose newest change was made {}", s.name, made_by(w, target))),
+                Some(o) => return Some(format!("{} holds {name} as {}, not its newest change (made {})", s.name, describe_copy(w, o), made_by(w, target))),
+            }
+        }
+        if let Some(gone) = heads.iter().find(|h| !same_change(h, target)) {
+            return Some(format!("the change to {name} made {} is lost: the copy every server holds (made {}) was made on a copy without it", made_by(w, gone), made_by(w, target)));
+        }
+    }
+    (!any).then(|| format!("no change to {name} has been made"))
+}
+
+/// The scenario with its model solution appended as the learner's moves (`"learner": true`).
+pub fn with_solution(sc: &Scenario) -> Scenario {
+    let mut out = sc.clone();
+    out.steps.extend(sc.solution.iter().cloned().map(|s| ScriptStep { learner: true, ..s }));
+    out
+}
+
+/// The verdict as the transcript's closing lines.
+pub fn verdict_text(r: &GoalReport) -> String {
+    let mut out = format!("\nGoal: {}\n", r.text);
+    for c in &r.require {
+        out.push_str(&format!("  [{}] {}\n", if c.met { "met" } else { "not met" }, c.text));
+    }
+    match (&r.met_at, r.met) {
+        (Some(at), _) => out.push_str(&format!("Goal met at {} ({} s){}.\n", clock(at.time_s), at.time_s, at.step.map_or(String::new(), |i| format!(", step {i}")))),
+        (None, true) => out.push_str("Goal met.\n"),
+        (None, false) => out.push_str("Goal not met.\n"),
+    }
+    out
+}
