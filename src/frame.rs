@@ -11,6 +11,7 @@ use crate::model::server::{Server, ServerState};
 use crate::model::world::{nc_of_dn, World};
 use crate::scenario::{ConnectorSpec, DrcSpec, Model, Question};
 use crate::session::Session;
+use crate::vecmap::VecMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -138,9 +139,9 @@ pub struct ServerView<'a> {
     pub state: &'static str,
     pub hot_potato: Option<ReportPotato<'a>>,
     /// Naming context → partner → link.
-    pub reps_from: BTreeMap<&'a str, BTreeMap<&'a str, LinkView<'a>>>,
+    pub reps_from: VecMap<&'a str, VecMap<&'a str, LinkView<'a>>>,
     /// Naming context → the partners it notifies.
-    pub reps_to: BTreeMap<&'a str, Vec<&'a str>>,
+    pub reps_to: VecMap<&'a str, Vec<&'a str>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -317,8 +318,8 @@ fn summary<'a>(w: &World, srv: &'a Server) -> ServerSummary<'a> {
 
 /// A server as the report and the detail panel show it.
 pub fn server_view<'a>(srv: &'a Server) -> ServerView<'a> {
-    let mut reps_from = BTreeMap::new();
-    let mut reps_to = BTreeMap::new();
+    let mut reps_from = VecMap::new();
+    let mut reps_to = VecMap::new();
     for (nc, rep) in &srv.ncs {
         let links = rep
             .reps_from

@@ -31,8 +31,12 @@ fn say(message: impl std::fmt::Display) -> JsValue {
     fail(message, None)
 }
 
+/// Rust values leave as JS objects. They pass through a `serde_json::Value` first: each type's
+/// `Serialize` is then compiled for one serializer (the core's), not two, which keeps about
+/// 17 KB gzipped out of the download (docs/performance.md).
 fn out<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(say)
+    let value = serde_json::to_value(v).map_err(say)?;
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(say)
 }
 
 /// A JS value read as JSON data; anything that is not plain data is named.
