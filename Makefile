@@ -42,7 +42,7 @@ bench: build
 	cargo bench --bench replication -- --warm-up-time 1 --measurement-time 2
 	node scripts/size.mjs
 
-## size: the first visit's download size and timing only (fails over 150 KB gzipped)
+## size: the first visit's download size, round trips and timing only
 size: build
 	node scripts/size.mjs
 

@@ -306,8 +306,9 @@ impl Session {
     }
 
     /// Adds an action at the playhead; a new action there drops the old future (a branch).
-    /// Checkpoints are whole copies of the world, so together they may hold at most as many
-    /// objects as the world itself: stepping holds at most twice the memory of running.
+    /// Checkpoints are whole copies of the world, so together they may hold at most three
+    /// quarters of the objects the world holds (their journals come on top): stepping holds at
+    /// most twice the memory of running (`make bench` measures it).
     fn record(&mut self, a: Action) {
         if !self.rewindable {
             self.playhead += 1;
@@ -324,7 +325,7 @@ impl Session {
         if self.playhead > 0 && self.playhead % self.spacing == 0 && self.playhead >= last + weight.max(1) {
             self.checkpoints.push((self.playhead, self.live.clone()));
             let held = |c: &[(usize, Live)]| c.iter().map(|(_, l)| l.world.object_total()).sum::<usize>();
-            while self.checkpoints.len() > MAX_CHECKPOINTS || (self.checkpoints.len() > 1 && held(&self.checkpoints) > self.live.world.object_total().max(1)) {
+            while self.checkpoints.len() > MAX_CHECKPOINTS || (self.checkpoints.len() > 1 && held(&self.checkpoints) * 4 > self.live.world.object_total().max(1) * 3) {
                 self.spacing *= 2;
                 let spacing = self.spacing;
                 self.checkpoints.retain(|(i, _)| i % spacing == 0);

@@ -219,6 +219,7 @@ export const KEYS = [
 
 function onKey(S, go, e) {
   if (e.target.closest('input, select, textarea, dialog, summary') || e.altKey || e.ctrlKey || e.metaKey) return;
+  S.keyAt = performance.now(); // `make bench` reads the "usnlab:key-to-frame" measure
   if (S.opts.follow && !S.takenOver) return classroom.followerKey(S, e);
   const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
   const choice = /^[1-9]$/.test(k) && $('.question .choices', S.main);
@@ -288,6 +289,11 @@ function legend() {
 function render(S, go) {
   if (!S.el) return;
   const f = S.frame;
+  if (S.keyAt != null) {
+    const start = S.keyAt;
+    S.keyAt = null;
+    requestAnimationFrame(() => performance.measure('usnlab:key-to-frame', { start, end: performance.now() }));
+  }
   controls.render(S);
   story.render(S, go);
   drawTopology(S.el.topo, { ...f, org: S.lesson.org }, f.selected && f.selected.name, (name) => go.look({ selected: name, page: 0 }));
