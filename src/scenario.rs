@@ -349,6 +349,7 @@ impl Scenario {
         }
         for (i, d) in self.drcs.iter().enumerate() {
             self.check_drc(&d.sites, &d.bridgeheads).map_err(|m| whole(format!("drcs[{i}]: {m}")))?;
+            self.check_drc_joins(i).map_err(|m| whole(format!("drcs[{i}]: {m}")))?;
         }
         Ok(())
     }
@@ -398,6 +399,23 @@ impl Scenario {
             if self.site_of(server) != Some(site.as_str()) {
                 return Err(format!("bridgehead \"{server}\" is not in site \"{site}\""));
             }
+        }
+        Ok(())
+    }
+
+    /// A file's DRCs are checked as `add_drc` checks one: the `i`th may not repeat an earlier one
+    /// nor join sites the earlier ones already join (N joined sites have N−1 DRCs).
+    fn check_drc_joins(&self, i: usize) -> Result<(), String> {
+        let d = &self.drcs[i];
+        let same = |e: &DrcSpec| (e.sites[0] == d.sites[0] && e.sites[1] == d.sites[1]) || (e.sites[0] == d.sites[1] && e.sites[1] == d.sites[0]);
+        if let Some(j) = self.drcs[..i].iter().position(same) {
+            return Err(format!("it repeats drcs[{j}] ({} and {} already have a directory replication connector)", d.sites[0], d.sites[1]));
+        }
+        if crate::sites::drc_is_redundant(&self.drcs[..i], &d.sites[0], &d.sites[1]) {
+            return Err(format!(
+                "{} and {} are already joined through the connectors listed before it; a second path is refused, as add_drc refuses it (N sites need N-1 connectors)",
+                d.sites[0], d.sites[1]
+            ));
         }
         Ok(())
     }
