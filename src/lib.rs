@@ -8,6 +8,7 @@ pub mod ids;
 pub mod lessons;
 pub mod log;
 pub mod messages;
+pub mod mta;
 pub mod objects;
 pub mod reading;
 pub mod report;

@@ -105,6 +105,7 @@ pub fn describe(cmd: &Command) -> String {
         Link { between, up } => format!("{} the path between {} and {}", if *up { "mend" } else { "cut" }, between[0], between[1]),
         AddDrc { sites, bridgeheads } => format!("add a directory replication connector {} ({}) to {} ({})", sites[0], bridgeheads[0], sites[1], bridgeheads[1]),
         AddConnector { kind, sites, cost, .. } => format!("add a {kind} connector {} to {}, cost {cost}", sites[0], sites[1]),
+        Connector { sites, kind, up } => format!("{} the {}connector between {} and {}", if *up { "bring up" } else { "take down" }, kind.as_ref().map_or(String::new(), |k| format!("{k} ")), sites[0], sites[1]),
         Measure { server, probe } => format!("measure {server}'s USN gap{}", probe.as_ref().map_or(String::new(), |p| format!(" with the probe mailbox {p}"))),
     }
 }

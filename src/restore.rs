@@ -62,6 +62,7 @@ impl World {
             self.begin_backsync(server);
         }
         self.pull_from_partners(server, None, INIT_SYNC, Trigger::Init);
+        self.init_sync_by_mail(server);
     }
 
     /// Drops what was queued to or from a server whose directory is being replaced.
@@ -191,9 +192,11 @@ impl World {
     pub fn gap(&self, server: &str, probe_usn: Option<u64>) -> Gap {
         let nc = self.home_nc(server);
         let usn = probe_usn.unwrap_or(self.server(server).usn);
+        let site = &self.server(server).site;
         let partners: Vec<PartnerGap> = self
             .servers
             .iter()
+            .filter(|p| p.site == *site)
             .filter_map(|p| {
                 let link = p.ncs.get(&nc)?.reps_from.get(server)?;
                 Some(PartnerGap { partner: p.name.clone(), watermark: link.usn, gap: link.usn as i64 - usn as i64 })

@@ -115,6 +115,9 @@ pub enum Command {
     Link { between: [String; 2], up: bool },
     AddDrc { sites: [String; 2], bridgeheads: [String; 2] },
     AddConnector { kind: String, sites: [String; 2], cost: u32, schedule: Option<Schedule>, one_way: bool },
+    /// Takes down (`up: false`) or brings up the messaging connectors joining two sites; `kind`
+    /// says which when the sites share more than one kind.
+    Connector { sites: [String; 2], kind: Option<String>, up: bool },
     /// Q201414 steps 1–10: optionally create a probe mailbox, then compare the server's USN with
     /// each partner's watermark for it.
     Measure { server: String, probe: Option<String> },
@@ -288,8 +291,10 @@ impl Scenario {
     fn check(&self) -> Result<(), ScenarioError> {
         self.check_topology()?;
         let mut backups: VecSet<(String, String)> = VecSet::new();
+        let mut connectors = self.connectors.clone();
         for (i, step) in self.steps.iter().enumerate() {
             self.check_command(&step.command, &mut backups).map_err(|m| at(i, m))?;
+            check_connector_step(&step.command, &mut connectors).map_err(|m| at(i, m))?;
             if let Some(q) = &step.question {
                 if !q.choices.contains(&q.answer) {
                     return Err(at(i, format!("the question's answer \"{}\" is not one of its choices", q.answer)));
@@ -508,6 +513,8 @@ impl Scenario {
             }
             AddDrc { sites, bridgeheads } => self.check_drc(sites, bridgeheads),
             AddConnector { kind, sites, cost, schedule, .. } => self.check_connector(kind, sites, *cost, schedule.as_ref()),
+            // Checked as a connector of that kind would be (cost and schedule do not apply).
+            Connector { sites, kind, .. } => self.check_connector(kind.as_deref().unwrap_or("x400"), sites, 1, None),
             Measure { server, probe } => {
                 self.has_server(server)?;
                 match probe {
@@ -516,6 +523,19 @@ impl Scenario {
                 }
             }
         }
+    }
+}
+
+/// A `connector` step must name connectors the file has (or an earlier `add_connector` step
+/// adds), with `kind` when the two sites share more than one kind.
+fn check_connector_step(cmd: &Command, connectors: &mut Vec<ConnectorSpec>) -> Result<(), String> {
+    match cmd {
+        Command::AddConnector { kind, sites, cost, schedule, one_way } => {
+            connectors.push(ConnectorSpec { kind: kind.clone(), sites: sites.clone(), cost: *cost, schedule: schedule.clone(), one_way: *one_way });
+            Ok(())
+        }
+        Command::Connector { sites, kind, .. } => crate::sites::named_connectors(connectors, sites, kind.as_deref()).map(|_| ()).map_err(|(_, why)| why),
+        _ => Ok(()),
     }
 }
 

@@ -28,9 +28,9 @@ pub(crate) enum Event {
 /// A queued event; the heap yields the earliest (time, then sequence) first.
 #[derive(Clone, Debug)]
 pub(crate) struct Queued {
-    at: u64,
-    seq: u64,
-    ev: Event,
+    pub(crate) at: u64,
+    pub(crate) seq: u64,
+    pub(crate) ev: Event,
 }
 
 impl PartialEq for Queued {
@@ -111,11 +111,15 @@ pub struct World {
     pub time: u64,
     pub servers: Vec<Server>,
     index: VecMap<String, usize>,
-    queue: BinaryHeap<Queued>,
+    pub(crate) queue: BinaryHeap<Queued>,
     seq: u64,
-    in_flight: usize,
+    pub(crate) in_flight: usize,
     pending_notify: VecSet<(String, String)>,
     pub links_down: VecSet<(String, String)>,
+    /// Indices into `connectors` of the messaging connectors a step has taken down.
+    pub connectors_down: VecSet<usize>,
+    /// Directory mail waiting in the MTA queue: no route is up (see `mta.rs`).
+    pub(crate) mta_held: Vec<Event>,
     pub journal: Journal,
     /// The scenario step being carried out, stamped on what it records.
     pub step: Option<usize>,
@@ -160,6 +164,8 @@ impl World {
             in_flight: 0,
             pending_notify: VecSet::new(),
             links_down: VecSet::new(),
+            connectors_down: VecSet::new(),
+            mta_held: Vec::new(),
             journal: Journal::default(),
             step: None,
             actions: 0,
@@ -221,7 +227,7 @@ impl World {
 
     // ----- the queue -----------------------------------------------------------------------
 
-    fn push(&mut self, at: u64, ev: Event) {
+    pub(crate) fn push(&mut self, at: u64, ev: Event) {
         if ev.is_message() {
             self.in_flight += 1;
         }
@@ -274,15 +280,12 @@ impl World {
                     due && self.reachable(&b.name, partner, false)
                         && self.server(partner).ncs.get(nc).is_some_and(|r| r.max_usn() > self.watermark_for(&b.name, partner, nc))
                 })
-            }) || self.drc_partners(&b.name).iter().any(|r| {
-                self.reachable(&b.name, r, true)
-                    && self.server(r).ncs.iter().any(|(nc, rep)| rep.max_usn() > self.watermark_for(&b.name, r, nc))
-            })
+            }) || self.drc_partners(&b.name).iter().any(|r| self.reachable(&b.name, r, true) && self.owes_by_mail(&b.name, r))
         })
     }
 
     /// The watermark `b` would ask `s` from (0 under AD when `s` has a new Invocation-ID).
-    fn watermark_for(&self, b: &str, s: &str, nc: &str) -> u64 {
+    pub(crate) fn watermark_for(&self, b: &str, s: &str, nc: &str) -> u64 {
         let Some(link) = self.server(b).ncs.get(nc).and_then(|r| r.reps_from.get(s)) else { return 0 };
         if self.model() == Model::ActiveDirectory && link.uuid != self.server(s).invocation_id {
             return 0;
@@ -319,13 +322,14 @@ impl World {
         }
         if mail && self.mail_route(a, b).is_none() {
             let (sa, sb) = (&self.server(a).site, &self.server(b).site);
-            return Some(format!("no messaging connector carries mail from {sa} to {sb}"));
+            return Some(format!("no route of messaging connectors carries mail from {sa} to {sb}, and between sites the directory sends only mail"));
         }
         None
     }
 
-    fn mail_route(&self, a: &str, b: &str) -> Option<Route> {
-        sites::route(&self.connectors, &self.server(a).site, &self.server(b).site)
+    /// The MTA's cheapest route over the messaging connectors that are up.
+    pub(crate) fn mail_route(&self, a: &str, b: &str) -> Option<Route> {
+        sites::route(&self.up_connectors(), &self.server(a).site, &self.server(b).site)
     }
 
     /// Removes queued messages that match `which(from, to)`. A dropped first notification of a
@@ -346,6 +350,7 @@ impl World {
             _ => true,
         });
         self.in_flight -= before - self.queue.len();
+        self.drop_held(&which);
         for batch in ended {
             self.pending_notify.remove(&batch);
         }
@@ -582,14 +587,9 @@ impl World {
             })
             .collect();
         let utd = self.utd_for(b, &wants);
-        let route = (trigger == Trigger::Intersite).then(|| self.mail_route(b, s)).flatten();
-        let at = match &route {
-            Some(r) => sites::travel(&self.connectors, r, self.time, self.settings.mail_hop_s).0,
-            None => self.time,
-        };
         let epoch = self.server(b).epoch;
-        let req = Request { from: b.into(), to: s.into(), wants, trigger, utd, epoch, route, sent_s: self.time };
-        self.push(at, Event::Request(Box::new(req)));
+        let req = Request { from: b.into(), to: s.into(), wants, trigger, utd, epoch, route: None, sent_s: self.time };
+        self.hand_off(Event::Request(Box::new(req)));
     }
 
     fn utd_for(&self, b: &str, wants: &[(String, u64)]) -> Utd {
@@ -607,13 +607,15 @@ impl World {
         utd
     }
 
-    fn request_text(req: &Request, s_usn: u64) -> String {
+    fn request_text(req: &Request, s_usn: u64, mail: bool) -> String {
         let (b, s) = (&req.from, &req.to);
         let w = req.wants.first().map_or(0, |(_, w)| *w);
         match req.trigger {
+            Trigger::Backsync if mail => format!("{b} (restored) asks {s} by mail for every object it originated (backsync)."),
             Trigger::Backsync => format!("{b} (restored) asks {s} for every object it originated (backsync)."),
             Trigger::RefreshAll => format!("{b} asks {s} for every object (Refresh All Items)."),
             Trigger::Intersite => format!("{b} asks {s} by mail for the changes in every naming context it holds."),
+            Trigger::Init if mail => format!("{b} starts and asks {s} by mail for the changes in every naming context it holds (Init sync)."),
             _ if w > s_usn => format!("{b} asks {s} for changes above USN {w}, but {s}'s highest USN is {s_usn}."),
             _ => format!("{b} asks {s} for changes above USN {w}."),
         }
@@ -621,14 +623,14 @@ impl World {
 
     fn on_request(&mut self, req: Request) {
         let (b, s) = (req.from.clone(), req.to.clone());
-        let mail = req.route.is_some();
+        let mail = self.between_sites(&b, &s);
         let s_usn = self.server(s.as_str()).usn;
         let first_nc = req.wants.first().map(|(nc, _)| nc.clone()).unwrap_or_default();
         let w = req.wants.iter().map(|(_, w)| *w).max().unwrap_or(0);
-        let mut m = Self::message(if mail { "mail" } else { "request" }, &b, &s, &first_nc, w, 0, Self::request_text(&req, s_usn));
+        let mut m = Self::message(if mail { "mail" } else { "request" }, &b, &s, &first_nc, w, 0, Self::request_text(&req, s_usn, mail));
         m.trigger = Some(req.trigger.as_str());
         self.mail_fields(&mut m, req.route.as_ref(), req.sent_s, "request");
-        m.failed = self.path_failure(&b, &s, mail);
+        m.failed = self.path_failure(&b, &s, mail && req.route.is_none());
         let ok = m.failed.is_none();
         self.record(m);
         if !ok {
@@ -640,11 +642,7 @@ impl World {
             return;
         }
         let resp = self.answer(req);
-        let at = match &resp.route {
-            Some(r) => sites::travel(&self.connectors, r, self.time, self.settings.mail_hop_s).0,
-            None => self.time,
-        };
-        self.push(at, Event::Response(Box::new(resp)));
+        self.hand_off(Event::Response(Box::new(resp)));
     }
 
     /// AD: a partner's up-to-dateness vector says it holds our changes beyond our USN, so this
@@ -680,12 +678,8 @@ impl World {
         let src = self.server(&req.to);
         let requester_id = self.server(&req.from).invocation_id.clone();
         let mut wants = req.wants.clone();
-        if req.trigger == Trigger::Intersite {
-            for nc in src.ncs.keys() {
-                if !wants.iter().any(|(n, _)| n == nc) {
-                    wants.push((nc.clone(), 0));
-                }
-            }
+        if self.between_sites(&req.from, &req.to) && req.trigger != Trigger::Backsync {
+            wants.extend(self.ncs_to_offer(&req));
         }
         let parts = wants
             .iter()
@@ -721,7 +715,7 @@ impl World {
             backsync_watermark,
             utd,
             epoch: req.epoch,
-            route: req.route.as_ref().and_then(|_| self.mail_route(&req.to, &req.from)),
+            route: None,
             sent_s: self.time,
         }
     }
@@ -731,7 +725,7 @@ impl World {
             m.carries = Some(carries);
             m.route = Some(r.sites.clone());
             m.sent_s = Some(sent_s);
-            m.queued_s = Some(sites::travel(&self.connectors, r, sent_s, self.settings.mail_hop_s).1);
+            m.queued_s = Some(self.time.saturating_sub(sent_s + self.settings.mail_hop_s * r.hops.len() as u64));
         }
     }
 
@@ -739,7 +733,7 @@ impl World {
 
     fn on_response(&mut self, resp: Response) {
         let (s, b) = (resp.from.clone(), resp.to.clone());
-        let mail = resp.route.is_some();
+        let mail = self.between_sites(&s, &b);
         let n = resp.object_count();
         let nc = resp.parts.first().map(|(nc, _)| nc.clone()).unwrap_or_default();
         let plural = if n == 1 { "object" } else { "objects" };
@@ -747,7 +741,7 @@ impl World {
         let mut m = Self::message(if mail { "mail" } else { "response" }, &s, &b, &nc, resp.usn, n, text);
         m.trigger = Some(resp.trigger.as_str());
         self.mail_fields(&mut m, resp.route.as_ref(), resp.sent_s, "response");
-        m.failed = self.path_failure(&s, &b, mail);
+        m.failed = self.path_failure(&s, &b, mail && resp.route.is_none());
         let ok = m.failed.is_none();
         self.record(m);
         if ok {
@@ -860,7 +854,7 @@ impl World {
 
     /// The watermark moves to the source's highest USN whether or not anything was applied.
     fn advance_watermark(&mut self, b: &str, s: &str, nc: &str, resp: &Response) {
-        let mail = resp.route.is_some();
+        let mail = self.between_sites(b, s);
         let writable = self.server(b).ncs[nc].writable;
         let ad = self.model() == Model::ActiveDirectory;
         let rep = self.server_mut(b).ncs.get_mut(nc).expect("replica ensured");
@@ -909,7 +903,8 @@ impl World {
     fn on_intersite(&mut self, local: &str, remote: &str) {
         self.push(self.time + self.settings.intersite_sync_s, Event::Intersite { local: local.into(), remote: remote.into() });
         if self.server(local).replicates() {
-            let ncs: Vec<String> = self.server(local).ncs.iter().filter(|(_, r)| r.reps_from.get(remote).is_some_and(|l| l.flags & MAIL_REPLICA != 0)).map(|(nc, _)| nc.clone()).collect();
+            let own = self.home_nc(local);
+            let ncs: Vec<String> = self.server(local).ncs.iter().filter(|(nc, r)| **nc != own && r.reps_from.get(remote).is_some_and(|l| l.flags & MAIL_REPLICA != 0)).map(|(nc, _)| nc.clone()).collect();
             self.send_request(local, remote, ncs, Trigger::Intersite);
         }
     }

@@ -1,10 +1,128 @@
-//! Between sites, exactly: the article's intersite rules on small scenarios.
+//! Between sites, exactly: the article's intersite rules on small scenarios (mail only, a site's
+//! Reps-From lists its own servers, DRCs checked in files, Init sync over mail links, connectors
+//! a learner can break, the clock stopping where the script ends), then properties over random
+//! site graphs.
 use serde_json::{json, Value};
-use usnlab::scenario::Scenario;
+use usnlab::messages::Message;
+use usnlab::scenario::{parse_command, Scenario};
 use usnlab::session::{run_scenario, Session};
+use usnlab::world::{nc_of_site, World};
+
+/// Two sites: P (P1 bridgehead, P2) and Q (Q1 bridgehead), a DRC P1–Q1, and `connectors`.
+fn two_sites(connectors: Value, steps: Value) -> Value {
+    json!({
+        "org": "O",
+        "sites": [
+            { "name": "P", "servers": [ { "name": "P1", "usn": 100 }, { "name": "P2", "usn": 200 } ] },
+            { "name": "Q", "servers": [ { "name": "Q1", "usn": 300 } ] }
+        ],
+        "connectors": connectors,
+        "drcs": [ { "sites": ["P", "Q"], "bridgeheads": ["P1", "Q1"] } ],
+        "steps": steps
+    })
+}
 
 fn play(doc: Value) -> Session {
     run_scenario(Scenario::from_value(doc).expect("test scenario parses"))
+}
+
+fn holds(w: &World, server: &str, name: &str) -> bool {
+    w.server(server).ncs.values().any(|r| r.iter().any(|o| o.name() == name))
+}
+
+fn site_of<'a>(w: &'a World, server: &str) -> &'a str {
+    &w.server(server).site
+}
+
+/// Messages whose two ends are in different sites.
+fn crossing<'a>(w: &'a World) -> Vec<&'a Message> {
+    w.journal.messages.iter().filter(|m| m.kind != "write" && site_of(w, &m.from) != site_of(w, &m.to)).collect()
+}
+
+const X400: fn() -> Value = || json!([ { "kind": "x400", "sites": ["P", "Q"], "cost": 5 } ]);
+
+// ----- 1. Between sites, only mail ------------------------------------------------------------
+
+#[test]
+fn every_message_between_sites_is_mail_on_a_route() {
+    let s = play(two_sites(X400(), json!([ { "do": "create", "server": "Q1", "name": "Quinn" }, { "do": "run" } ])));
+    let w = s.world();
+    assert!(holds(w, "P2", "Quinn"), "the mailbox reaches the far server of the other site");
+    let mail = crossing(w);
+    assert!(!mail.is_empty());
+    for m in mail {
+        assert_eq!(m.kind, "mail", "{}", m.text);
+        assert_eq!(m.route.as_deref(), Some(&[site_of(w, &m.from).to_string(), site_of(w, &m.to).to_string()][..]), "{}", m.text);
+    }
+}
+
+#[test]
+fn a_drc_without_a_messaging_connector_sends_nothing_by_rpc_and_says_why() {
+    let steps = json!([ { "do": "create", "server": "Q1", "name": "Quinn" }, { "do": "run", "for_s": 11000 } ]);
+    let s = play(two_sites(json!([]), steps));
+    let w = s.world();
+    assert!(!holds(w, "P1", "Quinn"));
+    let mail = crossing(w);
+    assert_eq!(mail.len(), 4, "each bridgehead's pull when the DRC is made and 3 hours later, nothing else");
+    for m in mail {
+        assert_eq!(m.kind, "mail");
+        assert_eq!(m.route, None);
+        let why = m.failed.as_deref().expect("it fails");
+        assert!(why.contains("no route of messaging connectors") && why.contains("only mail"), "{why}");
+        assert!(m.time_s == 0 || m.time_s == 10_800);
+    }
+}
+
+#[test]
+fn a_restored_bridgeheads_backsync_waits_for_the_connectors_schedule() {
+    let conn = json!([ { "kind": "x400", "sites": ["P", "Q"], "cost": 5, "schedule": { "every_s": 3600, "open_s": 600 } } ]);
+    let steps = json!([
+        { "do": "create", "server": "Q1", "name": "Quinn" },
+        { "do": "run" },
+        { "do": "backup", "server": "P1", "label": "b" },
+        { "do": "run", "for_s": 1000 },
+        { "do": "restore", "server": "P1", "label": "b" },
+        { "do": "run", "for_s": 7200 }
+    ]);
+    let s = play(two_sites(conn, steps));
+    let w = s.world();
+    let restored_at = w.journal.events.iter().find(|e| e.id == 1107).expect("backsync begins").time_s;
+    let backsync: Vec<&Message> = w.journal.messages.iter().filter(|m| m.trigger == Some("backsync") && m.to == "Q1").collect();
+    assert_eq!(backsync.len(), 1);
+    let m = backsync[0];
+    assert_eq!(m.kind, "mail");
+    assert_eq!(m.sent_s, Some(restored_at));
+    assert!(restored_at % 3600 >= 600, "the connector is closed when the restore happens");
+    assert_eq!(m.time_s, (restored_at / 3600 + 1) * 3600 + 60, "it waits for the connector to open, then one hop");
+    assert!(m.queued_s.unwrap() > 0);
+}
+
+// ----- 2. A site's Reps-From lists its own servers ----------------------------------------------
+
+#[test]
+fn a_sites_naming_context_lists_only_its_own_servers_and_the_gap_counts_only_them() {
+    let steps = json!([
+        { "do": "create", "server": "P2", "name": "Pat" },
+        { "do": "create", "server": "Q1", "name": "Quinn" },
+        { "do": "run" },
+        { "do": "measure", "server": "P1" }
+    ]);
+    let s = play(two_sites(X400(), steps));
+    let w = s.world();
+    for srv in &w.servers {
+        let own = nc_of_site(&w.org, &srv.site);
+        for p in srv.ncs[&own].reps_from.keys() {
+            assert_eq!(site_of(w, p), srv.site, "{}'s {} lists {p}", srv.name, own);
+        }
+    }
+    assert!(holds(w, "Q1", "Pat") && holds(w, "P2", "Quinn"));
+    let gap = &w.journal.measurements[0];
+    let partners: Vec<&str> = gap.partners.iter().map(|p| p.partner.as_str()).collect();
+    assert_eq!(partners, ["P2"]);
+    // The other site's naming context still comes by mail.
+    let q_nc = nc_of_site(&w.org, "Q");
+    let link = &w.server("P1").ncs[&q_nc].reps_from["Q1"];
+    assert_eq!(link.flags, 224);
 }
 
 // ----- 3. DRCs in a file are checked like add_drc -----------------------------------------------
@@ -47,6 +165,143 @@ fn a_rejected_file_exits_2_naming_the_drc() {
     std::fs::remove_file(&dir).ok();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("drcs[2]"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+// ----- 4. Init sync on every Init link ---------------------------------------------------------
+
+#[test]
+fn a_starting_bridgehead_asks_its_remote_partner_by_mail_at_once() {
+    let steps = json!([
+        { "do": "create", "server": "Q1", "name": "Quinn" },
+        { "do": "run" },
+        { "do": "stop", "server": "P1" },
+        { "do": "create", "server": "Q1", "name": "Quinn 2" },
+        { "do": "run", "for_s": 60 },
+        { "do": "start", "server": "P1" },
+        { "do": "run", "for_s": 600 }
+    ]);
+    let s = play(two_sites(X400(), steps));
+    let w = s.world();
+    let init: Vec<&Message> = w.journal.messages.iter().filter(|m| m.step == Some(6) && m.trigger == Some("init") && m.to == "Q1").collect();
+    assert_eq!(init.len(), 1, "one Init request over the mail link");
+    assert_eq!(init[0].kind, "mail");
+    assert!(init[0].text.contains("Init sync"), "{}", init[0].text);
+    assert!(holds(w, "P1", "Quinn 2"), "the first pull across sites does not wait for the 3-hour schedule");
+}
+
+// ----- 5. Connectors a learner can break -------------------------------------------------------
+
+/// P–Q direct (cost 5), and P–R–Q (2 + 2); R has one server.
+fn triangle(steps: Value) -> Value {
+    json!({
+        "org": "O",
+        "sites": [
+            { "name": "P", "servers": [ { "name": "P1", "usn": 100 }, { "name": "P2", "usn": 200 } ] },
+            { "name": "Q", "servers": [ { "name": "Q1", "usn": 300 } ] },
+            { "name": "R", "servers": [ { "name": "R1", "usn": 400 } ] }
+        ],
+        "connectors": [
+            { "kind": "x400", "sites": ["P", "Q"], "cost": 5 },
+            { "kind": "site", "sites": ["P", "R"], "cost": 2 },
+            { "kind": "ras", "sites": ["R", "Q"], "cost": 2 }
+        ],
+        "drcs": [ { "sites": ["P", "Q"], "bridgeheads": ["P1", "Q1"] } ],
+        "steps": steps
+    })
+}
+
+fn routes_in_step(w: &World, step: usize) -> Vec<Vec<String>> {
+    w.journal.messages.iter().filter(|m| m.step == Some(step) && m.kind == "mail").filter_map(|m| m.route.clone()).collect()
+}
+
+#[test]
+fn with_the_cheapest_connector_down_the_mta_takes_the_backup_route() {
+    let steps = json!([
+        { "do": "run" },
+        { "do": "connector", "sites": ["R", "Q"], "up": false },
+        { "do": "create", "server": "Q1", "name": "Quinn" },
+        { "do": "run" }
+    ]);
+    let s = play(triangle(steps));
+    let w = s.world();
+    assert!(routes_in_step(w, 0).iter().all(|r| r.len() == 3), "cost 4 via R while every connector is up");
+    let later = routes_in_step(w, 3);
+    assert!(!later.is_empty());
+    assert!(later.iter().all(|r| r.len() == 2), "the direct cost-5 connector is the backup path: {later:?}");
+    assert!(holds(w, "P2", "Quinn"));
+}
+
+#[test]
+fn with_no_route_up_mail_waits_in_the_mta_queue_and_goes_when_a_connector_comes_up() {
+    let steps = json!([
+        { "do": "run" },
+        { "do": "connector", "sites": ["P", "Q"], "up": false },
+        { "do": "connector", "sites": ["P", "R"], "up": false },
+        { "do": "create", "server": "Q1", "name": "Quinn" },
+        { "do": "run", "for_s": 20000 },
+        { "do": "connector", "sites": ["P", "Q"], "kind": "x400", "up": true },
+        { "do": "run" }
+    ]);
+    let mut sc = Scenario::from_value(triangle(steps)).unwrap();
+    let last = sc.steps.pop().unwrap();
+    let up = sc.steps.pop().unwrap();
+    let mut s = run_scenario(sc.clone());
+    let w = s.world();
+    assert!(!holds(w, "P1", "Quinn"));
+    assert!(crossing(w).iter().all(|m| m.step != Some(4) || m.kind != "mail" || m.failed.is_none()));
+    assert!(!w.mta_queue().is_empty(), "the scheduled pulls wait in the MTA queue");
+    assert!(w.quiet(), "waiting mail does not keep `run` going");
+    let r = s.act(up.command.clone());
+    assert!(r.refused.is_none(), "{:?}", r.refused);
+    s.act(last.command.clone());
+    let w = s.world();
+    assert!(w.mta_queue().is_empty());
+    assert!(holds(w, "P2", "Quinn"));
+    let late: Vec<&Message> = w.journal.messages.iter().filter(|m| m.kind == "mail" && m.sent_s.is_some_and(|t| t < 20000) && m.time_s > 20000).collect();
+    assert!(!late.is_empty(), "mail handed over while no route was up arrives after the connector comes up");
+    assert!(late.iter().all(|m| m.route.as_ref().is_some_and(|r| r.len() == 2) && m.queued_s.unwrap() > 0));
+}
+
+#[test]
+fn a_connector_step_names_connectors_that_exist_and_a_kind_when_there_are_several() {
+    let both = |steps: Value| {
+        let mut doc = triangle(steps);
+        doc["connectors"].as_array_mut().unwrap().push(json!({ "kind": "site", "sites": ["Q", "P"], "cost": 1 }));
+        Scenario::from_value(doc).map_err(|e| e.to_string())
+    };
+    let e = both(json!([ { "do": "connector", "sites": ["P", "Q"], "up": false } ])).unwrap_err();
+    assert!(e.starts_with("step 0: P and Q share more than one kind of messaging connector (site, x400)"), "{e}");
+    assert!(both(json!([ { "do": "connector", "sites": ["P", "Q"], "kind": "site", "up": false } ])).is_ok());
+    let e = both(json!([ { "do": "connector", "sites": ["P", "Q"], "kind": "ims", "up": false } ])).unwrap_err();
+    assert!(e.contains("no ims messaging connector joins P and Q"), "{e}");
+    let e = both(json!([ { "do": "connector", "sites": ["P", "Z"], "up": false } ])).unwrap_err();
+    assert!(e.contains("unknown site \"Z\""), "{e}");
+    let sc = both(json!([])).unwrap();
+    let cmd = parse_command(json!({ "do": "connector", "sites": ["R", "Q"], "up": false })).unwrap();
+    assert_eq!(sc.check_live_command(&cmd), Ok(()));
+    let mut s = Session::new(sc);
+    assert!(s.act(cmd.clone()).refused.is_none());
+    assert_eq!(s.act(cmd).refused.map(|r| r.error), Some("ALREADY_DOWN"));
+    let r = s.act(parse_command(json!({ "do": "connector", "sites": ["P", "Q"], "up": false })).unwrap());
+    assert_eq!(r.refused.map(|r| r.error), Some("CONNECTOR_AMBIGUOUS"));
+}
+
+#[test]
+fn mail_in_transit_over_a_connector_that_goes_down_is_routed_again() {
+    let steps = json!([
+        { "do": "create", "server": "Q1", "name": "Quinn" },
+        { "do": "step", "count": 1 },
+        { "do": "connector", "sites": ["R", "Q"], "up": false },
+        { "do": "run" }
+    ]);
+    let s = play(triangle(steps));
+    let w = s.world();
+    assert!(holds(w, "P2", "Quinn"));
+    let mail: Vec<&Message> = w.journal.messages.iter().filter(|m| m.kind == "mail").collect();
+    assert_eq!(mail[0].route.as_ref().map(Vec::len), Some(3), "delivered via R before the break");
+    assert!(mail[1..].iter().all(|m| m.route.as_ref().is_some_and(|r| r.len() == 2)), "after the break only the direct route is used");
+    let rerouted = &mail[1];
+    assert_eq!((rerouted.from.as_str(), rerouted.sent_s, rerouted.time_s), ("Q1", Some(0), 120 + 60), "re-routed from its sender's site at the break");
 }
 
 // ----- 6. The clock stops where the script ends -------------------------------------------------
