@@ -28,10 +28,19 @@ impl World {
         self.connectors.iter().enumerate().filter(|(i, _)| !self.connectors_down.contains(i)).map(|(_, c)| c.clone()).collect()
     }
 
-    /// Mail waiting in the MTA queue for a connector to come up, as (from, to).
-    pub fn mta_queue(&self) -> Vec<(String, String)> {
+    /// Mail waiting in the MTA queue for a connector to come up, as (from, to, what it carries).
+    pub fn mta_queue(&self) -> Vec<(String, String, &'static str)> {
+        let carries = |ev: &Event| if matches!(ev, Event::Request(_)) { "request" } else { "response" };
         let mut held = self.mta_held.clone();
-        held.iter_mut().filter_map(mail_parts).map(|(f, t, _)| (f, t)).collect()
+        held.iter_mut().filter_map(|ev| {
+            let what = carries(ev);
+            mail_parts(ev).map(|(f, t, _)| (f, t, what))
+        }).collect()
+    }
+
+    /// The MTA queue as the report and the page show it.
+    pub fn mta_queue_json(&self) -> serde_json::Value {
+        self.mta_queue().into_iter().map(|(f, t, c)| serde_json::json!({ "from": f, "to": t, "carries": c })).collect()
     }
 
     /// Sends a Request or Response on its way: inside a site by RPC at once; between sites as
@@ -53,7 +62,9 @@ impl World {
             }
             None if sites::route(&self.connectors, &sa, &sb).is_some() => {
                 *route = None;
+                let what = if matches!(ev, Event::Request(_)) { "request" } else { "answer" };
                 self.mta_held.push(ev);
+                self.note(format!("{from}'s {what} to {to} waits in {sa}'s MTA queue: no route of messaging connectors from {sa} to {sb} is up."));
             }
             None => {
                 *route = None;

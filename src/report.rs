@@ -55,7 +55,7 @@ pub fn report_json(session: &Session) -> Value {
     for s in &w.servers {
         servers.insert(s.name.clone(), server_json(w, &s.name));
     }
-    json!({
+    let mut doc = json!({
         "title": session.scenario.title,
         "model": w.model(),
         "time_s": w.time,
@@ -65,7 +65,11 @@ pub fn report_json(session: &Session) -> Value {
         "events": w.journal.events,
         "refused": w.journal.refused,
         "measurements": w.journal.measurements,
-    })
+    });
+    if !w.mta_queue().is_empty() {
+        doc["mta_queue"] = w.mta_queue_json();
+    }
+    doc
 }
 
 /// Describes a scenario step in a few words, e.g. "modify Bill Lee on NewYork01 (City = London)".
@@ -147,6 +151,9 @@ pub fn transcript(sc: &Scenario) -> String {
         out.push_str(&format!("\nMeasured at step {}: {}\n", g.step.map_or("-".into(), |s| s.to_string()), gap_text(g)));
     }
     out.push_str(&format!("\nAt {} ({} s), {}:\n", clock(w.time), w.time, if w.quiet() { "quiet" } else { "not quiet" }));
+    for (from, to, carries) in w.mta_queue() {
+        out.push_str(&format!("  In the MTA queue, waiting for a route: {from}'s {carries} to {to}\n"));
+    }
     for s in &w.servers {
         let hot = s.hot_potato().map_or("none".into(), |o| format!("{} ({})", o.name(), o.usn_changed));
         out.push_str(&format!("  {} [{}] USN {} ({}), hot potato: {hot}\n", s.name, s.site, s.usn, s.state.as_str()));

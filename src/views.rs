@@ -33,7 +33,7 @@ pub fn view(s: &Session) -> Value {
         "connectors": w.connectors,
         "drcs": w.drcs,
         "connectors_down": w.connectors_down.keys().collect::<Vec<_>>(),
-        "mta_queue": w.mta_queue().into_iter().map(|(f, t)| json!({ "from": f, "to": t })).collect::<Vec<_>>(),
+        "mta_queue": w.mta_queue_json(),
         "links_down": w.links_down.keys().map(|(a, b)| json!([a, b])).collect::<Vec<_>>(),
         "servers": w.servers.iter().map(|srv| server_view(w, &srv.name)).collect::<Vec<_>>(),
         "counts": { "messages": w.journal.messages.len(), "events": w.journal.events.len(), "refused": w.journal.refused.len() },

@@ -98,6 +98,8 @@ struct Trace {
     written_total: u64,
     discarded: Vec<Discarded>,
     discarded_total: u64,
+    /// Sentences about what happened off the message list (mail held in the MTA queue).
+    notes: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -399,7 +401,15 @@ impl World {
             r.text = m.text.clone();
         }
         r.message = message;
+        if !trace.notes.is_empty() {
+            r.text = std::iter::once(r.text).chain(trace.notes).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ");
+        }
         r
+    }
+
+    /// Adds a sentence to the report of the event or step being carried out.
+    pub(crate) fn note(&mut self, text: String) {
+        self.trace.notes.push(text);
     }
 
     /// Processes queued events until one message has been handled (timers on the way are
@@ -432,8 +442,11 @@ impl World {
                 return Some(self.report_since(mark, "timer", String::new()));
             }
             timers = true;
+            if !self.trace.notes.is_empty() {
+                break;
+            }
         }
-        let logged = self.journal.events.len() > mark.1;
+        let logged = self.journal.events.len() > mark.1 || !self.trace.notes.is_empty();
         (timers && logged).then(|| {
             let text = self.journal.events[mark.1..].iter().map(|e| e.text.clone()).collect::<Vec<_>>().join(" ");
             self.report_since(mark, "timer", text)

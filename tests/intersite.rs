@@ -251,6 +251,11 @@ fn with_no_route_up_mail_waits_in_the_mta_queue_and_goes_when_a_connector_comes_
     assert!(crossing(w).iter().all(|m| m.step != Some(4) || m.kind != "mail" || m.failed.is_none()));
     assert!(!w.mta_queue().is_empty(), "the scheduled pulls wait in the MTA queue");
     assert!(w.quiet(), "waiting mail does not keep `run` going");
+    let report = usnlab::report::report_json(&s);
+    assert!(report["mta_queue"].as_array().is_some_and(|q| q.iter().any(|m| m["from"] == "P1" && m["to"] == "Q1" && m["carries"] == "request")));
+    let text = usnlab::report::transcript(&sc);
+    assert!(text.contains("P1's request to Q1 waits in P's MTA queue: no route of messaging connectors from P to Q is up."), "{text}");
+    assert!(text.contains("In the MTA queue, waiting for a route: P1's request to Q1"));
     let r = s.act(up.command.clone());
     assert!(r.refused.is_none(), "{:?}", r.refused);
     s.act(last.command.clone());
