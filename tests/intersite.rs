@@ -331,3 +331,22 @@ fn nothing_runs_after_the_last_steps_end() {
     assert!(!w.journal.messages.is_empty());
     assert!(w.journal.messages.iter().all(|m| m.step == Some(1) && m.time_s <= 310));
 }
+
+// ----- The sites lesson's answers -------------------------------------------------------------
+
+#[test]
+fn the_sites_lesson_shows_the_backup_path_then_the_mta_queue() {
+    let s = run_scenario(usnlab::lessons::load("sites").expect("built in"));
+    let w = s.world();
+    let route = |step: usize| -> Vec<Vec<String>> {
+        w.journal.messages.iter().filter(|m| m.step == Some(step) && m.from == "ServerX" && m.to == "ServerA" && m.carries == Some("response")).filter_map(|m| m.route.clone()).collect()
+    };
+    let sites = |names: &[&str]| names.iter().map(|n| format!("Site {n}")).collect::<Vec<_>>();
+    assert!(route(2).iter().all(|r| *r == sites(&["2", "5", "3", "4", "1"])), "cost 7 with every connector up");
+    assert!(!route(6).is_empty() && route(6).iter().all(|r| *r == sites(&["2", "5", "4", "1"])), "cost 8 with the Site 3-Site 4 connector down");
+    let between_1_and_2 = |step: usize| w.journal.messages.iter().filter(|m| m.step == Some(step) && m.kind == "mail" && [&m.from, &m.to].iter().any(|n| n.as_str() == "ServerA")).count();
+    assert_eq!(between_1_and_2(10), 0, "the pulls wait in the MTA queue");
+    assert!(between_1_and_2(12) > 0);
+    assert!(holds(w, "ServerB", "Zara Lin"));
+    assert!(w.mta_queue().is_empty());
+}
