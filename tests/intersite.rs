@@ -350,3 +350,75 @@ fn the_sites_lesson_shows_the_backup_path_then_the_mta_queue() {
     assert!(holds(w, "ServerB", "Zara Lin"));
     assert!(w.mta_queue().is_empty());
 }
+
+// ----- 8. Choices written down: Refresh All Items, and how far a storm spreads -------------------
+
+/// One site A (restored), B, C: B's and C's watermarks for A are 1500, A's USN is 1002.
+fn stalled_site(extra: Value) -> Value {
+    let mut steps = vec![
+        json!({ "do": "create", "server": "A", "name": "Mailbox A" }),
+        json!({ "do": "run" }),
+        json!({ "do": "backup", "server": "A", "label": "Monday" }),
+        json!({ "do": "bump", "server": "A", "to": 1500 }),
+        json!({ "do": "update_now", "server": "B" }),
+        json!({ "do": "update_now", "server": "C" }),
+        json!({ "do": "run" }),
+        json!({ "do": "restore", "server": "A", "label": "Monday", "backsync": false }),
+        json!({ "do": "run" }),
+    ];
+    steps.extend(extra.as_array().cloned().unwrap_or_default());
+    json!({
+        "org": "O",
+        "sites": [ { "name": "S", "servers": [ { "name": "A", "usn": 1000 }, { "name": "B", "usn": 5000 }, { "name": "C", "usn": 7000 } ] } ],
+        "steps": steps
+    })
+}
+
+#[test]
+fn refresh_all_items_resets_that_one_partners_watermark_and_ends_its_stall_only() {
+    let s = play(stalled_site(json!([
+        { "do": "update_now", "server": "B", "from": "A", "refresh_all": true },
+        { "do": "run" },
+        { "do": "create", "server": "A", "name": "New Hire" },
+        { "do": "run" }
+    ])));
+    let w = s.world();
+    let nc = nc_of_site(&w.org, "S");
+    assert_eq!(w.server("B").ncs[&nc].reps_from["A"].usn, 1002, "B's watermark for A is A's highest USN after the refresh");
+    assert!(holds(w, "B", "New Hire"), "B's stall has ended");
+    assert_eq!(w.server("C").ncs[&nc].reps_from["A"].usn, 1500, "C's watermark for A is untouched: its stall goes on");
+    assert!(w.journal.events.iter().any(|e| e.id == 1224 && e.time_s > 0 && e.text.contains("C asked")));
+    let relayed = w.journal.messages.iter().any(|m| m.kind == "write" && m.from == "B" && m.to == "C" && m.objects == 1);
+    assert!(relayed && holds(w, "C", "New Hire"), "C gets New Hire only through B");
+}
+
+#[test]
+fn an_authrest_storm_reaches_the_servers_that_pull_from_the_restored_one_and_stops_there() {
+    // A is Site 1's bridgehead to Site 2 (X); Site 2's Y pulls only from X.
+    let doc = json!({
+        "org": "O",
+        "sites": [
+            { "name": "S1", "servers": [ { "name": "A", "usn": 1000 }, { "name": "B", "usn": 5000 } ] },
+            { "name": "S2", "servers": [ { "name": "X", "usn": 7000 }, { "name": "Y", "usn": 9000 } ] }
+        ],
+        "connectors": [ { "kind": "site", "sites": ["S1", "S2"], "cost": 1 } ],
+        "drcs": [ { "sites": ["S1", "S2"], "bridgeheads": ["A", "X"] } ],
+        "steps": [
+            { "do": "create", "server": "A", "name": "Staff", "count": 5 },
+            { "do": "create", "server": "Y", "name": "Remote", "count": 5 },
+            { "do": "run" },
+            { "do": "stop", "server": "A" },
+            { "do": "authrest", "server": "A", "objver": 0, "usn": 100000 },
+            { "do": "start", "server": "A" },
+            { "do": "run" }
+        ]
+    });
+    let s = play(doc);
+    let w = s.world();
+    let sent_to = |who: &str| w.journal.messages.iter().filter(|m| m.step == Some(6) && m.from == "A" && m.to == who && (m.kind == "response" || m.carries == Some("response"))).map(|m| m.objects).sum::<u64>();
+    assert_eq!(sent_to("B"), 10, "every object A holds, to its site partner");
+    assert_eq!(sent_to("X"), 5, "its own site's objects to the remote bridgehead (X's own site's come from X's site)");
+    let later: Vec<&Message> = w.journal.messages.iter().filter(|m| m.step == Some(6) && m.kind == "write" && m.objects > 0).collect();
+    assert!(later.is_empty(), "every copy is discarded (same Object-Version): nothing is written, so nothing spreads further");
+    assert!(!w.journal.messages.iter().any(|m| m.step == Some(6) && m.to == "Y" && m.objects > 0), "Y, two hops away, receives nothing");
+}
