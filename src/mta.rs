@@ -158,22 +158,43 @@ impl World {
         text
     }
 
-    /// The names of the naming contexts a bridgehead offers a bridgehead of another site beyond
-    /// those asked for: every one it holds except the requester's own site's (Q201414 step 6: a
-    /// site's naming context lists only its own servers) and those it gets from the requester.
+    /// The naming contexts an answer carries beyond those asked for, from 0. Between sites:
+    /// every one the source holds except the requester's own site's (Q201414 step 6: a site's
+    /// naming context lists only its own servers) and those it gets from the requester. Inside a
+    /// site, to a request for the requester's own naming context: every one the requester lacks
+    /// (MODEL.md: a request to a site partner covers every naming context the partner holds).
     pub(crate) fn ncs_to_offer(&self, req: &Request) -> Vec<(String, u64)> {
         let own = self.home_nc(&req.from);
-        self.server(&req.to)
-            .ncs
+        let (src, asker) = (self.server(&req.to), self.server(&req.from));
+        let inside = !self.between_sites(&req.from, &req.to);
+        if inside && !req.wants.iter().any(|(n, _)| *n == own) {
+            return Vec::new();
+        }
+        src.ncs
             .iter()
-            .filter(|(nc, rep)| **nc != own && !rep.reps_from.contains_key(&req.from) && !req.wants.iter().any(|(n, _)| n == *nc))
+            .filter(|(nc, rep)| match inside {
+                true => !asker.ncs.contains_key(*nc),
+                false => **nc != own && !rep.reps_from.contains_key(&req.from) && !req.wants.iter().any(|(n, _)| n == *nc),
+            })
             .map(|(nc, _)| (nc.clone(), 0))
             .collect()
     }
 
+    /// Does a reachable site partner of `b` hold a naming context `b` lacks (which its next
+    /// periodic pull would bring)?
+    pub(crate) fn lacks_a_site_partners_nc(&self, b: &str) -> bool {
+        let me = self.server(b);
+        self.servers.iter().filter(|p| p.site == me.site && p.name != b).any(|p| {
+            self.reachable(b, &p.name, false) && p.ncs.iter().any(|(nc, rep)| !me.ncs.contains_key(nc) && rep.max_usn() > 0)
+        })
+    }
+
     /// Does remote bridgehead `r` hold, in a naming context it would send `b`, objects above
-    /// `b`'s watermark (so the next scheduled pull would fetch something)?
+    /// `b`'s watermark, with a route for the answer (so the next scheduled pull would fetch something)?
     pub(crate) fn owes_by_mail(&self, b: &str, r: &str) -> bool {
+        if self.mail_route(r, b).is_none() {
+            return false; // the answer could not come back (one-way connectors): a pull fetches nothing
+        }
         let own = self.home_nc(b);
         self.server(r).ncs.iter().any(|(nc, rep)| *nc != own && !rep.reps_from.contains_key(b) && rep.max_usn() > self.watermark_for(b, r, nc))
     }

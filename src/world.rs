@@ -283,6 +283,7 @@ impl World {
                         && self.server(partner).ncs.get(nc).is_some_and(|r| r.max_usn() > self.watermark_for(&b.name, partner, nc))
                 })
             }) || self.drc_partners(&b.name).iter().any(|r| self.reachable(&b.name, r, true) && self.owes_by_mail(&b.name, r))
+                || self.lacks_a_site_partners_nc(&b.name)
         })
     }
 
@@ -306,7 +307,7 @@ impl World {
             .collect()
     }
 
-    fn reachable(&self, a: &str, b: &str, mail: bool) -> bool {
+    pub(crate) fn reachable(&self, a: &str, b: &str, mail: bool) -> bool {
         self.path_failure(a, b, mail).is_none()
     }
 
@@ -691,7 +692,7 @@ impl World {
         let src = self.server(&req.to);
         let requester_id = self.server(&req.from).invocation_id.clone();
         let mut wants = req.wants.clone();
-        if self.between_sites(&req.from, &req.to) && req.trigger != Trigger::Backsync {
+        if req.trigger != Trigger::Backsync {
             wants.extend(self.ncs_to_offer(&req));
         }
         let parts = wants

@@ -422,3 +422,284 @@ fn an_authrest_storm_reaches_the_servers_that_pull_from_the_restored_one_and_sto
     assert!(later.is_empty(), "every copy is discarded (same Object-Version): nothing is written, so nothing spreads further");
     assert!(!w.journal.messages.iter().any(|m| m.step == Some(6) && m.to == "Y" && m.objects > 0), "Y, two hops away, receives nothing");
 }
+
+// ----- Properties over random site graphs --------------------------------------------------------
+//
+// The seed changes every run (the clock), or comes from USNLAB_INTERSITE_SEED; it is printed
+// first, so a failing run shows it (the test harness prints a failing test's output).
+
+mod graphs {
+    use super::*;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, RngSeed, TestRunner};
+
+    const KINDS: [&str; 4] = ["site", "x400", "ras", "ims"];
+
+    #[derive(Clone, Debug)]
+    pub struct Graph {
+        /// Servers per site.
+        sizes: Vec<usize>,
+        /// (parent site, bridgehead in parent, bridgehead in child) for sites 1..
+        drcs: Vec<(usize, usize, usize)>,
+        /// (site a, site b, kind, cost, one way, scheduled)
+        connectors: Vec<(usize, usize, usize, u32, bool, bool)>,
+    }
+
+    #[derive(Clone, Debug)]
+    pub enum Op {
+        Create(usize, usize),
+        Modify(usize, usize, u8),
+        Run,
+        RunFor(u16),
+        Connector(usize, bool),
+        Stop(usize),
+        Start(usize),
+        Backup(usize),
+        Restore(usize),
+    }
+
+    fn graph() -> impl Strategy<Value = Graph> {
+        (2usize..=6).prop_flat_map(|n| {
+            let sizes = prop::collection::vec(1usize..=3, n);
+            let tree = prop::collection::vec((any::<prop::sample::Index>(), 0usize..3, 0usize..3), n - 1);
+            let conn_tree = prop::collection::vec((any::<prop::sample::Index>(), 0usize..4, 1u32..=20, any::<bool>()), n - 1);
+            let extra = prop::collection::vec((0..n, 0..n, 0usize..4, 1u32..=20, any::<bool>(), any::<bool>()), 0..4);
+            (sizes, tree, conn_tree, extra).prop_map(move |(sizes, tree, conn_tree, extra)| {
+                let drcs = tree.iter().enumerate().map(|(i, (p, a, b))| (p.index(i + 1), a % sizes[p.index(i + 1)], b % sizes[i + 1])).collect();
+                let mut connectors: Vec<_> = conn_tree.iter().enumerate().map(|(i, (p, k, c, sched))| (p.index(i + 1), i + 1, *k, *c, false, *sched)).collect();
+                connectors.extend(extra.into_iter().filter(|(a, b, ..)| a != b).map(|(a, b, k, c, one_way, sched)| (a, b, k, c, one_way, sched && !one_way)));
+                Graph { sizes, drcs, connectors }
+            })
+        })
+    }
+
+    /// Faults: 0 none, 1 connectors down and servers stopped, 2 also backups and restores.
+    fn op(faults: u8) -> BoxedStrategy<Op> {
+        let s = 0usize..15;
+        let base = prop_oneof![
+            4 => (s.clone(), 0usize..4).prop_map(|(a, b)| Op::Create(a, b)),
+            2 => (s.clone(), 0usize..4, any::<u8>()).prop_map(|(a, b, c)| Op::Modify(a, b, c)),
+            2 => Just(Op::Run),
+            1 => (1u16..12_000).prop_map(Op::RunFor),
+        ];
+        if faults == 0 {
+            return base.boxed();
+        }
+        let faulty = prop_oneof![
+            6 => base,
+            3 => (0usize..8, any::<bool>()).prop_map(|(c, up)| Op::Connector(c, up)),
+            1 => s.clone().prop_map(Op::Stop),
+            1 => s.clone().prop_map(Op::Start),
+        ];
+        if faults == 1 {
+            return faulty.boxed();
+        }
+        prop_oneof![9 => faulty, 1 => s.clone().prop_map(Op::Backup), 1 => s.prop_map(Op::Restore)].boxed()
+    }
+
+    fn site(i: usize) -> String {
+        format!("S{i}")
+    }
+
+    fn servers(g: &Graph) -> Vec<String> {
+        g.sizes.iter().enumerate().flat_map(|(i, n)| (0..*n).map(move |j| format!("H{i}{j}"))).collect()
+    }
+
+    /// The scenario: every site, the DRC tree, the connectors, the ops, then (with `heal`) every
+    /// connector up, every server started, and a run until quiet.
+    pub fn scenario(g: &Graph, ops: &[Op], heal: bool) -> Scenario {
+        let all = servers(g);
+        let sites: Vec<Value> = g.sizes.iter().enumerate().map(|(i, n)| json!({ "name": site(i), "servers": (0..*n).map(|j| json!({ "name": format!("H{i}{j}"), "usn": 1000 * (i * 3 + j + 1) })).collect::<Vec<_>>() })).collect();
+        let drcs: Vec<Value> = g.drcs.iter().enumerate().map(|(i, (p, a, b))| json!({ "sites": [site(*p), site(i + 1)], "bridgeheads": [format!("H{p}{a}"), format!("H{}{b}", i + 1)] })).collect();
+        let connectors: Vec<Value> = g.connectors.iter().map(|(a, b, k, c, one_way, sched)| {
+            let mut v = json!({ "kind": KINDS[*k], "sites": [site(*a), site(*b)], "cost": c, "one_way": one_way });
+            if *sched {
+                v["schedule"] = json!({ "every_s": 3600, "open_s": 900 });
+            }
+            v
+        }).collect();
+        let connector_step = |c: usize, up: bool| {
+            let (a, b, k, ..) = g.connectors[c % g.connectors.len()];
+            json!({ "do": "connector", "sites": [site(a), site(b)], "kind": KINDS[k], "up": up })
+        };
+        let mut backed_up = std::collections::BTreeSet::new();
+        let mut steps: Vec<Value> = ops.iter().filter_map(|o| Some(match o {
+            Op::Create(s, m) => json!({ "do": "create", "server": all[s % all.len()], "name": format!("M{m}") }),
+            Op::Modify(s, m, v) => json!({ "do": "modify", "server": all[s % all.len()], "name": format!("M{m}"), "attrs": { "Phone": v.to_string() } }),
+            Op::Run => json!({ "do": "run" }),
+            Op::RunFor(t) => json!({ "do": "run", "for_s": t }),
+            Op::Connector(c, up) => connector_step(*c, *up),
+            Op::Stop(s) => json!({ "do": "stop", "server": all[s % all.len()] }),
+            Op::Start(s) => json!({ "do": "start", "server": all[s % all.len()] }),
+            Op::Backup(s) => {
+                backed_up.insert(s % all.len());
+                json!({ "do": "backup", "server": all[s % all.len()], "label": "L" })
+            }
+            Op::Restore(s) if backed_up.contains(&(s % all.len())) => json!({ "do": "restore", "server": all[s % all.len()], "label": "L" }),
+            Op::Restore(_) => return None,
+        })).collect();
+        if heal {
+            steps.extend((0..g.connectors.len()).map(|c| connector_step(c, true)));
+            steps.extend(all.iter().map(|s| json!({ "do": "start", "server": s })));
+            steps.push(json!({ "do": "run" }));
+        }
+        let doc = json!({ "org": "O", "sites": sites, "connectors": connectors, "drcs": drcs, "steps": steps });
+        Scenario::from_value(doc).expect("generated scenarios are valid")
+    }
+
+    /// The least total cost from site `a` to site `b` over `up` connectors (Floyd–Warshall), an
+    /// independent check of the MTA's choice.
+    fn least_cost(w: &World, up: &[bool], a: &str, b: &str) -> Option<u32> {
+        let names: Vec<&str> = w.sites.iter().map(|(n, _)| n.as_str()).collect();
+        let ix = |s: &str| names.iter().position(|n| *n == s).unwrap();
+        let n = names.len();
+        let mut d = vec![vec![u32::MAX; n]; n];
+        (0..n).for_each(|i| d[i][i] = 0);
+        for (c, on) in w.connectors.iter().zip(up) {
+            let (x, y) = (ix(&c.sites[0]), ix(&c.sites[1]));
+            if *on {
+                d[x][y] = d[x][y].min(c.cost);
+                if !c.one_way {
+                    d[y][x] = d[y][x].min(c.cost);
+                }
+            }
+        }
+        for k in 0..n {
+            for i in 0..n {
+                for j in 0..n {
+                    if d[i][k] != u32::MAX && d[k][j] != u32::MAX {
+                        d[i][j] = d[i][j].min(d[i][k] + d[k][j]);
+                    }
+                }
+            }
+        }
+        (d[ix(a)][ix(b)] != u32::MAX).then(|| d[ix(a)][ix(b)])
+    }
+
+    /// The cost of a path of sites, each hop over the cheapest `up` connector that carries it.
+    fn path_cost(w: &World, up: &[bool], path: &[String]) -> Option<u32> {
+        path.windows(2)
+            .map(|h| {
+                w.connectors.iter().zip(up)
+                    .filter(|(c, on)| **on && ((c.sites[0] == h[0] && c.sites[1] == h[1]) || (!c.one_way && c.sites[1] == h[0] && c.sites[0] == h[1])))
+                    .map(|(c, _)| c.cost)
+                    .min()
+            })
+            .sum()
+    }
+
+    /// Plays `sc` one advance at a time; returns the world and the connector states seen, as
+    /// (time, which connectors are up), and checks that no site's naming context lists a server
+    /// of another site after any advance.
+    pub fn play_watching(sc: Scenario) -> (World, Vec<(u64, Vec<bool>)>) {
+        let mut s = Session::one_way(sc);
+        let ups = |w: &World| (0..w.connectors.len()).map(|i| !w.connectors_down.contains(&i)).collect::<Vec<bool>>();
+        let mut states = vec![(0, ups(s.world()))];
+        let mut guard = 0;
+        while !s.script_done() {
+            if s.advance().is_none() {
+                break;
+            }
+            let w = s.world();
+            states.push((w.time, ups(w)));
+            for srv in &w.servers {
+                let own = nc_of_site(&w.org, &srv.site);
+                for p in srv.ncs[&own].reps_from.keys() {
+                    assert_eq!(w.server(p).site, srv.site, "{}'s own naming context lists {p}, of another site", srv.name);
+                }
+            }
+            guard += 1;
+            assert!(guard < 100_000, "a scenario of this size goes quiet");
+        }
+        (s.world().clone(), states)
+    }
+
+    /// Every message between sites is mail on a route from the sender's site to the receiver's,
+    /// and each route is least-cost among the connectors up at some moment between hand-off and
+    /// delivery (when it was routed: at hand-off, or when a break or a connector coming up routed it again).
+    pub fn check_routes(w: &World, states: &[(u64, Vec<bool>)]) -> Result<(), String> {
+        for m in &w.journal.messages {
+            let (fs, ts) = (&w.server(&m.from).site, &w.server(&m.to).site);
+            if fs == ts || m.kind == "write" {
+                continue;
+            }
+            let route = match (&m.kind, &m.route) {
+                (&"mail", Some(r)) => r,
+                _ => return Err(format!("message {} crosses from {fs} to {ts} without a route: {}", m.index, m.text)),
+            };
+            if route.first() != Some(fs) || route.last() != Some(ts) {
+                return Err(format!("message {}'s route {route:?} does not join {fs} to {ts}", m.index));
+            }
+            let sent = m.sent_s.unwrap_or(m.time_s);
+            // Several actions can happen at one second: every state from the one in force just
+            // before the sending second on counts.
+            let t0 = states.iter().map(|(t, _)| *t).filter(|t| *t <= sent).max().unwrap_or(0);
+            let in_force = states.iter().rposition(|(t, _)| *t < t0).unwrap_or(0);
+            let window = states[in_force..].iter().take_while(|(t, _)| *t <= m.time_s);
+            let ok = window.clone().any(|(_, up)| path_cost(w, up, route).is_some() && path_cost(w, up, route) == least_cost(w, up, fs, ts));
+            if !ok {
+                return Err(format!("message {}'s route {route:?} (sent {sent}, delivered {}) is not least-cost among the connectors up meanwhile", m.index, m.time_s));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every server holds the same copy of every mailbox.
+    pub fn converged(w: &World) -> Result<(), String> {
+        let copies = |s: &usnlab::servers::Server| {
+            let mut v: Vec<_> = s.ncs.values().flat_map(|r| r.iter()).map(|o| (o.dn.clone(), o.object_version, o.dsa_signature.clone(), o.attrs.clone())).collect();
+            v.sort();
+            v
+        };
+        let first = copies(&w.servers[0]);
+        for s in &w.servers[1..] {
+            if copies(s) != first {
+                return Err(format!("{} and {} differ: {:?} against {:?}", w.servers[0].name, s.name, first, copies(s)));
+            }
+        }
+        Ok(())
+    }
+
+    /// A runner whose seed changes every run unless USNLAB_INTERSITE_SEED fixes it; prints it.
+    pub fn runner(name: &str, cases: u32) -> TestRunner {
+        let seed = std::env::var("USNLAB_INTERSITE_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64)
+        });
+        eprintln!("{name}: seed {seed} (USNLAB_INTERSITE_SEED={seed} cargo test --test intersite {name} replays it)");
+        TestRunner::new(Config { cases, max_shrink_iters: 100, rng_seed: RngSeed::Fixed(seed), failure_persistence: None, ..Config::default() })
+    }
+
+    pub fn run_property(name: &str, cases: u32, faults: u8, heal: bool, check: impl Fn(&World, &[(u64, Vec<bool>)]) -> Result<(), String>) {
+        let mut runner = runner(name, cases);
+        let strategy = (graph(), prop::collection::vec(op(faults), 0..40));
+        let result = runner.run(&strategy, |(g, ops)| {
+            let (w, states) = play_watching(scenario(&g, &ops, heal));
+            check(&w, &states).map_err(proptest::test_runner::TestCaseError::fail)
+        });
+        if let Err(e) = result {
+            panic!("{name} failed: {e}");
+        }
+    }
+}
+
+#[test]
+fn property_with_every_connector_up_each_change_reaches_every_server() {
+    graphs::run_property("property_with_every_connector_up_each_change_reaches_every_server", 200, 0, true, |w, _| graphs::converged(w));
+}
+
+#[test]
+fn property_once_connectors_are_up_again_and_servers_started_every_change_reaches_every_server() {
+    let name = "property_once_connectors_are_up_again_and_servers_started_every_change_reaches_every_server";
+    graphs::run_property(name, 200, 1, true, |w, _| graphs::converged(w));
+}
+
+#[test]
+fn property_every_mail_route_is_least_cost_and_nothing_crosses_sites_without_one() {
+    graphs::run_property("property_every_mail_route_is_least_cost_and_nothing_crosses_sites_without_one", 200, 2, false, graphs::check_routes);
+}
+
+#[test]
+fn property_a_sites_naming_context_never_lists_a_server_of_another_site() {
+    // play_watching asserts it after every event; healing adds the restarts and a final run.
+    graphs::run_property("property_a_sites_naming_context_never_lists_a_server_of_another_site", 200, 2, true, |w, states| graphs::check_routes(w, states));
+}
