@@ -628,8 +628,8 @@ impl World {
             Trigger::Backsync if mail => format!("{b} (restored) asks {s} by mail for every object it originated (backsync)."),
             Trigger::Backsync => format!("{b} (restored) asks {s} for every object it originated (backsync)."),
             Trigger::RefreshAll => format!("{b} asks {s} for every object (Refresh All Items)."),
-            Trigger::Intersite => format!("{b} asks {s} by mail for the changes in every naming context it holds."),
-            Trigger::Init if mail => format!("{b} starts and asks {s} by mail for the changes in every naming context it holds (Init sync)."),
+            Trigger::Intersite => format!("{b} asks {s} by mail for the changes in the naming contexts of sites other than its own."),
+            Trigger::Init if mail => format!("{b} starts and asks {s} by mail for the changes in the naming contexts of sites other than its own (Init sync)."),
             _ if w > s_usn => format!("{b} asks {s} for changes above USN {w}, but {s}'s highest USN is {s_usn}."),
             _ => format!("{b} asks {s} for changes above USN {w}."),
         }
