@@ -255,8 +255,8 @@ impl World {
             .map(|q| (&q.at, &q.ev))
             .map(|(t, e)| match e {
                 Event::Notify { from, to, .. } => (*t, "notify", from.clone(), to.clone()),
-                Event::Request(r) => (*t, if r.route.is_some() { "mail" } else { "request" }, r.from.clone(), r.to.clone()),
-                Event::Response(r) => (*t, if r.route.is_some() { "mail" } else { "response" }, r.from.clone(), r.to.clone()),
+                Event::Request(r) => (*t, if self.between_sites(&r.from, &r.to) { "mail" } else { "request" }, r.from.clone(), r.to.clone()),
+                Event::Response(r) => (*t, if self.between_sites(&r.from, &r.to) { "mail" } else { "response" }, r.from.clone(), r.to.clone()),
                 Event::Write(r) => (*t, "write", r.from.clone(), r.to.clone()),
                 _ => unreachable!("filtered to messages"),
             })
