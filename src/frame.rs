@@ -51,6 +51,10 @@ pub struct Frame<'a> {
     pub sites: Vec<SiteView<'a>>,
     pub connectors: &'a [ConnectorSpec],
     pub drcs: &'a [DrcSpec],
+    /// Indices into `connectors` of the connectors a step has taken down.
+    pub connectors_down: Vec<usize>,
+    /// Directory mail waiting in the MTA queue for a route: `[{from, to, carries}]`.
+    pub mta_queue: serde_json::Value,
     pub links_down: Vec<[&'a str; 2]>,
     pub counts: Counts,
     pub pending: Vec<Pending>,
@@ -278,6 +282,8 @@ pub fn frame<'a>(s: &'a Session, look: &Look) -> Frame<'a> {
         sites: w.sites.iter().map(|(name, servers)| SiteView { name, servers }).collect(),
         connectors: &w.connectors,
         drcs: &w.drcs,
+        connectors_down: w.connectors_down.keys().copied().collect(),
+        mta_queue: w.mta_queue_json(),
         links_down: w.links_down.keys().map(|(a, b)| [a.as_str(), b.as_str()]).collect(),
         counts: Counts { messages: w.journal.messages.len(), events: w.journal.events.len(), refused: w.journal.refused.len() },
         pending: w.pending(PENDING).into_iter().map(|(time_s, kind, from, to)| Pending { time_s, kind, from, to }).collect(),

@@ -56,6 +56,9 @@ pub fn report_json(session: &Session) -> Value {
     if let Some(g) = crate::goal::evaluate(session) {
         report["goal"] = json!(g);
     }
+    if !w.mta_queue().is_empty() {
+        report["mta_queue"] = w.mta_queue_json();
+    }
     report
 }
 
@@ -96,6 +99,7 @@ pub fn describe(cmd: &Command) -> String {
         Link { between, up } => format!("{} the path between {} and {}", if *up { "mend" } else { "cut" }, between[0], between[1]),
         AddDrc { sites, bridgeheads } => format!("add a directory replication connector {} ({}) to {} ({})", sites[0], bridgeheads[0], sites[1], bridgeheads[1]),
         AddConnector { kind, sites, cost, .. } => format!("add a {kind} connector {} to {}, cost {cost}", sites[0], sites[1]),
+        Connector { sites, kind, up } => format!("{} the {}connector between {} and {}", if *up { "bring up" } else { "take down" }, kind.as_ref().map_or(String::new(), |k| format!("{k} ")), sites[0], sites[1]),
         Measure { server, probe } => format!("measure {server}'s USN gap{}", probe.as_ref().map_or(String::new(), |p| format!(" with the probe mailbox {p}"))),
     }
 }
@@ -138,6 +142,9 @@ pub fn transcript(sc: &Scenario) -> String {
         out.push_str(&format!("\nMeasured at step {}: {}\n", g.step.map_or("-".into(), |s| s.to_string()), gap_text(g)));
     }
     out.push_str(&format!("\nAt {} ({} s), {}:\n", clock(w.time), w.time, if w.quiet() { "quiet" } else { "not quiet" }));
+    for (from, to, carries) in w.mta_queue() {
+        out.push_str(&format!("  In the MTA queue, waiting for a route: {from}'s {carries} to {to}\n"));
+    }
     for s in &w.servers {
         let hot = s.hot_potato().map_or("none".into(), |o| format!("{} ({})", o.name(), o.usn_changed));
         out.push_str(&format!("  {} [{}] USN {} ({}), hot potato: {hot}\n", s.name, s.site, s.usn, s.state.as_str()));

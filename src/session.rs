@@ -387,6 +387,10 @@ impl Live {
                     }
                     (None, _) => self.run = None,
                 }
+                // The clock stops where the script ends: nothing runs after the last step's end.
+                if r.is_none() && self.cursor >= sc.steps.len() {
+                    return None;
+                }
                 if r.is_some() {
                     self.events_in_run += 1;
                     if self.events_in_run >= RUN_LIMIT && self.run.is_some() {

@@ -8,7 +8,7 @@ use usnlab::session::{self, Session};
 use usnlab::report;
 use usnlab::scenario::builtins as lessons;
 
-const CHALLENGES: [&str; 6] = ["challenge-stall", "challenge-keep-newer", "challenge-smallest-authrest", "challenge-import-only", "challenge-busy", "challenge-small-gap"];
+const CHALLENGES: [&str; 7] = ["challenge-stall", "challenge-keep-newer", "challenge-smallest-authrest", "challenge-import-only", "challenge-busy", "challenge-small-gap", "challenge-connector-down"];
 
 fn run(sc: Scenario) -> GoalReport {
     goal::evaluate(&session::run_scenario(sc)).expect("the scenario has a goal")
@@ -51,6 +51,7 @@ fn every_challenge_as_it_stands_is_not_met_and_says_why() {
         ("challenge-import-only", "ServerA's USN 1001 is below ServerB's watermark 1300 for it"),
         ("challenge-busy", "DS_E_BUSY: The directory is busy"),
         ("challenge-small-gap", "ServerA's USN 1001 is below ServerB's watermark 1004 for it"),
+        ("challenge-connector-down", "ServerC does not hold Yuki Tanaka"),
     ];
     for (id, why) in expect {
         let r = run(lessons::load(id).unwrap());
@@ -74,7 +75,6 @@ fn every_challenge_is_met_by_its_model_solution_through_the_runner() {
 }
 
 #[test]
-#[ignore = "needs the connector step (issue 10)"]
 fn the_connector_down_challenge_is_unmet_as_it_stands_and_met_by_its_solution() {
     let sc = Scenario::from_json(include_str!("../www/scenarios/challenge-connector-down.json")).expect("the connector step parses");
     let r = run(sc.clone());

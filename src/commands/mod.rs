@@ -56,16 +56,14 @@ impl World {
             Import { server, name, times } => self.import(server, name, *times),
             Link { between, up } => self.link(between, *up),
             AddDrc { sites, bridgeheads } => self.add_drc(sites, bridgeheads),
-            AddConnector { kind, sites, cost, schedule, one_way } => {
-                self.connectors.push(crate::scenario::ConnectorSpec {
-                    kind: kind.clone(),
-                    sites: sites.clone(),
-                    cost: *cost,
-                    schedule: schedule.clone(),
-                    one_way: *one_way,
-                });
-                format!("A {kind} connector (cost {cost}) joins {} and {}.", sites[0], sites[1])
-            }
+            AddConnector { kind, sites, cost, schedule, one_way } => self.add_connector(crate::scenario::ConnectorSpec {
+                kind: kind.clone(),
+                sites: sites.clone(),
+                cost: *cost,
+                schedule: schedule.clone(),
+                one_way: *one_way,
+            }),
+            Connector { sites, kind, up } => self.set_connector(sites, kind.as_deref(), *up),
             Measure { server, probe } => self.measure(server, probe.as_deref()),
         }
     }

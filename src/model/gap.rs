@@ -33,9 +33,11 @@ impl World {
     pub fn gap(&self, server: &str, probe_usn: Option<u64>) -> Gap {
         let nc = self.home_nc(server);
         let usn = probe_usn.unwrap_or(self.server(server).usn);
+        let site = &self.server(server).site;
         let partners: Vec<PartnerGap> = self
             .servers
             .iter()
+            .filter(|p| p.site == *site)
             .filter_map(|p| {
                 let link = p.ncs.get(&nc)?.reps_from.get(server)?;
                 Some(PartnerGap { partner: p.name.clone(), watermark: link.usn, gap: link.usn as i64 - usn as i64 })

@@ -24,9 +24,9 @@ pub(crate) enum Event {
 /// A queued event; the heap yields the earliest (time, then sequence) first.
 #[derive(Clone, Debug)]
 pub(crate) struct Queued {
-    at: u64,
-    seq: u64,
-    ev: Event,
+    pub(crate) at: u64,
+    pub(crate) seq: u64,
+    pub(crate) ev: Event,
 }
 
 impl PartialEq for Queued {
@@ -58,7 +58,7 @@ impl Event {
 impl World {
     // ----- the queue -----------------------------------------------------------------------
 
-    pub(super) fn push(&mut self, at: u64, ev: Event) {
+    pub(crate) fn push(&mut self, at: u64, ev: Event) {
         if ev.is_message() {
             self.in_flight += 1;
         }
@@ -84,8 +84,8 @@ impl World {
             .map(|q| (&q.at, &q.ev))
             .map(|(t, e)| match e {
                 Event::Notify { from, to, .. } => (*t, "notify", from.clone(), to.clone()),
-                Event::Request(r) => (*t, if r.route.is_some() { "mail" } else { "request" }, r.from.clone(), r.to.clone()),
-                Event::Response(r) => (*t, if r.route.is_some() { "mail" } else { "response" }, r.from.clone(), r.to.clone()),
+                Event::Request(r) => (*t, if self.between_sites(&r.from, &r.to) { "mail" } else { "request" }, r.from.clone(), r.to.clone()),
+                Event::Response(r) => (*t, if self.between_sites(&r.from, &r.to) { "mail" } else { "response" }, r.from.clone(), r.to.clone()),
                 Event::Write(r) => (*t, "write", r.from.clone(), r.to.clone()),
                 _ => unreachable!("filtered to messages"),
             })
@@ -111,15 +111,13 @@ impl World {
                     due && self.reachable(&b.name, partner, false)
                         && self.server(partner).ncs.get(nc).is_some_and(|r| r.max_usn() > self.watermark_for(&b.name, partner, nc))
                 })
-            }) || self.drc_partners(&b.name).iter().any(|r| {
-                self.reachable(&b.name, r, true)
-                    && self.server(r).ncs.iter().any(|(nc, rep)| rep.max_usn() > self.watermark_for(&b.name, r, nc))
-            })
+            }) || self.drc_partners(&b.name).iter().any(|r| self.reachable(&b.name, r, true) && self.owes_by_mail(&b.name, r))
+                || self.lacks_a_site_partners_nc(&b.name)
         })
     }
 
     /// The watermark `b` would ask `s` from (0 under AD when `s` has a new Invocation-ID).
-    pub(super) fn watermark_for(&self, b: &str, s: &str, nc: &str) -> u64 {
+    pub(crate) fn watermark_for(&self, b: &str, s: &str, nc: &str) -> u64 {
         let Some(link) = self.server(b).ncs.get(nc).and_then(|r| r.reps_from.get(s)) else { return 0 };
         if self.model() == Model::ActiveDirectory && link.uuid != self.server(s).invocation_id {
             return 0;
@@ -138,7 +136,7 @@ impl World {
             .collect()
     }
 
-    pub(super) fn reachable(&self, a: &str, b: &str, mail: bool) -> bool {
+    pub(crate) fn reachable(&self, a: &str, b: &str, mail: bool) -> bool {
         self.path_failure(a, b, mail).is_none()
     }
 
@@ -156,13 +154,14 @@ impl World {
         }
         if mail && self.mail_route(a, b).is_none() {
             let (sa, sb) = (&self.server(a).site, &self.server(b).site);
-            return Some(format!("no messaging connector carries mail from {sa} to {sb}"));
+            return Some(format!("no route of messaging connectors carries mail from {sa} to {sb}, and between sites the directory sends only mail"));
         }
         None
     }
 
-    pub(super) fn mail_route(&self, a: &str, b: &str) -> Option<Route> {
-        sites::route(&self.connectors, &self.server(a).site, &self.server(b).site)
+    /// The MTA's cheapest route over the messaging connectors that are up.
+    pub(crate) fn mail_route(&self, a: &str, b: &str) -> Option<Route> {
+        sites::route(&self.up_connectors(), &self.server(a).site, &self.server(b).site)
     }
 
     /// Removes queued messages that match `which(from, to)`. A dropped first notification of a
@@ -183,6 +182,7 @@ impl World {
             _ => true,
         });
         self.in_flight -= before - self.queue.len();
+        self.drop_held(&which);
         for batch in ended {
             self.pending_notify.remove(&batch);
         }
@@ -231,7 +231,15 @@ impl World {
             r.text = m.text.clone();
         }
         r.message = message;
+        if !trace.notes.is_empty() {
+            r.text = std::iter::once(r.text).chain(trace.notes).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ");
+        }
         r
+    }
+
+    /// Adds a sentence to the report of the event or step being carried out.
+    pub(crate) fn note(&mut self, text: String) {
+        self.trace.notes.push(text);
     }
 
     /// Processes queued events until one message has been handled (timers on the way are
@@ -264,8 +272,11 @@ impl World {
                 return Some(self.report_since(mark, "timer", String::new()));
             }
             timers = true;
+            if !self.trace.notes.is_empty() {
+                break;
+            }
         }
-        let logged = self.journal.events.len() > mark.1;
+        let logged = self.journal.events.len() > mark.1 || !self.trace.notes.is_empty();
         (timers && logged).then(|| {
             let text = self.journal.events[mark.1..].iter().map(|e| e.text.clone()).collect::<Vec<_>>().join(" ");
             self.report_since(mark, "timer", text)

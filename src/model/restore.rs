@@ -62,6 +62,7 @@ impl World {
             self.begin_backsync(server);
         }
         self.pull_from_partners(server, None, INIT_SYNC, Trigger::Init);
+        self.init_sync_by_mail(server);
     }
 
     /// Drops what was queued to or from a server whose directory is being replaced.

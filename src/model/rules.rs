@@ -7,7 +7,7 @@ use crate::model::messages::*;
 use crate::model::object::{decide, Decision, DirObject};
 use crate::scenario::{DrcSpec, Model};
 use crate::model::server::{Server, ServerState};
-use crate::model::sites::{self, Route};
+use crate::model::sites::Route;
 use crate::vecmap::VecMap;
 use crate::model::world::World;
 use crate::model::queue::Event;
@@ -83,14 +83,9 @@ impl World {
             })
             .collect();
         let utd = self.utd_for(b, &wants);
-        let route = (trigger == Trigger::Intersite).then(|| self.mail_route(b, s)).flatten();
-        let at = match &route {
-            Some(r) => sites::travel(&self.connectors, r, self.time, self.settings.mail_hop_s).0,
-            None => self.time,
-        };
         let epoch = self.server(b).epoch;
-        let req = Request { from: b.into(), to: s.into(), wants, trigger, utd, epoch, route, sent_s: self.time };
-        self.push(at, Event::Request(Box::new(req)));
+        let req = Request { from: b.into(), to: s.into(), wants, trigger, utd, epoch, route: None, sent_s: self.time };
+        self.hand_off(Event::Request(Box::new(req)));
     }
 
     pub(super) fn utd_for(&self, b: &str, wants: &[(String, u64)]) -> Utd {
@@ -108,13 +103,15 @@ impl World {
         utd
     }
 
-    pub(super) fn request_text(req: &Request, s_usn: u64) -> String {
+    pub(super) fn request_text(req: &Request, s_usn: u64, mail: bool) -> String {
         let (b, s) = (&req.from, &req.to);
         let w = req.wants.first().map_or(0, |(_, w)| *w);
         match req.trigger {
+            Trigger::Backsync if mail => format!("{b} (restored) asks {s} by mail for every object it originated (backsync)."),
             Trigger::Backsync => format!("{b} (restored) asks {s} for every object it originated (backsync)."),
             Trigger::RefreshAll => format!("{b} asks {s} for every object (Refresh All Items)."),
-            Trigger::Intersite => format!("{b} asks {s} by mail for the changes in every naming context it holds."),
+            Trigger::Intersite => format!("{b} asks {s} by mail for the changes in the naming contexts of sites other than its own."),
+            Trigger::Init if mail => format!("{b} starts and asks {s} by mail for the changes in the naming contexts of sites other than its own (Init sync)."),
             _ if w > s_usn => format!("{b} asks {s} for changes above USN {w}, but {s}'s highest USN is {s_usn}."),
             _ => format!("{b} asks {s} for changes above USN {w}."),
         }
@@ -122,14 +119,14 @@ impl World {
 
     pub(super) fn on_request(&mut self, req: Request) {
         let (b, s) = (req.from.clone(), req.to.clone());
-        let mail = req.route.is_some();
+        let mail = self.between_sites(&b, &s);
         let s_usn = self.server(s.as_str()).usn;
         let first_nc = req.wants.first().map(|(nc, _)| nc.clone()).unwrap_or_default();
         let w = req.wants.iter().map(|(_, w)| *w).max().unwrap_or(0);
-        let mut m = Self::message(if mail { "mail" } else { "request" }, &b, &s, &first_nc, w, 0, Self::request_text(&req, s_usn));
+        let mut m = Self::message(if mail { "mail" } else { "request" }, &b, &s, &first_nc, w, 0, Self::request_text(&req, s_usn, mail));
         m.trigger = Some(req.trigger.as_str());
         self.mail_fields(&mut m, req.route.as_ref(), req.sent_s, "request");
-        m.failed = self.path_failure(&b, &s, mail);
+        m.failed = self.path_failure(&b, &s, mail && req.route.is_none());
         let ok = m.failed.is_none();
         self.record(m);
         if !ok {
@@ -141,11 +138,7 @@ impl World {
             return;
         }
         let resp = self.answer(req);
-        let at = match &resp.route {
-            Some(r) => sites::travel(&self.connectors, r, self.time, self.settings.mail_hop_s).0,
-            None => self.time,
-        };
-        self.push(at, Event::Response(Box::new(resp)));
+        self.hand_off(Event::Response(Box::new(resp)));
     }
 
     /// AD: a partner's up-to-dateness vector says it holds our changes beyond our USN, so this
@@ -181,12 +174,8 @@ impl World {
         let src = self.server(&req.to);
         let requester_id = self.server(&req.from).invocation_id.clone();
         let mut wants = req.wants.clone();
-        if req.trigger == Trigger::Intersite {
-            for nc in src.ncs.keys() {
-                if !wants.iter().any(|(n, _)| n == nc) {
-                    wants.push((nc.clone(), 0));
-                }
-            }
+        if req.trigger != Trigger::Backsync {
+            wants.extend(self.ncs_to_offer(&req));
         }
         let parts = wants
             .iter()
@@ -222,7 +211,7 @@ impl World {
             backsync_watermark,
             utd,
             epoch: req.epoch,
-            route: req.route.as_ref().and_then(|_| self.mail_route(&req.to, &req.from)),
+            route: None,
             sent_s: self.time,
         }
     }
@@ -232,7 +221,7 @@ impl World {
             m.carries = Some(carries);
             m.route = Some(r.sites.clone());
             m.sent_s = Some(sent_s);
-            m.queued_s = Some(sites::travel(&self.connectors, r, sent_s, self.settings.mail_hop_s).1);
+            m.queued_s = Some(self.time.saturating_sub(sent_s + self.settings.mail_hop_s * r.hops.len() as u64));
         }
     }
 
@@ -240,7 +229,7 @@ impl World {
 
     pub(super) fn on_response(&mut self, resp: Response) {
         let (s, b) = (resp.from.clone(), resp.to.clone());
-        let mail = resp.route.is_some();
+        let mail = self.between_sites(&s, &b);
         let n = resp.object_count();
         let nc = resp.parts.first().map(|(nc, _)| nc.clone()).unwrap_or_default();
         let plural = if n == 1 { "object" } else { "objects" };
@@ -248,7 +237,7 @@ impl World {
         let mut m = Self::message(if mail { "mail" } else { "response" }, &s, &b, &nc, resp.usn, n, text);
         m.trigger = Some(resp.trigger.as_str());
         self.mail_fields(&mut m, resp.route.as_ref(), resp.sent_s, "response");
-        m.failed = self.path_failure(&s, &b, mail);
+        m.failed = self.path_failure(&s, &b, mail && resp.route.is_none());
         let ok = m.failed.is_none();
         self.record(m);
         if ok {
@@ -361,7 +350,7 @@ impl World {
 
     /// The watermark moves to the source's highest USN whether or not anything was applied.
     pub(super) fn advance_watermark(&mut self, b: &str, s: &str, nc: &str, resp: &Response) {
-        let mail = resp.route.is_some();
+        let mail = self.between_sites(b, s);
         let writable = self.server(b).ncs[nc].writable;
         let ad = self.model() == Model::ActiveDirectory;
         let rep = self.server_mut(b).ncs.get_mut(nc).expect("replica ensured");
@@ -410,7 +399,8 @@ impl World {
     pub(super) fn on_intersite(&mut self, local: &str, remote: &str) {
         self.push(self.time + self.settings.intersite_sync_s, Event::Intersite { local: local.into(), remote: remote.into() });
         if self.server(local).replicates() {
-            let ncs: Vec<String> = self.server(local).ncs.iter().filter(|(_, r)| r.reps_from.get(remote).is_some_and(|l| l.flags & MAIL_REPLICA != 0)).map(|(nc, _)| nc.clone()).collect();
+            let own = self.home_nc(local);
+            let ncs: Vec<String> = self.server(local).ncs.iter().filter(|(nc, r)| **nc != own && r.reps_from.get(remote).is_some_and(|l| l.flags & MAIL_REPLICA != 0)).map(|(nc, _)| nc.clone()).collect();
             self.send_request(local, remote, ncs, Trigger::Intersite);
         }
     }

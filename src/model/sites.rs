@@ -93,6 +93,23 @@ fn next_open(s: &Schedule, t: u64) -> u64 {
     }
 }
 
+/// The connectors a `connector` step names: those joining the two sites (of `kind` if given).
+/// Refused with a code and a sentence when there is none, or several kinds and no `kind`.
+pub fn named_connectors(connectors: &[ConnectorSpec], pair: &[String; 2], kind: Option<&str>) -> Result<Vec<usize>, (&'static str, String)> {
+    let matching: Vec<usize> = (0..connectors.len())
+        .filter(|&i| connectors[i].sites.contains(&pair[0]) && connectors[i].sites.contains(&pair[1]) && kind.is_none_or(|k| connectors[i].kind == k))
+        .collect();
+    let mut kinds: Vec<&str> = matching.iter().map(|&i| connectors[i].kind.as_str()).collect();
+    kinds.sort();
+    kinds.dedup();
+    let (a, b) = (&pair[0], &pair[1]);
+    match kinds.len() {
+        0 => Err(("NO_SUCH_CONNECTOR", format!("no {}messaging connector joins {a} and {b}", kind.map_or(String::new(), |k| format!("{k} "))))),
+        1 => Ok(matching),
+        _ => Err(("CONNECTOR_AMBIGUOUS", format!("{a} and {b} share more than one kind of messaging connector ({}): say which with \"kind\"", kinds.join(", ")))),
+    }
+}
+
 /// Sites learn of each other transitively, so a DRC between two sites already joined (directly
 /// or through others) is refused: N sites need N−1 DRCs.
 pub fn drc_is_redundant(drcs: &[DrcSpec], a: &str, b: &str) -> bool {

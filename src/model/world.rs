@@ -42,6 +42,8 @@ pub(super) struct Trace {
     pub(super) written_total: u64,
     pub(super) discarded: Vec<Discarded>,
     pub(super) discarded_total: u64,
+    /// Sentences about what happened off the message list (mail held in the MTA queue).
+    pub(super) notes: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -60,6 +62,10 @@ pub struct World {
     pub(super) in_flight: usize,
     pub(super) pending_notify: VecSet<(String, String)>,
     pub links_down: VecSet<(String, String)>,
+    /// Indices into `connectors` of the messaging connectors a step has taken down.
+    pub connectors_down: VecSet<usize>,
+    /// Directory mail waiting in the MTA queue: no route is up (see `mta.rs`).
+    pub(super) mta_held: Vec<Event>,
     pub journal: Journal,
     /// The scenario step being carried out, stamped on what it records.
     pub step: Option<usize>,
@@ -102,6 +108,8 @@ impl World {
             in_flight: 0,
             pending_notify: VecSet::new(),
             links_down: VecSet::new(),
+            connectors_down: VecSet::new(),
+            mta_held: Vec::new(),
             journal: Journal::default(),
             step: None,
             actions: 0,

@@ -34,13 +34,13 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("ad-rollback", false),
     builtin!("sites", false),
     // Challenges: a goal to meet, a hint ladder and a model solution (docs/scenarios.md, "Goals").
-    // challenge-connector-down.json waits for the `connector` step (issue 10) before it joins them.
     builtin!("challenge-stall", false),
     builtin!("challenge-keep-newer", false),
     builtin!("challenge-smallest-authrest", false),
     builtin!("challenge-import-only", false),
     builtin!("challenge-busy", false),
     builtin!("challenge-small-gap", false),
+    builtin!("challenge-connector-down", false),
 ];
 
 /// One line of `www/scenarios/index.json`.

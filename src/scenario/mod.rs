@@ -117,6 +117,9 @@ pub enum Command {
     Link { between: [String; 2], up: bool },
     AddDrc { sites: [String; 2], bridgeheads: [String; 2] },
     AddConnector { kind: String, sites: [String; 2], cost: u32, #[serde(skip_serializing_if = "Option::is_none")] schedule: Option<Schedule>, one_way: bool },
+    /// Takes down (`up: false`) or brings up the messaging connectors joining two sites; `kind`
+    /// says which when the sites share more than one kind.
+    Connector { sites: [String; 2], #[serde(skip_serializing_if = "Option::is_none")] kind: Option<String>, up: bool },
     /// Q201414 steps 1–10: optionally create a probe mailbox, then compare the server's USN with
     /// each partner's watermark for it.
     Measure { server: String, #[serde(skip_serializing_if = "Option::is_none")] probe: Option<String> },
@@ -163,6 +166,7 @@ impl Command {
             Link { .. } => "link",
             AddDrc { .. } => "add_drc",
             AddConnector { .. } => "add_connector",
+            Connector { .. } => "connector",
             Measure { .. } => "measure",
         }
     }
@@ -323,8 +327,10 @@ impl Scenario {
             crate::goal::check(g, self).map_err(|m| whole(format!("goal: {m}")))?;
         }
         let mut backups: VecSet<(String, String)> = VecSet::new();
+        let mut connectors = self.connectors.clone();
         for (i, step) in self.steps.iter().enumerate() {
             self.check_command(&step.command, &mut backups).map_err(|m| at(i, m))?;
+            check_connector_step(&step.command, &mut connectors).map_err(|m| at(i, m))?;
             if let Some(q) = &step.question {
                 if !q.choices.contains(&q.answer) {
                     return Err(at(i, format!("the question's answer \"{}\" is not one of its choices", q.answer)));
@@ -387,6 +393,7 @@ impl Scenario {
         }
         for (i, d) in self.drcs.iter().enumerate() {
             self.check_drc(&d.sites, &d.bridgeheads).map_err(|m| whole(format!("drcs[{i}]: {m}")))?;
+            self.check_drc_joins(i).map_err(|m| whole(format!("drcs[{i}]: {m}")))?;
         }
         Ok(())
     }
@@ -436,6 +443,23 @@ impl Scenario {
             if self.site_of(server) != Some(site.as_str()) {
                 return Err(format!("bridgehead \"{server}\" is not in site \"{site}\""));
             }
+        }
+        Ok(())
+    }
+
+    /// A file's DRCs are checked as `add_drc` checks one: the `i`th may not repeat an earlier one
+    /// nor join sites the earlier ones already join (N joined sites have N−1 DRCs).
+    fn check_drc_joins(&self, i: usize) -> Result<(), String> {
+        let d = &self.drcs[i];
+        let same = |e: &DrcSpec| (e.sites[0] == d.sites[0] && e.sites[1] == d.sites[1]) || (e.sites[0] == d.sites[1] && e.sites[1] == d.sites[0]);
+        if let Some(j) = self.drcs[..i].iter().position(same) {
+            return Err(format!("it repeats drcs[{j}] ({} and {} already have a directory replication connector)", d.sites[0], d.sites[1]));
+        }
+        if crate::model::sites::drc_is_redundant(&self.drcs[..i], &d.sites[0], &d.sites[1]) {
+            return Err(format!(
+                "{} and {} are already joined through the connectors listed before it; a second path is refused, as add_drc refuses it (N sites need N-1 connectors)",
+                d.sites[0], d.sites[1]
+            ));
         }
         Ok(())
     }
@@ -528,6 +552,8 @@ impl Scenario {
             }
             AddDrc { sites, bridgeheads } => self.check_drc(sites, bridgeheads),
             AddConnector { kind, sites, cost, schedule, .. } => self.check_connector(kind, sites, *cost, schedule.as_ref()),
+            // Checked as a connector of that kind would be (cost and schedule do not apply).
+            Connector { sites, kind, .. } => self.check_connector(kind.as_deref().unwrap_or("x400"), sites, 1, None),
             Measure { server, probe } => {
                 self.has_server(server)?;
                 match probe {
@@ -536,6 +562,19 @@ impl Scenario {
                 }
             }
         }
+    }
+}
+
+/// A `connector` step must name connectors the file has (or an earlier `add_connector` step
+/// adds), with `kind` when the two sites share more than one kind.
+fn check_connector_step(cmd: &Command, connectors: &mut Vec<ConnectorSpec>) -> Result<(), String> {
+    match cmd {
+        Command::AddConnector { kind, sites, cost, schedule, one_way } => {
+            connectors.push(ConnectorSpec { kind: kind.clone(), sites: sites.clone(), cost: *cost, schedule: schedule.clone(), one_way: *one_way });
+            Ok(())
+        }
+        Command::Connector { sites, kind, .. } => crate::model::sites::named_connectors(connectors, sites, kind.as_deref()).map(|_| ()).map_err(|(_, why)| why),
+        _ => Ok(()),
     }
 }
 

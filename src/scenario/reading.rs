@@ -203,9 +203,9 @@ pub fn question(v: Value) -> Result<Question, String> {
 }
 
 /// The actions a step may name, in the order the lab lists them.
-pub const ACTIONS: [&str; 19] = [
+pub const ACTIONS: [&str; 20] = [
     "create", "modify", "delete", "bump", "run", "step", "update_now", "backup", "restore", "expire_backsync",
-    "stop", "start", "authrest", "import", "link", "add_drc", "add_connector", "measure", "",
+    "stop", "start", "authrest", "import", "link", "add_drc", "add_connector", "connector", "measure", "",
 ];
 
 /// A command from `{"do": "create", ...}`, with the step's own fields checked.
@@ -239,6 +239,7 @@ pub fn command(v: Value) -> Result<Command, String> {
         "link" => Link { between: f.pair("between")?, up: f.opt_bool("up")?.ok_or("missing field \"up\"")? },
         "add_drc" => AddDrc { sites: f.pair("sites")?, bridgeheads: f.pair("bridgeheads")? },
         "add_connector" => AddConnector { kind: f.text("kind")?, sites: f.pair("sites")?, cost: f.small("cost")?, schedule: schedule(&mut f)?, one_way: f.opt_bool("one_way")?.unwrap_or(false) },
+        "connector" => Connector { sites: f.pair("sites")?, kind: f.opt_text("kind")?, up: f.opt_bool("up")?.ok_or("missing field \"up\"")? },
         "measure" => Measure { server: f.text("server")?, probe: f.opt_text("probe")? },
         other => {
             let list = ACTIONS.iter().filter(|a| !a.is_empty()).map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ");
@@ -266,6 +267,7 @@ fn fields_of(action: &str) -> Option<&'static [&'static str]> {
         "link" => &["between", "up"],
         "add_drc" => &["sites", "bridgeheads"],
         "add_connector" => &["kind", "sites", "cost", "schedule", "one_way"],
+        "connector" => &["sites", "kind", "up"],
         "measure" => &["server", "probe"],
         _ => return None,
     })

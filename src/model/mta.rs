@@ -1,0 +1,220 @@
+//! The MTA between sites: every directory message between servers of two sites is mail over the
+//! cheapest route of messaging connectors that are up (docs/model-choices.md, "Between sites").
+//! Mail with no route up waits in the MTA queue and goes when a connector comes up; mail between
+//! sites no connector joins at all fails with the reason. Connectors can be taken down and up.
+use crate::model::replica::{INIT_SYNC, MAIL_REPLICA};
+use crate::model::messages::{Request, Trigger};
+use crate::scenario::ConnectorSpec;
+use crate::model::sites::{self, Route};
+use crate::vecmap::VecMap;
+use crate::model::queue::Event;
+use crate::model::world::World;
+
+/// The two ends of a Request or Response and its route; `None` for any other event.
+fn mail_parts(ev: &mut Event) -> Option<(String, String, &mut Option<Route>)> {
+    match ev {
+        Event::Request(r) => Some((r.from.clone(), r.to.clone(), &mut r.route)),
+        Event::Response(r) => Some((r.from.clone(), r.to.clone(), &mut r.route)),
+        _ => None,
+    }
+}
+
+impl World {
+    pub fn between_sites(&self, a: &str, b: &str) -> bool {
+        self.server(a).site != self.server(b).site
+    }
+
+    /// The messaging connectors that are up, in file order.
+    pub fn up_connectors(&self) -> Vec<ConnectorSpec> {
+        self.connectors.iter().enumerate().filter(|(i, _)| !self.connectors_down.contains(i)).map(|(_, c)| c.clone()).collect()
+    }
+
+    /// Mail waiting in the MTA queue for a connector to come up, as (from, to, what it carries).
+    pub fn mta_queue(&self) -> Vec<(String, String, &'static str)> {
+        let carries = |ev: &Event| if matches!(ev, Event::Request(_)) { "request" } else { "response" };
+        let mut held = self.mta_held.clone();
+        held.iter_mut().filter_map(|ev| {
+            let what = carries(ev);
+            mail_parts(ev).map(|(f, t, _)| (f, t, what))
+        }).collect()
+    }
+
+    /// The MTA queue as the report and the page show it.
+    pub fn mta_queue_json(&self) -> serde_json::Value {
+        self.mta_queue().into_iter().map(|(f, t, c)| serde_json::json!({ "from": f, "to": t, "carries": c })).collect()
+    }
+
+    /// Sends a Request or Response on its way: inside a site by RPC at once; between sites as
+    /// mail over the cheapest route up now, arriving when the route's schedules and hops allow.
+    /// With no route up it waits in the MTA queue; with no connector path at all it is delivered
+    /// at once as a failure that says so.
+    pub(crate) fn hand_off(&mut self, mut ev: Event) {
+        let Some((from, to, route)) = mail_parts(&mut ev) else { return };
+        if !self.between_sites(&from, &to) {
+            self.push(self.time, ev);
+            return;
+        }
+        let (sa, sb) = (self.server(&from).site.clone(), self.server(&to).site.clone());
+        match self.mail_route(&from, &to) {
+            Some(r) => {
+                let at = sites::travel(&self.up_connectors(), &r, self.time, self.settings.mail_hop_s).0;
+                *route = Some(r);
+                self.push(at, ev);
+            }
+            None if sites::route(&self.connectors, &sa, &sb).is_some() => {
+                *route = None;
+                let what = if matches!(ev, Event::Request(_)) { "request" } else { "answer" };
+                self.mta_held.push(ev);
+                self.note(format!("{from}'s {what} to {to} waits in {sa}'s MTA queue: no route of messaging connectors from {sa} to {sb} is up."));
+            }
+            None => {
+                *route = None;
+                self.push(self.time, ev);
+            }
+        }
+    }
+
+    /// Forgets held mail that matches `which(from, to)` (a restore replaces the server).
+    pub(crate) fn drop_held(&mut self, which: &impl Fn(&str, &str) -> bool) {
+        self.mta_held.retain_mut(|ev| mail_parts(ev).is_none_or(|(f, t, _)| !which(&f, &t)));
+    }
+
+    /// Hands every held message to the MTA again (a connector came up or was added).
+    pub(crate) fn release_held(&mut self) -> usize {
+        let held = std::mem::take(&mut self.mta_held);
+        let n = held.len();
+        for ev in held {
+            self.hand_off(ev);
+        }
+        n - self.mta_held.len()
+    }
+
+    fn route_is_up(&self, route: &Route) -> bool {
+        let up = self.up_connectors();
+        route.hops.iter().all(|h| {
+            up.iter().any(|c| {
+                c.kind == h.kind && c.cost == h.cost
+                    && ((c.sites[0] == h.from && c.sites[1] == h.to) || (!c.one_way && c.sites[1] == h.from && c.sites[0] == h.to))
+            })
+        })
+    }
+
+    /// Mail in transit over a connector that went down is routed again from its sender's site,
+    /// now (model choice: the lab does not track where along its route a message is).
+    fn reroute_broken(&mut self) -> usize {
+        let all = std::mem::take(&mut self.queue).into_vec();
+        let (mut broken, keep): (Vec<_>, Vec<_>) = all.into_iter().partition(|q| match &q.ev {
+            Event::Request(r) => r.route.as_ref().is_some_and(|rt| !self.route_is_up(rt)),
+            Event::Response(r) => r.route.as_ref().is_some_and(|rt| !self.route_is_up(rt)),
+            _ => false,
+        });
+        self.queue = keep.into();
+        self.in_flight -= broken.len();
+        broken.sort_by_key(|q| (q.at, q.seq));
+        let n = broken.len();
+        for q in broken {
+            self.hand_off(q.ev);
+        }
+        n
+    }
+
+    /// The `connector` step: takes down or brings up the messaging connectors joining two sites
+    /// (of one `kind` when they share several kinds).
+    pub(crate) fn set_connector(&mut self, pair: &[String; 2], kind: Option<&str>, up: bool) -> String {
+        let (a, b) = (&pair[0], &pair[1]);
+        let matching = match sites::named_connectors(&self.connectors, pair, kind) {
+            Ok(m) => m,
+            Err((code, why)) => {
+                self.refuse("-", code, format!("{why}."));
+                return String::new();
+            }
+        };
+        let what = format!("The {} connector between {a} and {b}", self.connectors[matching[0]].kind);
+        if matching.iter().all(|i| self.connectors_down.contains(i) != up) {
+            let (code, state) = if up { ("ALREADY_UP", "up") } else { ("ALREADY_DOWN", "down") };
+            self.refuse("-", code, format!("{what} is already {state}."));
+            return String::new();
+        }
+        if up {
+            matching.iter().for_each(|i| {
+                self.connectors_down.remove(i);
+            });
+            let n = self.release_held();
+            format!("{what} is up again; {n} directory message(s) waiting in the MTA queue go on the cheapest route now up.")
+        } else {
+            matching.iter().for_each(|i| {
+                self.connectors_down.add(*i);
+            });
+            let n = self.reroute_broken();
+            let held = self.mta_held.len();
+            format!("{what} goes down: the MTA routes mail over the cheapest route still up. {n} message(s) in transit re-routed; {held} wait in the MTA queue for a route.")
+        }
+    }
+
+    /// `add_connector`: a new messaging connector, which may give held mail a route.
+    pub(crate) fn add_connector(&mut self, spec: ConnectorSpec) -> String {
+        let text = format!("A {} connector (cost {}) joins {} and {}.", spec.kind, spec.cost, spec.sites[0], spec.sites[1]);
+        self.connectors.push(spec);
+        self.release_held();
+        text
+    }
+
+    /// The naming contexts an answer carries beyond those asked for, from 0. Between sites:
+    /// every one the source holds except the requester's own site's (Q201414 step 6: a site's
+    /// naming context lists only its own servers) and those it gets from the requester. Inside a
+    /// site, to a request for the requester's own naming context: every one the requester lacks
+    /// (MODEL.md: a request to a site partner covers every naming context the partner holds).
+    pub(crate) fn ncs_to_offer(&self, req: &Request) -> Vec<(String, u64)> {
+        let own = self.home_nc(&req.from);
+        let (src, asker) = (self.server(&req.to), self.server(&req.from));
+        let inside = !self.between_sites(&req.from, &req.to);
+        if inside && !req.wants.iter().any(|(n, _)| *n == own) {
+            return Vec::new();
+        }
+        src.ncs
+            .iter()
+            .filter(|(nc, rep)| match inside {
+                true => !asker.ncs.contains_key(*nc),
+                false => **nc != own && !rep.reps_from.contains_key(&req.from) && !req.wants.iter().any(|(n, _)| n == *nc),
+            })
+            .map(|(nc, _)| (nc.clone(), 0))
+            .collect()
+    }
+
+    /// Does a reachable site partner of `b` hold a naming context `b` lacks (which its next
+    /// periodic pull would bring)?
+    pub(crate) fn lacks_a_site_partners_nc(&self, b: &str) -> bool {
+        let me = self.server(b);
+        self.servers.iter().filter(|p| p.site == me.site && p.name != b).any(|p| {
+            self.reachable(b, &p.name, false) && p.ncs.iter().any(|(nc, rep)| !me.ncs.contains_key(nc) && rep.max_usn() > 0)
+        })
+    }
+
+    /// Does remote bridgehead `r` hold, in a naming context it would send `b`, objects above
+    /// `b`'s watermark, with a route for the answer (so the next scheduled pull would fetch something)?
+    pub(crate) fn owes_by_mail(&self, b: &str, r: &str) -> bool {
+        if self.mail_route(r, b).is_none() {
+            return false; // the answer could not come back (one-way connectors): a pull fetches nothing
+        }
+        let own = self.home_nc(b);
+        self.server(r).ncs.iter().any(|(nc, rep)| *nc != own && !rep.reps_from.contains_key(b) && rep.max_usn() > self.watermark_for(b, r, nc))
+    }
+
+    /// Init sync over mail links: a starting bridgehead asks each remote partner on a link with
+    /// the Init flag, by mail, for every naming context it holds from it.
+    pub(crate) fn init_sync_by_mail(&mut self, server: &str) {
+        let mut asks: VecMap<String, Vec<String>> = VecMap::new();
+        for (nc, rep) in &self.server(server).ncs {
+            for (p, link) in &rep.reps_from {
+                if link.flags & MAIL_REPLICA != 0 && link.flags & INIT_SYNC != 0 {
+                    asks.get_or_insert_with(p.clone(), Vec::new).push(nc.clone());
+                }
+            }
+        }
+        let order: Vec<String> = self.servers.iter().map(|s| s.name.clone()).filter(|n| asks.contains_key(n)).collect();
+        for p in order {
+            let ncs = asks[p.as_str()].clone();
+            self.send_request(server, &p, ncs, Trigger::Init);
+        }
+    }
+}
