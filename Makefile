@@ -37,10 +37,15 @@ test-wasm: setup-test
 test-e2e: setup-test
 	node_modules/.bin/playwright test
 
-## bench: criterion benchmarks of the core, then the first visit's download size and timing
-bench: build
+## bench: the figures of docs/performance.md (several minutes): criterion benchmarks of the core;
+## native frame bytes, throughput and memory of stepping against running (examples/figures.rs);
+## the first visit's size and round trips; key press to frame, the longest main-thread task and
+## wasm throughput in headless Chromium (scripts/bench-page.mjs)
+bench: build setup-test
 	cargo bench --bench replication -- --warm-up-time 1 --measurement-time 2
+	cargo run -q --release --example figures
 	node scripts/size.mjs
+	node scripts/bench-page.mjs
 
 ## size: the first visit's download size, round trips and timing only
 size: build

@@ -4,7 +4,7 @@
 // screenshots write them to docs/screenshots/.
 import { defineConfig } from '@playwright/test';
 
-const PORT = 8765;
+const PORT = Number(process.env.USNLAB_PW_PORT) || 8765; // another port for a second checkout
 
 export default defineConfig({
   testDir: 'tests/e2e',

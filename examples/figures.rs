@@ -1,5 +1,6 @@
 //! The core's figures for `make bench`, native (docs/performance.md):
 //!   figures                      bytes per step, throughput, memory of stepping against running
+//!   figures count S M            the messages it takes to set that scenario up (for wasm throughput)
 //!   figures scenario S M         print the bench scenario: S servers in one site, M mailboxes
 //!                                (each server creates M / S, then replication runs until quiet,
 //!                                then 20 single changes a learner can step through)
@@ -88,6 +89,12 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.as_slice() {
         [cmd, s, m] if cmd == "scenario" => print!("{}", scenario(s.parse().expect("servers"), m.parse().expect("mailboxes"))),
+        [cmd, s, m] if cmd == "count" => {
+            let servers: usize = s.parse().expect("servers");
+            let mut session = Session::new(Scenario::from_json(&scenario(servers, m.parse().expect("mailboxes"))).expect("reads"));
+            session.play_to(servers + 1, usize::MAX);
+            println!("{}", session.world().journal.messages.len());
+        }
         [] => {
             figures(2, 100);
             figures(20, 2500);

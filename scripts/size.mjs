@@ -13,7 +13,7 @@
 // 100 ms, is how many round trips wait on each other. Prints the target (100 KB); exits 2 on an
 // error.
 import { gzipSync } from 'node:zlib';
-import { serve, ms } from './lib/serve.mjs';
+import { measure, ms } from './lib/serve.mjs';
 
 const TARGET_KB = 100;
 const WAIT_MS = 20_000;
@@ -76,11 +76,7 @@ function table(title, files, base) {
   return gz / 1024;
 }
 
-let status = 0;
-let stop = async () => {};
-try {
-  const served = await serve();
-  stop = served.stop;
+await measure(async (served) => {
   const { base, browser } = served;
   const list = await visit(browser, `${base}index.html`, false);
   const lesson = await visit(browser, `${base}index.html#lesson=${LESSON}`, true);
@@ -97,10 +93,4 @@ try {
   }
   for (const e of [...list.errors, ...lesson.errors]) console.log(`page error: ${e}`);
   console.log(`total gzipped: lesson list ${listKB.toFixed(1)} KB, lesson ${lessonKB.toFixed(1)} KB (target ${TARGET_KB} KB${lessonKB > TARGET_KB ? `: ${(lessonKB - TARGET_KB).toFixed(1)} KB over` : ''})`);
-} catch (e) {
-  console.error(e);
-  status = 2;
-} finally {
-  await stop();
-}
-process.exit(status);
+});

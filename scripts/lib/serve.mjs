@@ -41,3 +41,21 @@ export async function serve() {
 }
 
 export const ms = (t) => (t == null ? 'n/a' : `${Math.round(t)} ms`);
+
+/** Runs `body({base, browser})` against a fresh server and browser, stops both, and exits: 0, or
+ *  2 after printing what went wrong. */
+export async function measure(body) {
+  let status = 0;
+  let stop = async () => {};
+  try {
+    const served = await serve();
+    stop = served.stop;
+    await body(served);
+  } catch (e) {
+    console.error(e);
+    status = 2;
+  } finally {
+    await stop();
+  }
+  process.exit(status);
+}

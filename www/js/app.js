@@ -117,6 +117,7 @@ async function openFile(input) {
     closeLab = await open($('#main'), { text, title: file.name });
   } catch (e) {
     notify(`${file.name}: ${e.message || e}`);
+    await showLessons($('#main'));
   }
 }
 

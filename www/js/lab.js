@@ -22,6 +22,9 @@ export async function open(main, what) {
     look: { selected: null, page: 0, log: null }, playing: null, speed: 1000, why: null, link: null,
     el: null, ctl: null, saveTimer: null, queue: Promise.resolve(), closed: false,
   };
+  // The progress bar is on screen before the lab is: opening a long link or a late `start` is work.
+  S.el = { progress: el('div', { class: 'progress', role: 'status', hidden: true }) };
+  put(main, el('p', { class: 'loading' }, 'Loading the lab…'), S.el.progress);
   S.core = new Core({ boot: what.boot, onBusy: (b) => controls.busy(S, b, go) });
   const go = moves(S);
   S.go = go;
@@ -69,6 +72,7 @@ async function start(S, what) {
     const opened = await S.core.call('open', { scenario: S.scenario, history, playhead: r ? r.playhead : what.playhead, start: S.opts.start });
     S.lesson = opened.lesson;
     S.frame = opened.frame;
+    S.saved = { history: opened.history, playhead: opened.frame.playhead };
   } catch (e) {
     if (r) {
       progress.current = null;
@@ -91,7 +95,9 @@ function moves(S) {
     S.queue = S.queue.then(async () => {
       try {
         if (S.closed) return;
+        const t0 = performance.now();
         const value = await S.core.call(op, args);
+        performance.measure('usnlab:core', { start: t0, end: performance.now() });
         if (!S.closed) then(value);
       } catch (e) {
         await recover(S, e);
@@ -101,7 +107,8 @@ function moves(S) {
     });
     return S.queue;
   };
-  const changed = (frame, text) => {
+  const changed = (frame, text, action) => {
+    remember(S, action, frame);
     S.frame = frame;
     S.why = null;
     if (text) announce(text);
@@ -111,6 +118,7 @@ function moves(S) {
   };
   const go = {
     step: () => run('step', {}, (m) => {
+      if (m.outcome === 'moved') remember(S, { kind: 'advance' }, m.frame);
       if (m.outcome === 'question') {
         go.stop();
         changed(m.frame, 'Answer the question first.');
@@ -125,10 +133,10 @@ function moves(S) {
     back: () => go.seek(S.frame.playhead - 1),
     seek: (n) => { go.stop(); return run('seek', { n: Math.max(0, Math.min(n, S.frame.history_length)) }, (f) => changed(f, `Back to action ${f.playhead} of ${f.history_length}.`)); },
     act: (cmd) => { go.stop(); return run('act', { cmd }, (m) => {
-      changed(m.frame, m.report.text);
+      changed(m.frame, m.report.text, { kind: 'act', cmd });
       if (m.report.refused) notify(`Refused by ${m.report.refused.server}: ${m.report.refused.error}. ${m.report.refused.text}`);
     }); },
-    answer: (choice) => run('answer', { choice }, (f) => changed(f, `You chose ${choice}. Step to see what happens.`)),
+    answer: (choice) => { const step = S.frame.question && S.frame.question.step; return run('answer', { choice }, (f) => changed(f, `You chose ${choice}. Step to see what happens.`, { kind: 'answer', step, choice })); },
     look: (change) => { Object.assign(S.look, change); return run('look', S.look, (f) => { S.frame = f; render(S, go); }); },
     switchModel: () => { go.stop(); return run('switchModel', {}, (m) => {
       S.scenario = m.scenario;
@@ -180,7 +188,7 @@ async function recover(S, e) {
   } catch (again) {
     notify(`The lab could not be restored: ${again.message}`);
   }
-  if (!S.closed && S.el) render(S, S.go);
+  if (!S.closed) render(S, S.go);
 }
 
 function finished(S) {
@@ -190,20 +198,29 @@ function finished(S) {
   }
 }
 
+/** What the page knows of the history, kept in step with the core's frames (so a lab can be
+ *  rebuilt after a cancelled call or a trap, and saved without asking the worker): an action the
+ *  core recorded either moved the playhead along the history, or replaced what followed it. A
+ *  frame that does not fit is resolved by asking the core. */
+function remember(S, action, f) {
+  const h = S.saved;
+  if (!h) return;
+  if (action && f.playhead !== h.playhead) {
+    if (f.history_length === h.history.length && f.playhead === h.playhead + 1) h.playhead = f.playhead;
+    else { h.history = [...h.history.slice(0, h.playhead), action]; h.playhead = f.playhead; }
+  } else h.playhead = f.playhead;
+  if (h.history.length !== f.history_length) {
+    S.core.call('history', {}).then((x) => { S.saved = { history: x.history, playhead: S.frame.playhead }; }, () => {});
+  }
+}
+
 /** Saves the lab in progress (debounced): its scenario, history and playhead. Embeds and
  *  followers never overwrite the learner's own lab. */
 function persist(S, now) {
-  const save = async () => {
+  const save = () => {
     S.saveTimer = null;
-    let h;
-    try {
-      h = await S.core.call('history', {});
-    } catch {
-      return;
-    }
-    S.saved = { history: h.history, playhead: S.frame.playhead };
-    if (S.opts.embed || S.opts.follow) return;
-    progress.current = { id: S.id, title: S.title, scenario: JSON.stringify(h.scenario), history: h.history, playhead: S.frame.playhead };
+    if (S.opts.embed || S.opts.follow || !S.saved) return;
+    progress.current = { id: S.id, title: S.title, scenario: JSON.stringify(S.scenario), history: S.saved.history, playhead: S.saved.playhead };
     saveProgress();
   };
   if (now) { clearTimeout(S.saveTimer); save(); } else if (!S.saveTimer) S.saveTimer = setTimeout(save, 800);
@@ -253,7 +270,7 @@ function build(S, go) {
   document.title = `${S.title}: USN Lab`;
   S.el = {
     controls: el('div', { class: 'controls', role: 'toolbar', 'aria-label': 'Playback' }),
-    progress: el('div', { class: 'progress', role: 'status', hidden: true }),
+    progress: S.el.progress,
     story: el('aside', { class: 'story', 'aria-label': 'Lesson' }),
     topo: svg('svg', { class: 'topology', role: 'group' }),
     timeline: svg('svg', { class: 'timeline', role: 'group' }),
@@ -287,13 +304,14 @@ function legend() {
 }
 
 function render(S, go) {
-  if (!S.el) return;
+  if (!S.el || !S.el.controls) return;
   const f = S.frame;
   if (S.keyAt != null) {
     const start = S.keyAt;
     S.keyAt = null;
     requestAnimationFrame(() => performance.measure('usnlab:key-to-frame', { start, end: performance.now() }));
   }
+  const t0 = performance.now();
   controls.render(S);
   story.render(S, go);
   drawTopology(S.el.topo, { ...f, org: S.lesson.org }, f.selected && f.selected.name, (name) => go.look({ selected: name, page: 0 }));
@@ -301,4 +319,5 @@ function render(S, go) {
   detail.render(S, go);
   log.render(S, go);
   tools.refresh(S);
+  performance.measure('usnlab:render', { start: t0, end: performance.now() });
 }

@@ -1,0 +1,65 @@
+// Long work runs in the lab's worker: it shows progress, can be cancelled, and the page keeps
+// answering keys and clicks meanwhile (docs/wasm-api.md).
+import { test, expect } from '@playwright/test';
+import { settled } from './helpers.mjs';
+
+/** One site of `servers` servers, each creating its share of `mailboxes`, then a run until quiet
+ *  and a few changes to step through: opening it at a late step is seconds of work. */
+function heavy(servers, mailboxes) {
+  const names = Array.from({ length: servers }, (_, i) => `S${String(i + 1).padStart(2, '0')}`);
+  return JSON.stringify({
+    title: `Heavy: ${servers} servers`, org: 'Bench',
+    sites: [{ name: 'Main', servers: names.map((name) => ({ name, usn: 1000 })) }],
+    steps: [...names.map((n) => ({ do: 'create', server: n, name: `${n} user`, count: mailboxes / servers })), { do: 'run' },
+      ...names.slice(0, 3).map((n) => ({ do: 'modify', server: n, name: `${n} user 1`, attrs: { Phone: '555' } }))],
+  });
+}
+
+test.beforeEach(async ({ page }) => {
+  page.on('pageerror', (e) => { throw e; });
+  await page.route('**/bench/heavy.json', (route) => route.fulfill({ contentType: 'application/json', body: heavy(20, 2500) }));
+});
+
+test('opening a heavy scenario at a late step shows progress, answers keys meanwhile, and can be cancelled', async ({ page }) => {
+  await page.goto('./#v=1&src=bench/heavy.json&start=21');
+  const progress = page.locator('.progress');
+  await expect(progress).toBeVisible({ timeout: 5000 });
+  await expect(progress.locator('progress')).toHaveAttribute('max', /\d+/);
+  // The main thread is free: a click on the page's own header answers at once.
+  const t0 = Date.now();
+  await page.locator('header .brand').hover();
+  expect(Date.now() - t0).toBeLessThan(1000);
+  await progress.getByRole('button', { name: 'Cancel' }).click();
+  await expect(progress).toBeHidden();
+  await expect(page.locator('.controls .status')).toBeVisible();
+  await settled(page);
+  const step = await page.locator('.stepno').textContent().catch(() => '');
+  expect(step).not.toContain('Step 22 of'); // stopped before the late step
+  await page.getByRole('button', { name: 'Step ▶' }).click(); // and the lab still works
+  await settled(page);
+});
+
+test('a long command shows progress; Cancel puts the lab back where it was', async ({ page }) => {
+  await page.goto('./#v=1&src=bench/heavy.json');
+  await expect(page.locator('.controls .status')).toBeVisible();
+  await settled(page);
+  for (let i = 0; i < 20; i++) await page.getByRole('button', { name: 'Step ▶' }).click(); // the creates
+  await settled(page);
+  const before = await page.locator('.controls .status').textContent();
+  await page.locator('details.tools summary').click();
+  await page.locator('form.tool', { hasText: 'Run the clock' }).getByRole('button', { name: 'Run' }).click();
+  const progress = page.locator('.progress');
+  await expect(progress).toBeVisible({ timeout: 5000 });
+  await expect(progress).toContainText('Working');
+  await page.keyboard.press('?'); // keys still work while the core is busy
+  await expect(page.getByRole('dialog')).toContainText('Keyboard');
+  await page.keyboard.press('Escape');
+  await progress.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.locator('#notice')).toContainText('Cancelled');
+  await expect(progress).toBeHidden();
+  await settled(page);
+  await expect(page.locator('.controls .status')).toHaveText(before);
+  await page.getByRole('button', { name: 'Step ▶' }).click();
+  await settled(page);
+  await expect(page.locator('.controls .status')).not.toHaveText(before);
+});
