@@ -57,6 +57,11 @@ pub struct Frame<'a> {
     pub messages: &'a [Message],
     pub log: LogPage<'a>,
     pub last: Option<&'a StepReport>,
+    /// A challenge's goal: each condition met or not, with its sentence (src/goal.rs); `None`
+    /// when the scenario has none.
+    pub goal: Option<crate::goal::GoalReport>,
+    /// The numbers in force now (the workbench's `set` changes them).
+    pub settings: &'a crate::scenario::Settings,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -283,6 +288,8 @@ pub fn frame<'a>(s: &'a Session, look: &Look) -> Frame<'a> {
         messages: &w.journal.messages[from..],
         log: log(w, own(look.log_server.as_deref()), LOG_ROWS),
         last: s.live.last.as_ref(),
+        goal: crate::goal::evaluate(s),
+        settings: &w.settings,
     }
 }
 

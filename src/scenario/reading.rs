@@ -203,9 +203,10 @@ pub fn question(v: Value) -> Result<Question, String> {
 }
 
 /// The actions a step may name, in the order the lab lists them.
-pub const ACTIONS: [&str; 19] = [
+pub const ACTIONS: [&str; 24] = [
     "create", "modify", "delete", "bump", "run", "step", "update_now", "backup", "restore", "expire_backsync",
-    "stop", "start", "authrest", "import", "link", "add_drc", "add_connector", "measure", "",
+    "stop", "start", "authrest", "import", "link", "add_drc", "add_connector", "measure",
+    "add_site", "add_server", "remove_server", "remove_site", "set", "",
 ];
 
 /// A command from `{"do": "create", ...}`, with the step's own fields checked.
@@ -240,6 +241,11 @@ pub fn command(v: Value) -> Result<Command, String> {
         "add_drc" => AddDrc { sites: f.pair("sites")?, bridgeheads: f.pair("bridgeheads")? },
         "add_connector" => AddConnector { kind: f.text("kind")?, sites: f.pair("sites")?, cost: f.small("cost")?, schedule: schedule(&mut f)?, one_way: f.opt_bool("one_way")?.unwrap_or(false) },
         "measure" => Measure { server: f.text("server")?, probe: f.opt_text("probe")? },
+        "add_site" => AddSite { name: f.text("name")? },
+        "add_server" => AddServer { site: f.text("site")?, name: f.text("name")?, usn: f.opt_number("usn")? },
+        "remove_server" => RemoveServer { server: f.text("server")? },
+        "remove_site" => RemoveSite { name: f.text("name")? },
+        "set" => Set { notify_pause_s: f.opt_number("notify_pause_s")?, periodic_sync_s: f.opt_number("periodic_sync_s")?, intersite_sync_s: f.opt_number("intersite_sync_s")? },
         other => {
             let list = ACTIONS.iter().filter(|a| !a.is_empty()).map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ");
             return Err(format!("unknown action \"{other}\", expected one of {list}"));
@@ -267,6 +273,10 @@ fn fields_of(action: &str) -> Option<&'static [&'static str]> {
         "add_drc" => &["sites", "bridgeheads"],
         "add_connector" => &["kind", "sites", "cost", "schedule", "one_way"],
         "measure" => &["server", "probe"],
+        "add_site" | "remove_site" => &["name"],
+        "add_server" => &["site", "name", "usn"],
+        "remove_server" => &["server"],
+        "set" => &["notify_pause_s", "periodic_sync_s", "intersite_sync_s"],
         _ => return None,
     })
 }
