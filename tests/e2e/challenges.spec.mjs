@@ -55,7 +55,7 @@ test('a challenge played to its finish screen with hints and the tools', async (
   await submit(page, 'Run the clock');
   const finish = page.locator('dialog.finish');
   await expect(finish).toBeVisible();
-  await expect(finish.locator('.finish-moves')).toHaveText('4');
+  await expect(finish.locator('.finish-moves')).toHaveText('3');
   await expect(finish).toContainText('Simulated time');
   await expect(goal.locator('h2')).toHaveText('✓ Goal met');
   await expect(goal.locator('.conditions li.met')).toHaveCount(3);
@@ -63,9 +63,9 @@ test('a challenge played to its finish screen with hints and the tools', async (
   await page.screenshot({ path: 'docs/screenshots/challenge.png' });
   await finish.getByRole('link', { name: 'Back to the lessons' }).click();
   const card = page.locator('.cards li.challenge', { hasText: 'get Server A replicating again' });
-  await expect(card).toContainText('✓ best: 4 moves');
+  await expect(card).toContainText('✓ best: 3 moves');
   const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('usnlab.v1')).challenges['challenge-stall']);
-  expect(saved.best_actions).toBe(4);
+  expect(saved.best_actions).toBe(3);
 });
 
 test('a two-site organization built in the workbench by clicks alone, exported and dropped back', async ({ page }) => {

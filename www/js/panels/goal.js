@@ -14,9 +14,9 @@ export function build(S) {
   return [S.el.goal, S.el.finish];
 }
 
-/** The learner's moves that count: the core's count of commands up to the playhead. */
+/** The learner's moves as the goal counts them (the core's count: running the clock is free). */
 function moves(f) {
-  return f.learner_actions;
+  return f.counted_moves;
 }
 
 export function render(S, go) {
@@ -32,7 +32,7 @@ export function render(S, go) {
   put(S.el.goal,
     el('div', { class: 'goal-head' },
       el('h2', {}, g.met ? '✓ Goal met' : 'Goal'),
-      el('span', { class: 'goal-count' }, `Your moves: ${moves(f)} · time ${clock(f.time_s)}`),
+      el('span', { class: 'goal-count' }, `Your moves: ${moves(f)} (running the clock is free) · time ${clock(f.time_s)}`),
       more ? el('button', { type: 'button', class: 'hint', onclick: () => { S.hintsShown += 1; announce(hints[S.hintsShown - 1]); render(S, go); } },
         S.hintsShown ? `Another hint (${S.hintsShown + 1} of ${hints.length})` : `Hint (1 of ${hints.length})`) : null,
       !more && solution.length && !S.showSolution ? el('button', { type: 'button', class: 'quiet', onclick: () => { S.showSolution = true; render(S, go); } }, 'Show a solution') : null),
