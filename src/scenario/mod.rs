@@ -458,6 +458,9 @@ pub struct Known {
     pub servers: Vec<(String, String)>,
     pub sites: Vec<String>,
     backups: VecSet<(String, String)>,
+    /// Servers and sites a step removes: still known (the removal may be refused when it
+    /// runs), and free to be added again.
+    removed: VecSet<String>,
 }
 
 impl Known {
@@ -466,12 +469,13 @@ impl Known {
             servers: sc.servers().map(|(site, s)| (s.name.clone(), site.to_string())).collect(),
             sites: sc.sites.iter().map(|s| s.name.clone()).collect(),
             backups: VecSet::new(),
+            removed: VecSet::new(),
         }
     }
 
     /// The names as they are now (a live world's servers and sites).
     pub fn new(servers: Vec<(String, String)>, sites: Vec<String>) -> Known {
-        Known { servers, sites, backups: VecSet::new() }
+        Known { servers, sites, backups: VecSet::new(), removed: VecSet::new() }
     }
 
     fn site_of(&self, server: &str) -> Option<&str> {
@@ -494,9 +498,12 @@ impl Known {
         }
     }
 
-    fn fresh_name(&self, name: &str, what: &str) -> Result<(), String> {
+    fn fresh_name(&mut self, name: &str, what: &str) -> Result<(), String> {
         if name.trim().is_empty() || name.contains('/') {
             return Err(format!("a {what} name must be non-empty and contain no '/'"));
+        }
+        if self.removed.remove(&format!("{what}:{}", name.to_ascii_lowercase())).is_some() {
+            return Ok(());
         }
         let taken = if what == "site" { self.sites.iter().any(|s| s.eq_ignore_ascii_case(name)) } else { self.servers.iter().any(|(s, _)| s.eq_ignore_ascii_case(name)) };
         if taken { Err(format!("there is already a {what} named \"{name}\"")) } else { Ok(()) }
@@ -632,7 +639,9 @@ impl Known {
             }
             AddSite { name } => {
                 self.fresh_name(name, "site")?;
-                self.sites.push(name.clone());
+                if !self.sites.contains(name) {
+                    self.sites.push(name.clone());
+                }
                 Ok(())
             }
             AddServer { site, name, usn } => {
@@ -644,11 +653,20 @@ impl Known {
                 if self.servers.len() >= MAX_SERVERS {
                     return Err(format!("the lab holds at most {MAX_SERVERS} servers"));
                 }
+                self.servers.retain(|(n, _)| n != name);
                 self.servers.push((name.clone(), site.clone()));
                 Ok(())
             }
-            RemoveServer { server } => self.has_server(server),
-            RemoveSite { name } => self.has_site(name),
+            RemoveServer { server } => {
+                self.has_server(server)?;
+                self.removed.add(format!("server:{}", server.to_ascii_lowercase()));
+                Ok(())
+            }
+            RemoveSite { name } => {
+                self.has_site(name)?;
+                self.removed.add(format!("site:{}", name.to_ascii_lowercase()));
+                Ok(())
+            }
             Set { notify_pause_s, periodic_sync_s, intersite_sync_s } => {
                 const MONTH: u64 = 30 * 86_400;
                 if notify_pause_s.is_none() && periodic_sync_s.is_none() && intersite_sync_s.is_none() {
