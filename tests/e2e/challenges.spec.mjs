@@ -100,6 +100,7 @@ test('a two-site organization built in the workbench by clicks alone, exported a
   expect(exported.steps.filter((s) => s.learner).map((s) => s.do)).toEqual(
     ['add_server', 'add_site', 'add_server', 'add_connector', 'add_drc', 'set', 'create', 'run']);
   await page.goto('./');
+  await expect(page.locator('h2', { hasText: 'Challenges' })).toBeVisible();
   await page.evaluate(async (body) => {
     const dt = new DataTransfer();
     dt.items.add(new File([body], 'mine.json', { type: 'application/json' }));

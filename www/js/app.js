@@ -4,6 +4,9 @@ import { el, put, $, clock } from './dom.js';
 import { state, loadProblem, notify, fetchText, scenarioUrl } from './shell.js';
 
 let closeLab = null;
+/** Counts what has been put on the page, so a lesson list still loading does not replace a lab
+ *  opened meanwhile (a file dropped at once). */
+let shown = 0;
 
 /** On a lesson route, the slow things start at once and side by side: the lab's worker (which
  *  imports the glue), the wasm (compiled here, handed to the worker) and the scenario. With the
@@ -82,7 +85,9 @@ async function openLab(main, what) {
 async function showLessons(main) {
   put($('#where'), '');
   document.title = 'USN Lab: how a directory replicates';
+  const mine = ++shown;
   const list = JSON.parse(await fetchText('scenarios/index.json'));
+  if (mine !== shown) return;
   const done = new Set(state.completed);
   const card = (s, n) => el('li', { class: `card${done.has(s.id) ? ' done' : ''}` },
     el('a', { href: `#lesson=${s.id}` }, n ? el('span', { class: 'num' }, `${n}`) : null, el('strong', {}, s.title)),
@@ -95,7 +100,7 @@ async function showLessons(main) {
   const challengeCard = (s) => {
     const best = bests[s.id];
     return el('li', { class: `card challenge${best ? ' done' : ''}` },
-      el('a', { href: `#lesson=${s.id}` }, el('strong', {}, s.title.replace(/^Challenge:\s*/, ''))),
+      el('a', { href: `#lesson=${s.id}` }, el('strong', {}, s.title.replace(/^Challenge:\s*(.)/, (_, c) => c.toUpperCase()))),
       el('p', {}, s.summary),
       best ? el('span', { class: 'badge' }, `✓ best: ${best.best_actions} moves, ${clock(best.best_time_s)}`) : null);
   };
@@ -122,6 +127,7 @@ async function showLessons(main) {
 
 async function openFile(file) {
   if (!file) return;
+  shown += 1;
   try {
     const text = await file.text();
     const { open } = await import('./lab.js');
