@@ -112,3 +112,11 @@ test('a two-site organization built in the workbench by clicks alone, exported a
   await clickServer(page, 'Tokyo01');
   await expect(page.locator('table.objects')).toContainText('Aiko');
 });
+
+test('a saved best that is not two whole numbers is set aside with a sentence', async ({ page }) => {
+  await page.goto('./');
+  await page.evaluate(() => localStorage.setItem('usnlab.v1', JSON.stringify({ version: 1, completed: [], answers: {}, challenges: { 'challenge-stall': { best_actions: -1, best_time_s: 'soon' } }, current: null })));
+  await page.reload();
+  await expect(page.locator('#notice')).toContainText('the best result of challenge "challenge-stall" is not two whole numbers');
+  await expect(page.locator('.cards li.challenge .badge')).toHaveCount(0);
+});
