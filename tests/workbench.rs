@@ -147,3 +147,21 @@ fn a_removed_server_may_be_added_again() {
     let sc = round_trip(&s);
     assert!(Session::replay(sc, s.actions().to_vec(), s.playhead()).is_ok());
 }
+
+#[test]
+fn set_changes_the_notify_pause_from_now_on_and_a_new_server_pulls_its_site() {
+    let mut s = Session::new(lessons::load("workbench").unwrap());
+    assert_eq!(act(&mut s, json!({"do": "create", "server": "ServerA", "name": "Ann"})), None);
+    assert_eq!(act(&mut s, json!({"do": "set", "notify_pause_s": 60, "periodic_sync_s": 600})), None);
+    assert_eq!(act(&mut s, json!({"do": "add_server", "site": "Redmond", "name": "ServerB", "usn": 5000})), None);
+    assert_eq!(s.world().settings.notify_pause_s, 60);
+    // ServerB's Init sync brings Ann at once.
+    assert_eq!(act(&mut s, json!({"do": "run"})), None);
+    assert!(s.world().server("ServerB").object_count() == 1);
+    let t = s.world().time;
+    assert_eq!(act(&mut s, json!({"do": "create", "server": "ServerA", "name": "Bob"})), None);
+    s.forward();
+    let notify = s.world().journal.messages.iter().rev().find(|m| m.kind == "notify").expect("a notify");
+    assert_eq!(notify.time_s, t + 60, "the new pause");
+    round_trip(&s);
+}
