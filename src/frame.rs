@@ -41,6 +41,9 @@ pub struct Frame<'a> {
     pub history_length: usize,
     /// The learner's own commands up to the playhead.
     pub learner_actions: usize,
+    /// The learner's moves as a goal counts them (`max_actions`): running the clock, stepping
+    /// and measuring without a probe are free (src/goal.rs).
+    pub counted_moves: usize,
     pub script: ScriptState,
     /// The question of the step about to run, with the answer given so far on this timeline.
     pub question: Option<Asked<'a>>,
@@ -62,6 +65,11 @@ pub struct Frame<'a> {
     pub messages: &'a [Message],
     pub log: LogPage<'a>,
     pub last: Option<&'a StepReport>,
+    /// A challenge's goal: each condition met or not, with its sentence (src/goal.rs); `None`
+    /// when the scenario has none.
+    pub goal: Option<crate::goal::GoalReport>,
+    /// The numbers in force now (the workbench's `set` changes them).
+    pub settings: &'a crate::scenario::Settings,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -274,6 +282,7 @@ pub fn frame<'a>(s: &'a Session, look: &Look) -> Frame<'a> {
         playhead: s.playhead(),
         history_length: s.actions().len(),
         learner_actions: s.learner_actions(),
+        counted_moves: s.live.moves.iter().filter(|m| !crate::goal::is_free(m)).count(),
         script: ScriptState { cursor: s.live.cursor, running: s.running_step(), done: s.script_done(), total: s.scenario.steps.len() },
         question: asked(s),
         verdict: verdict(s),
@@ -290,6 +299,8 @@ pub fn frame<'a>(s: &'a Session, look: &Look) -> Frame<'a> {
         messages: &w.journal.messages[from..],
         log: log(w, own(look.log_server.as_deref()), LOG_ROWS),
         last: s.live.last.as_ref(),
+        goal: crate::goal::evaluate(s),
+        settings: &w.settings,
     }
 }
 

@@ -310,6 +310,13 @@ pub fn asks(c: &Condition) -> String {
 
 /// Why a condition is not met now; `None` when it is.
 pub fn why_not(c: &Condition, w: &World, moves: &[&Command]) -> Option<String> {
+    let named = match c {
+        Condition::Holds { server, .. } | Condition::UsnAtMost { server, .. } | Condition::Writable(server) => Some(server),
+        _ => None,
+    };
+    if let Some(gone) = named.filter(|s| !w.has_server(s)) {
+        return Some(format!("{gone} is no longer in the organization (a workbench step removed it)"));
+    }
     match c {
         Condition::Converged => unconverged(w),
         Condition::NoStall => stall(w),

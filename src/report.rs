@@ -101,6 +101,15 @@ pub fn describe(cmd: &Command) -> String {
         AddConnector { kind, sites, cost, .. } => format!("add a {kind} connector {} to {}, cost {cost}", sites[0], sites[1]),
         Connector { sites, kind, up } => format!("{} the {}connector between {} and {}", if *up { "bring up" } else { "take down" }, kind.as_ref().map_or(String::new(), |k| format!("{k} ")), sites[0], sites[1]),
         Measure { server, probe } => format!("measure {server}'s USN gap{}", probe.as_ref().map_or(String::new(), |p| format!(" with the probe mailbox {p}"))),
+        AddSite { name } => format!("add the site {name}"),
+        AddServer { site, name, usn } => format!("add the server {name} to {site}{}", usn.map_or(String::new(), |u| format!(" at USN {u}"))),
+        RemoveServer { server } => format!("remove the server {server}"),
+        RemoveSite { name } => format!("remove the site {name}"),
+        Set { notify_pause_s, periodic_sync_s, intersite_sync_s } => {
+            let parts: Vec<String> = [("notify pause", notify_pause_s), ("periodic sync", periodic_sync_s), ("intersite sync", intersite_sync_s)]
+                .iter().filter_map(|(k, v)| v.map(|v| format!("{k} {v} s"))).collect();
+            format!("set the {}", parts.join(", "))
+        }
     }
 }
 

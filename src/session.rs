@@ -13,6 +13,8 @@ use serde::Serialize;
 use crate::vecmap::VecMap;
 use serde_json::Value;
 
+mod export;
+
 impl Action {
     pub fn from_value(v: &Value) -> Result<Action, String> {
         match v["kind"].as_str() {
@@ -64,6 +66,17 @@ pub struct Live {
     pub moves: Vec<Command>,
     /// The first moment the scenario's goal was met, if it has been.
     pub reached: Option<crate::goal::GoalReport>,
+    /// What `advance` did, kept only while an export replays the history (session/export.rs).
+    tape: Option<Vec<Tape>>,
+}
+
+/// One thing `advance` did: began a scenario step, handled an event of a step's run, or handled
+/// an event after the script's end.
+#[derive(Clone, Copy, Debug)]
+enum Tape {
+    Begin(usize),
+    RunEvent,
+    Free,
 }
 
 #[derive(Clone, Debug)]
@@ -114,7 +127,7 @@ pub enum Stepped {
 impl Session {
     pub fn new(scenario: Scenario) -> Session {
         let world = World::new(&scenario);
-        let live = Live { world, cursor: 0, run: None, events_in_run: 0, last: None, answers: VecMap::new(), moves: Vec::new(), reached: None };
+        let live = Live { world, cursor: 0, run: None, events_in_run: 0, last: None, answers: VecMap::new(), moves: Vec::new(), reached: None, tape: None };
         Session {
             checkpoints: vec![(0, live.clone())],
             live,
@@ -175,6 +188,15 @@ impl Session {
         self.live.last = Some(r.clone());
         crate::goal::check_reached(&mut self.live, &self.scenario);
         r
+    }
+
+    /// Checks a learner's command against the servers and sites there are now (the workbench
+    /// adds and removes them), as a scenario step is checked.
+    pub fn check(&self, cmd: &Command) -> Result<(), String> {
+        let w = self.world();
+        let servers = w.servers.iter().map(|s| (s.name.clone(), s.site.clone())).collect();
+        let sites = w.sites.iter().map(|(s, _)| s.clone()).collect();
+        crate::scenario::Known::new(servers, sites).check_live(cmd)
     }
 
     /// The learner's commands up to the playhead (answers and steps are not counted).
@@ -392,6 +414,7 @@ impl Live {
                     return None;
                 }
                 if r.is_some() {
+                    self.taped(Tape::RunEvent);
                     self.events_in_run += 1;
                     if self.events_in_run >= RUN_LIMIT && self.run.is_some() {
                         self.run = None;
@@ -405,6 +428,7 @@ impl Live {
             if self.cursor < sc.steps.len() {
                 let i = self.cursor;
                 self.cursor += 1;
+                self.taped(Tape::Begin(i));
                 self.world.step = Some(i);
                 self.events_in_run = 0;
                 if sc.steps[i].learner {
@@ -419,7 +443,17 @@ impl Live {
                 continue;
             }
             self.world.step = None;
-            return self.world.next_event();
+            let r = self.world.next_event();
+            if r.is_some() {
+                self.taped(Tape::Free);
+            }
+            return r;
+        }
+    }
+
+    fn taped(&mut self, t: Tape) {
+        if let Some(tape) = &mut self.tape {
+            tape.push(t);
         }
     }
 }

@@ -51,11 +51,12 @@ fn scenario(v: JsValue) -> Result<Scenario, JsValue> {
 fn history(sc: &Scenario, v: JsValue) -> Result<Vec<Action>, JsValue> {
     let Value::Array(list) = data(v, "the history")? else { return Err(say("the history must be a list of actions")) };
     let mut actions = Vec::with_capacity(list.len());
+    let mut known = sc.known_after_script();
     for (i, a) in list.iter().enumerate() {
         let bad = |e: String| fail(format!("history entry {i}: {e}"), Some(("entry", i)));
         let action = Action::from_value(a).map_err(bad)?;
         if let Action::Act { cmd } = &action {
-            sc.check_live_command(cmd).map_err(bad)?;
+            known.check_live(cmd).map_err(bad)?;
         }
         actions.push(action);
     }
@@ -164,7 +165,7 @@ impl Lab {
     /// A learner's command (a scenario step object such as `{do: "create", ...}`).
     pub fn act(&mut self, cmd: JsValue) -> Result<JsValue, JsValue> {
         let cmd = parse_command(data(cmd, "the command")?).map_err(say)?;
-        self.session.scenario.check_live_command(&cmd).map_err(say)?;
+        self.session.check(&cmd).map_err(say)?;
         self.session.act(cmd);
         out(&Moved { outcome: "moved", report: self.session.live.last.as_ref(), frame: frame::frame(&self.session, &self.look) })
     }
@@ -200,6 +201,12 @@ impl Lab {
     /// The scenario this lab plays (with the model it plays under), for links and saving.
     pub fn scenario(&self) -> Result<JsValue, JsValue> {
         out(&self.session.scenario)
+    }
+
+    /// The situation at the playhead as a scenario file that `usnlab run` reproduces
+    /// (docs/scenarios.md, "Export").
+    pub fn export(&self) -> Result<JsValue, JsValue> {
+        out(&self.session.export())
     }
 
     /// The first answer given to each question (for progress): `[[step, choice], ...]`.

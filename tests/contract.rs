@@ -87,6 +87,14 @@ fn sessions() -> Vec<Session> {
     s.act(usnlab::scenario::parse_command(serde_json::json!({ "do": "stop", "server": "ServerB" })).unwrap());
     s.act(usnlab::scenario::parse_command(serde_json::json!({ "do": "create", "server": "ServerB", "name": "Bob" })).unwrap());
     out.push(s);
+    // A challenge, unmet and then met by its solution.
+    let challenge = lessons::load("challenge-stall").unwrap();
+    let mut s = Session::new(challenge.clone());
+    s.run_script();
+    out.push(s);
+    let mut s = Session::new(usnlab::goal::with_solution(&challenge));
+    s.run_script();
+    out.push(s);
     out
 }
 

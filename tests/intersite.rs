@@ -283,7 +283,7 @@ fn a_connector_step_names_connectors_that_exist_and_a_kind_when_there_are_severa
     assert!(e.contains("unknown site \"Z\""), "{e}");
     let sc = both(json!([])).unwrap();
     let cmd = parse_command(json!({ "do": "connector", "sites": ["R", "Q"], "up": false })).unwrap();
-    assert_eq!(sc.check_live_command(&cmd), Ok(()));
+    assert_eq!(sc.known_after_script().check_live(&cmd), Ok(()));
     let mut s = Session::new(sc);
     assert!(s.act(cmd.clone()).refused.is_none());
     assert_eq!(s.act(cmd).refused.map(|r| r.error), Some("ALREADY_DOWN"));

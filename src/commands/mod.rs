@@ -25,6 +25,15 @@ impl World {
 
     fn dispatch(&mut self, cmd: &Command) -> String {
         use Command::*;
+        // A step may name a server or site a workbench step removed (or one a later step adds).
+        if let Some(gone) = cmd.servers().into_iter().find(|s| !self.has_server(s)) {
+            self.refuse(gone, "NO_SUCH_SERVER", format!("There is no server named {gone} (now)."));
+            return String::new();
+        }
+        if let Some(gone) = cmd.sites().into_iter().find(|s| !self.sites.iter().any(|(n, _)| n == s)) {
+            self.refuse("-", "NO_SUCH_SITE", format!("There is no site named {gone} (now)."));
+            return String::new();
+        }
         match cmd {
             Create { server, name: Some(name), count: Some(n), attrs, .. } => self.create_many(server, name, *n, attrs),
             Create { server, name, dn, attrs, .. } => self.write(server, name, dn, WriteKind::Create, attrs),
@@ -65,6 +74,11 @@ impl World {
             }),
             Connector { sites, kind, up } => self.set_connector(sites, kind.as_deref(), *up),
             Measure { server, probe } => self.measure(server, probe.as_deref()),
+            AddSite { name } => self.add_site(name),
+            AddServer { site, name, usn } => self.add_server(site, name, usn.unwrap_or(0)),
+            RemoveServer { server } => self.remove_server(server),
+            RemoveSite { name } => self.remove_site(name),
+            Set { notify_pause_s, periodic_sync_s, intersite_sync_s } => self.set(*notify_pause_s, *periodic_sync_s, *intersite_sync_s),
         }
     }
 

@@ -15,4 +15,5 @@ pub mod restore;
 pub mod rules;
 pub mod server;
 pub mod sites;
+pub mod workbench;
 pub mod world;

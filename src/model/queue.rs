@@ -49,6 +49,12 @@ impl Ord for Queued {
     }
 }
 
+impl Queued {
+    pub(crate) fn event(&self) -> &Event {
+        &self.ev
+    }
+}
+
 impl Event {
     pub(super) fn is_message(&self) -> bool {
         matches!(self, Event::Notify { .. } | Event::Request(_) | Event::Response(_) | Event::Write(_))

@@ -57,6 +57,22 @@ pub struct Server {
 }
 
 impl Server {
+    /// A running server holding nothing yet.
+    pub fn new(name: &str, site: &str, invocation_id: String, usn: u64) -> Server {
+        Server {
+            name: name.to_string(),
+            site: site.to_string(),
+            invocation_id,
+            usn,
+            state: ServerState::Running,
+            ncs: VecMap::new(),
+            backups: VecMap::new(),
+            backsync: None,
+            epoch: 0,
+            backsync_at_start: false,
+        }
+    }
+
     /// Serves requests and writes replicated changes (a backsync still replicates).
     pub fn replicates(&self) -> bool {
         matches!(self.state, ServerState::Running | ServerState::Backsync)

@@ -7,7 +7,7 @@
 use crate::model::log::{LogEvent, Refusal};
 use crate::model::messages::*;
 use crate::scenario::{ConnectorSpec, DrcSpec, Model, Scenario, Settings};
-use crate::model::server::{Server, ServerState};
+use crate::model::server::Server;
 use crate::model::object::DirObject;
 use std::collections::BTreeMap;
 use crate::vecmap::{VecMap, VecSet};
@@ -117,18 +117,7 @@ impl World {
         };
         for (site, spec) in sc.servers() {
             w.index.insert(spec.name.clone(), w.servers.len());
-            w.servers.push(Server {
-                name: spec.name.clone(),
-                site: site.to_string(),
-                invocation_id: Scenario::invocation_id(spec),
-                usn: spec.usn,
-                state: ServerState::Running,
-                ncs: VecMap::new(),
-                backups: VecMap::new(),
-                backsync: None,
-                epoch: 0,
-                backsync_at_start: false,
-            });
+            w.servers.push(Server::new(&spec.name, site, Scenario::invocation_id(spec), spec.usn));
         }
         for i in 0..w.servers.len() {
             let (name, site) = (w.servers[i].name.clone(), w.servers[i].site.clone());

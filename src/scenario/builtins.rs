@@ -26,6 +26,7 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("repairs", true),
     builtin!("active-directory", true),
     builtin!("sandbox", false),
+    builtin!("workbench", false),
     builtin!("storm", false),
     builtin!("authoritative", false),
     builtin!("import-fix", false),

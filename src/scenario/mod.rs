@@ -123,6 +123,18 @@ pub enum Command {
     /// Q201414 steps 1–10: optionally create a probe mailbox, then compare the server's USN with
     /// each partner's watermark for it.
     Measure { server: String, #[serde(skip_serializing_if = "Option::is_none")] probe: Option<String> },
+    /// The workbench: a new, empty site (docs/scenarios.md, "The workbench").
+    AddSite { name: String },
+    /// A new server in a site: it links with every server of its site and pulls their
+    /// naming contexts (an Init sync).
+    AddServer { site: String, name: String, #[serde(skip_serializing_if = "Option::is_none")] usn: Option<u64> },
+    /// Takes a server out of the organization; refused while replication is busy, or for a
+    /// bridgehead.
+    RemoveServer { server: String },
+    /// Removes a site that has no servers and no connectors.
+    RemoveSite { name: String },
+    /// Changes the notify pause and the periodic intervals from now on.
+    Set { #[serde(skip_serializing_if = "Option::is_none")] notify_pause_s: Option<u64>, #[serde(skip_serializing_if = "Option::is_none")] periodic_sync_s: Option<u64>, #[serde(skip_serializing_if = "Option::is_none")] intersite_sync_s: Option<u64> },
 }
 
 /// A lesson's question, asked before the step runs and answered by what the step shows.
@@ -168,6 +180,36 @@ impl Command {
             AddConnector { .. } => "add_connector",
             Connector { .. } => "connector",
             Measure { .. } => "measure",
+            AddSite { .. } => "add_site",
+            AddServer { .. } => "add_server",
+            RemoveServer { .. } => "remove_server",
+            RemoveSite { .. } => "remove_site",
+            Set { .. } => "set",
+        }
+    }
+
+    /// The servers a command names (a command naming one that is gone is refused).
+    pub fn servers(&self) -> Vec<&str> {
+        use Command::*;
+        match self {
+            Create { server, .. } | Modify { server, .. } | Delete { server, .. } | Bump { server, .. } | Backup { server, .. } | Restore { server, .. }
+            | ExpireBacksync { server } | Stop { server } | Start { server } | Authrest { server, .. } | Import { server, .. } | Measure { server, .. }
+            | RemoveServer { server } => vec![server],
+            UpdateNow { server, from, .. } => std::iter::once(server).chain(from).map(String::as_str).collect(),
+            Link { between, .. } => between.iter().map(String::as_str).collect(),
+            AddDrc { bridgeheads, .. } => bridgeheads.iter().map(String::as_str).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The sites a command names (besides the one an `add_site` makes).
+    pub fn sites(&self) -> Vec<&str> {
+        use Command::*;
+        match self {
+            AddDrc { sites, .. } | AddConnector { sites, .. } | Connector { sites, .. } => sites.iter().map(String::as_str).collect(),
+            AddServer { site, .. } => vec![site],
+            RemoveSite { name } => vec![name],
+            _ => Vec::new(),
         }
     }
 }
@@ -326,10 +368,10 @@ impl Scenario {
         if let Some(g) = &self.goal {
             crate::goal::check(g, self).map_err(|m| whole(format!("goal: {m}")))?;
         }
-        let mut backups: VecSet<(String, String)> = VecSet::new();
+        let mut known = Known::of(self);
         let mut connectors = self.connectors.clone();
         for (i, step) in self.steps.iter().enumerate() {
-            self.check_command(&step.command, &mut backups).map_err(|m| at(i, m))?;
+            known.check(&step.command).map_err(|m| at(i, m))?;
             check_connector_step(&step.command, &mut connectors).map_err(|m| at(i, m))?;
             if let Some(q) = &step.question {
                 if !q.choices.contains(&q.answer) {
@@ -338,7 +380,7 @@ impl Scenario {
             }
         }
         for (i, step) in self.solution.iter().enumerate() {
-            self.check_command(&step.command, &mut backups).map_err(|m| whole(format!("solution step {i}: {m}")))?;
+            known.check(&step.command).map_err(|m| whole(format!("solution step {i}: {m}")))?;
         }
         Ok(())
     }
@@ -387,31 +429,108 @@ impl Scenario {
         if names.len() > MAX_SERVERS {
             return Err(whole(format!("the lab holds at most {MAX_SERVERS} servers")));
         }
+        let known = Known::of(self);
         for (i, c) in self.connectors.iter().enumerate() {
-            self.check_connector(&c.kind, &c.sites, c.cost, c.schedule.as_ref())
+            known.check_connector(&c.kind, &c.sites, c.cost, c.schedule.as_ref())
                 .map_err(|m| whole(format!("connectors[{i}]: {m}")))?;
         }
         for (i, d) in self.drcs.iter().enumerate() {
-            self.check_drc(&d.sites, &d.bridgeheads).map_err(|m| whole(format!("drcs[{i}]: {m}")))?;
+            known.check_drc(&d.sites, &d.bridgeheads).map_err(|m| whole(format!("drcs[{i}]: {m}")))?;
             self.check_drc_joins(i).map_err(|m| whole(format!("drcs[{i}]: {m}")))?;
         }
         Ok(())
+    }
+
+    /// A file's DRCs are checked as `add_drc` checks one: the `i`th may not repeat an earlier one
+    /// nor join sites the earlier ones already join (N joined sites have N−1 DRCs).
+    fn check_drc_joins(&self, i: usize) -> Result<(), String> {
+        let d = &self.drcs[i];
+        let same = |e: &DrcSpec| (e.sites[0] == d.sites[0] && e.sites[1] == d.sites[1]) || (e.sites[0] == d.sites[1] && e.sites[1] == d.sites[0]);
+        if let Some(j) = self.drcs[..i].iter().position(same) {
+            return Err(format!("it repeats drcs[{j}] ({} and {} already have a directory replication connector)", d.sites[0], d.sites[1]));
+        }
+        if crate::model::sites::drc_is_redundant(&self.drcs[..i], &d.sites[0], &d.sites[1]) {
+            return Err(format!(
+                "{} and {} are already joined through the connectors listed before it; a second path is refused, as add_drc refuses it (N sites need N-1 connectors)",
+                d.sites[0], d.sites[1]
+            ));
+        }
+        Ok(())
+    }
+
+    /// What the checks know before the first step: this scenario's servers and sites.
+    pub fn known(&self) -> Known {
+        Known::of(self)
+    }
+
+    /// What the checks know after the whole script: the servers and sites its steps add too
+    /// (a learner's commands after it may name them).
+    pub fn known_after_script(&self) -> Known {
+        let mut k = Known::of(self);
+        for step in &self.steps {
+            let _ = k.check(&step.command);
+        }
+        k
+    }
+}
+
+/// The names a command may use: the servers (with their sites) and sites known so far, and the
+/// backups made by earlier steps. An `add_server` or `add_site` step adds to it, so later steps
+/// may name what it made; a name that is gone by then is refused when the step runs.
+#[derive(Clone, Debug, Default)]
+pub struct Known {
+    pub servers: Vec<(String, String)>,
+    pub sites: Vec<String>,
+    backups: VecSet<(String, String)>,
+    /// Servers and sites a step removes: still known (the removal may be refused when it
+    /// runs), and free to be added again.
+    removed: VecSet<String>,
+}
+
+impl Known {
+    pub fn of(sc: &Scenario) -> Known {
+        Known {
+            servers: sc.servers().map(|(site, s)| (s.name.clone(), site.to_string())).collect(),
+            sites: sc.sites.iter().map(|s| s.name.clone()).collect(),
+            backups: VecSet::new(),
+            removed: VecSet::new(),
+        }
+    }
+
+    /// The names as they are now (a live world's servers and sites).
+    pub fn new(servers: Vec<(String, String)>, sites: Vec<String>) -> Known {
+        Known { servers, sites, backups: VecSet::new(), removed: VecSet::new() }
+    }
+
+    fn site_of(&self, server: &str) -> Option<&str> {
+        self.servers.iter().find(|(n, _)| n == server).map(|(_, s)| s.as_str())
     }
 
     fn has_server(&self, name: &str) -> Result<(), String> {
         if self.site_of(name).is_some() {
             return Ok(());
         }
-        let known: Vec<_> = self.servers().map(|(_, s)| s.name.as_str()).collect();
+        let known: Vec<_> = self.servers.iter().map(|(n, _)| n.as_str()).collect();
         Err(format!("unknown server \"{name}\" (the servers are {})", known.join(", ")))
     }
 
     fn has_site(&self, name: &str) -> Result<(), String> {
-        if self.sites.iter().any(|s| s.name == name) {
+        if self.sites.iter().any(|s| s == name) {
             Ok(())
         } else {
             Err(format!("unknown site \"{name}\""))
         }
+    }
+
+    fn fresh_name(&mut self, name: &str, what: &str) -> Result<(), String> {
+        if name.trim().is_empty() || name.contains('/') {
+            return Err(format!("a {what} name must be non-empty and contain no '/'"));
+        }
+        if self.removed.remove(&format!("{what}:{}", name.to_ascii_lowercase())).is_some() {
+            return Ok(());
+        }
+        let taken = if what == "site" { self.sites.iter().any(|s| s.eq_ignore_ascii_case(name)) } else { self.servers.iter().any(|(s, _)| s.eq_ignore_ascii_case(name)) };
+        if taken { Err(format!("there is already a {what} named \"{name}\"")) } else { Ok(()) }
     }
 
     fn check_connector(&self, kind: &str, sites: &[String; 2], cost: u32, schedule: Option<&Schedule>) -> Result<(), String> {
@@ -447,34 +566,17 @@ impl Scenario {
         Ok(())
     }
 
-    /// A file's DRCs are checked as `add_drc` checks one: the `i`th may not repeat an earlier one
-    /// nor join sites the earlier ones already join (N joined sites have N−1 DRCs).
-    fn check_drc_joins(&self, i: usize) -> Result<(), String> {
-        let d = &self.drcs[i];
-        let same = |e: &DrcSpec| (e.sites[0] == d.sites[0] && e.sites[1] == d.sites[1]) || (e.sites[0] == d.sites[1] && e.sites[1] == d.sites[0]);
-        if let Some(j) = self.drcs[..i].iter().position(same) {
-            return Err(format!("it repeats drcs[{j}] ({} and {} already have a directory replication connector)", d.sites[0], d.sites[1]));
-        }
-        if crate::model::sites::drc_is_redundant(&self.drcs[..i], &d.sites[0], &d.sites[1]) {
-            return Err(format!(
-                "{} and {} are already joined through the connectors listed before it; a second path is refused, as add_drc refuses it (N sites need N-1 connectors)",
-                d.sites[0], d.sites[1]
-            ));
-        }
-        Ok(())
-    }
-
-    /// Checks a learner's command against this scenario's servers and sites, as a step would be
-    /// checked; a restore names a backup by label and is refused at run time if there is none.
-    pub fn check_live_command(&self, cmd: &Command) -> Result<(), String> {
-        let mut backups = VecSet::new();
+    /// Checks a learner's command as a step would be checked; a restore names a backup by
+    /// label and is refused at run time if there is none.
+    pub fn check_live(&mut self, cmd: &Command) -> Result<(), String> {
         if let Command::Restore { server, label, .. } = cmd {
-            backups.add((server.clone(), label.clone()));
+            self.backups.add((server.clone(), label.clone()));
         }
-        self.check_command(cmd, &mut backups)
+        self.check(cmd)
     }
 
-    fn check_command(&self, cmd: &Command, backups: &mut VecSet<(String, String)>) -> Result<(), String> {
+    /// Checks one step, and learns the names and backups it makes.
+    pub fn check(&mut self, cmd: &Command) -> Result<(), String> {
         use Command::*;
         match cmd {
             Create { count: Some(n), name: None, .. } if *n > 0 => Err(format!("create with count {n} needs a \"name\" to number")),
@@ -516,12 +618,12 @@ impl Scenario {
             }
             Backup { server, label } => {
                 self.has_server(server)?;
-                backups.add((server.clone(), label.clone()));
+                self.backups.add((server.clone(), label.clone()));
                 Ok(())
             }
             Restore { server, label, .. } => {
                 self.has_server(server)?;
-                if backups.contains(&(server.clone(), label.clone())) {
+                if self.backups.contains(&(server.clone(), label.clone())) {
                     Ok(())
                 } else {
                     Err(format!("{server} has no backup labelled \"{label}\" made by an earlier step"))
@@ -560,6 +662,49 @@ impl Scenario {
                     Some(p) if p.trim().is_empty() || p.contains('/') => Err("a probe mailbox name must be non-empty and contain no '/'".into()),
                     _ => Ok(()),
                 }
+            }
+            AddSite { name } => {
+                self.fresh_name(name, "site")?;
+                if !self.sites.contains(name) {
+                    self.sites.push(name.clone());
+                }
+                Ok(())
+            }
+            AddServer { site, name, usn } => {
+                self.has_site(site)?;
+                self.fresh_name(name, "server")?;
+                if usn.is_some_and(|u| u > MAX_USN) {
+                    return Err(format!("usn must be at most {MAX_USN}"));
+                }
+                if self.servers.len() >= MAX_SERVERS {
+                    return Err(format!("the lab holds at most {MAX_SERVERS} servers"));
+                }
+                self.servers.retain(|(n, _)| n != name);
+                self.servers.push((name.clone(), site.clone()));
+                Ok(())
+            }
+            RemoveServer { server } => {
+                self.has_server(server)?;
+                self.removed.add(format!("server:{}", server.to_ascii_lowercase()));
+                Ok(())
+            }
+            RemoveSite { name } => {
+                self.has_site(name)?;
+                self.removed.add(format!("site:{}", name.to_ascii_lowercase()));
+                Ok(())
+            }
+            Set { notify_pause_s, periodic_sync_s, intersite_sync_s } => {
+                const MONTH: u64 = 30 * 86_400;
+                if notify_pause_s.is_none() && periodic_sync_s.is_none() && intersite_sync_s.is_none() {
+                    return Err("set takes notify_pause_s, periodic_sync_s or intersite_sync_s".into());
+                }
+                if notify_pause_s.is_some_and(|s| s > MONTH) {
+                    return Err("the notify pause must be under 30 days".into());
+                }
+                if [periodic_sync_s, intersite_sync_s].iter().any(|v| v.is_some_and(|s| s == 0 || s > MONTH)) {
+                    return Err("an interval must be from 1 second to 30 days".into());
+                }
+                Ok(())
             }
         }
     }

@@ -203,9 +203,10 @@ pub fn question(v: Value) -> Result<Question, String> {
 }
 
 /// The actions a step may name, in the order the lab lists them.
-pub const ACTIONS: [&str; 20] = [
+pub const ACTIONS: [&str; 25] = [
     "create", "modify", "delete", "bump", "run", "step", "update_now", "backup", "restore", "expire_backsync",
-    "stop", "start", "authrest", "import", "link", "add_drc", "add_connector", "connector", "measure", "",
+    "stop", "start", "authrest", "import", "link", "add_drc", "add_connector", "connector", "measure",
+    "add_site", "add_server", "remove_server", "remove_site", "set", "",
 ];
 
 /// A command from `{"do": "create", ...}`, with the step's own fields checked.
@@ -241,6 +242,11 @@ pub fn command(v: Value) -> Result<Command, String> {
         "add_connector" => AddConnector { kind: f.text("kind")?, sites: f.pair("sites")?, cost: f.small("cost")?, schedule: schedule(&mut f)?, one_way: f.opt_bool("one_way")?.unwrap_or(false) },
         "connector" => Connector { sites: f.pair("sites")?, kind: f.opt_text("kind")?, up: f.opt_bool("up")?.ok_or("missing field \"up\"")? },
         "measure" => Measure { server: f.text("server")?, probe: f.opt_text("probe")? },
+        "add_site" => AddSite { name: f.text("name")? },
+        "add_server" => AddServer { site: f.text("site")?, name: f.text("name")?, usn: f.opt_number("usn")? },
+        "remove_server" => RemoveServer { server: f.text("server")? },
+        "remove_site" => RemoveSite { name: f.text("name")? },
+        "set" => Set { notify_pause_s: f.opt_number("notify_pause_s")?, periodic_sync_s: f.opt_number("periodic_sync_s")?, intersite_sync_s: f.opt_number("intersite_sync_s")? },
         other => {
             let list = ACTIONS.iter().filter(|a| !a.is_empty()).map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ");
             return Err(format!("unknown action \"{other}\", expected one of {list}"));
@@ -269,6 +275,10 @@ fn fields_of(action: &str) -> Option<&'static [&'static str]> {
         "add_connector" => &["kind", "sites", "cost", "schedule", "one_way"],
         "connector" => &["sites", "kind", "up"],
         "measure" => &["server", "probe"],
+        "add_site" | "remove_site" => &["name"],
+        "add_server" => &["site", "name", "usn"],
+        "remove_server" => &["server"],
+        "set" => &["notify_pause_s", "periodic_sync_s", "intersite_sync_s"],
         _ => return None,
     })
 }

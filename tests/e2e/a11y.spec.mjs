@@ -24,7 +24,7 @@ for (const scheme of ['light', 'dark']) {
       expect(await serious(page)).toEqual([]);
     });
 
-    for (const id of [...LESSONS, 'sandbox']) {
+    for (const id of [...LESSONS, 'sandbox', 'workbench', 'challenge-stall']) {
       test(`${id} has no serious accessibility violations, before and after a few steps`, async ({ page }) => {
         await openLab(page, `#lesson=${id}`);
         expect(await serious(page)).toEqual([]);

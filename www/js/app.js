@@ -1,9 +1,12 @@
 // The page's entry: routes between the lesson list, a lesson and the sandbox, keeps progress,
 // and reports problems in words. The replication itself is all in the wasm core (js/lab.js).
-import { el, put, $ } from './dom.js';
+import { el, put, $, clock } from './dom.js';
 import { state, loadProblem, notify, fetchText, scenarioUrl } from './shell.js';
 
 let closeLab = null;
+/** Counts what has been put on the page, so a lesson list still loading does not replace a lab
+ *  opened meanwhile (a file dropped at once). */
+let shown = 0;
 
 /** On a lesson route, the slow things start at once and side by side: the lab's worker (which
  *  imports the glue), the wasm (compiled here, handed to the worker) and the scenario. With the
@@ -82,14 +85,25 @@ async function openLab(main, what) {
 async function showLessons(main) {
   put($('#where'), '');
   document.title = 'USN Lab: how a directory replicates';
+  const mine = ++shown;
   const list = JSON.parse(await fetchText('scenarios/index.json'));
+  if (mine !== shown) return;
   const done = new Set(state.completed);
   const card = (s, n) => el('li', { class: `card${done.has(s.id) ? ' done' : ''}` },
     el('a', { href: `#lesson=${s.id}` }, n ? el('span', { class: 'num' }, `${n}`) : null, el('strong', {}, s.title)),
     el('p', {}, s.summary),
     done.has(s.id) ? el('span', { class: 'badge' }, '✓ done') : null);
   const lessons = list.filter((s) => s.lesson);
-  const more = list.filter((s) => !s.lesson);
+  const challenges = list.filter((s) => s.challenge);
+  const more = list.filter((s) => !s.lesson && !s.challenge);
+  const bests = state.challenges || {};
+  const challengeCard = (s) => {
+    const best = bests[s.id];
+    return el('li', { class: `card challenge${best ? ' done' : ''}` },
+      el('a', { href: `#lesson=${s.id}` }, el('strong', {}, s.title.replace(/^Challenge:\s*(.)/, (_, c) => c.toUpperCase()))),
+      el('p', {}, s.summary),
+      best ? el('span', { class: 'badge' }, `✓ best: ${best.best_actions} moves, ${clock(best.best_time_s)}`) : null);
+  };
   const resume = state.current
     ? el('p', { class: 'resume' }, el('a', { class: 'button', href: '#resume' }, `Continue: ${state.current.title || 'your lab'}`))
     : null;
@@ -100,26 +114,51 @@ async function showLessons(main) {
       resume),
     el('h2', {}, 'Lessons'),
     el('ol', { class: 'cards' }, lessons.map((s, i) => card(s, i + 1))),
+    challenges.length ? [el('h2', {}, 'Challenges'),
+      el('p', {}, 'A situation and a goal: reach it with your own moves. The lab checks the goal after every step; hints come one at a time.'),
+      el('ul', { class: 'cards' }, challenges.map(challengeCard))] : null,
     el('h2', {}, 'Scenarios and the sandbox'),
     el('ul', { class: 'cards' }, more.map((s) => card(s, 0))),
     el('p', {}, el('label', { class: 'button' }, 'Open a scenario file…',
-      el('input', { type: 'file', accept: '.json,application/json', class: 'sr-only', onchange: (e) => openFile(e.target) }))));
+      el('input', { type: 'file', accept: '.json,application/json', class: 'sr-only', onchange: (e) => openFile(e.target.files && e.target.files[0]) })),
+      ' or drop one on the page (an exported lab opens where it was left).'));
   window.__usnlabReady = true;
 }
 
-async function openFile(input) {
-  const file = input.files && input.files[0];
+async function openFile(file) {
   if (!file) return;
+  shown += 1;
   try {
     const text = await file.text();
     const { open } = await import('./lab.js');
     if (closeLab) closeLab();
-    closeLab = await open($('#main'), { text, title: file.name });
+    // A file with the learner's moves in it (an export) opens where it was left.
+    let start;
+    try {
+      const doc = JSON.parse(text);
+      if (Array.isArray(doc.steps) && doc.steps.some((st) => st && st.learner)) start = doc.steps.length;
+    } catch { /* the lab says what is wrong with it */ }
+    closeLab = await open($('#main'), { text, title: file.name, options: start ? { start } : {} });
   } catch (e) {
     notify(`${file.name}: ${e.message || e}`);
     await showLessons($('#main'));
   }
 }
+
+// A scenario file dropped anywhere on the page opens, in a lesson as on the list.
+window.addEventListener('dragover', (e) => {
+  if (![...(e.dataTransfer ? e.dataTransfer.types : [])].includes('Files')) return;
+  e.preventDefault();
+  document.body.classList.add('dropping');
+});
+window.addEventListener('dragleave', (e) => { if (!e.relatedTarget) document.body.classList.remove('dropping'); });
+window.addEventListener('drop', (e) => {
+  const file = e.dataTransfer && e.dataTransfer.files[0];
+  document.body.classList.remove('dropping');
+  if (!file) return;
+  e.preventDefault();
+  openFile(file);
+});
 
 window.addEventListener('hashchange', route);
 if (loadProblem) notify(loadProblem);

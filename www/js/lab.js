@@ -12,6 +12,7 @@ import * as story from './panels/story.js';
 import * as detail from './panels/detail.js';
 import * as log from './panels/log.js';
 import * as tools from './panels/tools.js';
+import * as goal from './panels/goal.js';
 
 export const SPEEDS = [['0.5', 2000], ['1', 1000], ['2', 500], ['5', 200], ['20', 50]];
 
@@ -146,6 +147,7 @@ function moves(S) {
     gap: (server) => run('gap', { server }, (g) => { S.why = [g.text]; render(S, go); }),
     object: (server, dn) => run('object', { server, dn }, (o) => detail.raw(S, server, o)),
     history: () => S.core.call('history', {}),
+    export: () => run('export', {}, (sc) => tools.download(S, sc)),
     play: () => {
       if (S.playing) return go.stop();
       const tick = async () => {
@@ -282,7 +284,7 @@ function build(S, go) {
   };
   put(S.main,
     el('h1', { class: 'sr-only' }, S.title),
-    S.el.controls, S.el.progress, S.el.share,
+    S.el.controls, S.el.progress, S.el.share, goal.build(S),
     el('div', { class: 'board' },
       S.el.story,
       el('div', { class: 'stage' },
@@ -314,6 +316,7 @@ function render(S, go) {
   const t0 = performance.now();
   controls.render(S);
   story.render(S, go);
+  goal.render(S, go);
   drawTopology(S.el.topo, { ...f, org: S.lesson.org }, f.selected && f.selected.name, (name) => go.look({ selected: name, page: 0 }));
   drawTimeline(S.el.timeline, f.servers.map((s) => s.name), f.messages, f.counts.messages, (n) => go.seek(n));
   detail.render(S, go);

@@ -1,4 +1,5 @@
-// What the lab keeps across reloads, in localStorage: finished lessons, and the lab in progress
+// What the lab keeps across reloads, in localStorage: finished lessons, each challenge's best
+// (`challenges: {id: {best_actions, best_time_s}}`), and the lab in progress
 // (its scenario, its history and its playhead). Everything read back is checked; a saved state
 // that does not make sense is set aside (never deleted) and reported in words.
 const KEY = 'usnlab.v1';
@@ -38,7 +39,7 @@ export function load() {
 }
 
 function fresh() {
-  return { version: 1, completed: [], answers: {}, current: null };
+  return { version: 1, completed: [], answers: {}, challenges: {}, current: null };
 }
 
 /** A sentence naming what is wrong, or null. */
@@ -47,6 +48,12 @@ export function check(s) {
   if (s.version !== 1) return `its version is ${JSON.stringify(s.version)}, not 1`;
   if (!Array.isArray(s.completed) || !s.completed.every((c) => typeof c === 'string')) return '"completed" is not a list of lesson names';
   if (s.answers !== undefined && (typeof s.answers !== 'object' || Array.isArray(s.answers))) return '"answers" is not an object';
+  const ch = s.challenges;
+  if (ch !== undefined && (!ch || typeof ch !== 'object' || Array.isArray(ch))) return '"challenges" is not an object';
+  const count = (n) => Number.isInteger(n) && n >= 0;
+  for (const [id, best] of Object.entries(ch || {})) {
+    if (!best || !count(best.best_actions) || !count(best.best_time_s)) return `the best result of challenge "${id}" is not two whole numbers (best_actions, best_time_s)`;
+  }
   const c = s.current;
   if (c === null || c === undefined) return null;
   if (typeof c !== 'object') return '"current" is not an object';

@@ -46,6 +46,7 @@ const ops = {
   messages: ({ from, limit }) => lab.messages(from, limit),
   gap: ({ server }) => lab.gap(server),
   why: ({ server }) => lab.why(server),
+  export: () => lab.export(),
 };
 
 onmessage = async (e) => {
