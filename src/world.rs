@@ -272,7 +272,8 @@ impl World {
                 rep.reps_from.iter().any(|(partner, link)| {
                     let due = link.flags & PERIODIC_SYNC != 0 && link.flags & MAIL_REPLICA == 0;
                     due && self.reachable(&b.name, partner, false)
-                        && self.server(partner).ncs.get(nc).is_some_and(|r| r.max_usn() > self.watermark_for(&b.name, partner, nc))
+                        && (self.server(partner).ncs.get(nc).is_some_and(|r| r.max_usn() > self.watermark_for(&b.name, partner, nc))
+                            || lacking(b, self.server(partner)).next().is_some())
                 })
             }) || self.drc_partners(&b.name).iter().any(|r| {
                 self.reachable(&b.name, r, true)
@@ -902,8 +903,20 @@ impl World {
             for nc in asks[p.as_str()].clone() {
                 self.send_request(b, p, vec![nc], trigger);
             }
+            let missing = self.missing_ncs(b, p);
+            if !missing.is_empty() {
+                self.send_request(b, p, missing, trigger);
+            }
         }
         order.len()
+    }
+
+    /// The naming contexts site partner `p` holds (with objects) and `b` does not: a request to a
+    /// site partner covers every naming context the partner holds, so a notification lost to a
+    /// cut path is made good by the next pull (docs/model-choices.md). Asked apart from the rest,
+    /// from USN 0, so a stalled request for another naming context does not hold them back.
+    fn missing_ncs(&self, b: &str, p: &str) -> Vec<String> {
+        lacking(self.server(b), self.server(p)).cloned().collect()
     }
 
     fn on_intersite(&mut self, local: &str, remote: &str) {
@@ -1004,6 +1017,12 @@ impl World {
             _ => None,
         }
     }
+}
+
+/// The naming contexts site partner `p` holds (with objects) and `b` does not.
+fn lacking<'a>(b: &'a Server, p: &'a Server) -> impl Iterator<Item = &'a String> + 'a {
+    let same_site = b.site == p.site;
+    p.ncs.iter().filter(move |(nc, rep)| same_site && !rep.is_empty() && !b.ncs.contains_key(nc.as_str())).map(|(nc, _)| nc)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
