@@ -12,7 +12,13 @@ impl World {
     /// the page's step-by-step playback goes through `Session::advance` instead.
     pub fn execute(&mut self, cmd: &Command) -> StepReport {
         let mark = self.mark();
-        let text = self.dispatch(cmd);
+        let text = match self.total_refusal() {
+            Some(why) => {
+                self.refuse("-", "WORK_BUDGET", why);
+                String::new()
+            }
+            None => self.dispatch(cmd),
+        };
         let mut r = self.report_since(mark, "action", text);
         r.message = None;
         if let Some(refusal) = &r.refused {
@@ -92,6 +98,10 @@ impl World {
     }
 
     fn create_many(&mut self, server: &str, name: &str, n: u64, attrs: &BTreeMap<String, String>) -> String {
+        if let Some((code, text)) = self.create_refusal(n) {
+            self.refuse(server, code, text);
+            return String::new();
+        }
         let mut usns = Vec::new();
         for i in 1..=n {
             let dn = mailbox_dn(&self.org, &self.server(server).site, &format!("{name} {i}"));

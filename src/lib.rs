@@ -1,6 +1,7 @@
 //! USN Lab: a deterministic simulator of Exchange Server directory replication (and, for
 //! comparison, Active Directory's fix for the restore problem). Plain Rust: no wasm, DOM or JS
 //! types here; `wasm` is a thin binding compiled only for the browser.
+pub mod budget;
 pub mod commands;
 pub mod directory;
 pub mod ids;

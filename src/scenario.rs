@@ -287,6 +287,7 @@ impl Scenario {
 
     fn check(&self) -> Result<(), ScenarioError> {
         self.check_topology()?;
+        crate::budget::check_scenario(self).map_err(|(i, m)| at(i, m))?;
         let mut backups: VecSet<(String, String)> = VecSet::new();
         for (i, step) in self.steps.iter().enumerate() {
             self.check_command(&step.command, &mut backups).map_err(|m| at(i, m))?;
@@ -307,6 +308,7 @@ impl Scenario {
         if s.periodic_sync_s == 0 || s.intersite_sync_s == 0 {
             return Err(whole("settings: periodic_sync_s and intersite_sync_s must be above 0"));
         }
+        crate::budget::check_settings(s).map_err(whole)?;
         if !(s.backsync_timeout_h.is_finite() && s.backsync_timeout_h >= 0.0 && s.backsync_timeout_h <= 24.0 * 365.0) {
             return Err(whole("settings: backsync_timeout_h must be a number of hours from 0 to 8760"));
         }
@@ -384,6 +386,7 @@ impl Scenario {
             if s.every_s == 0 || s.open_s == 0 || s.open_s > s.every_s {
                 return Err("a schedule is open for open_s (above 0) of every every_s seconds".into());
             }
+            crate::budget::check_schedule(s)?;
         }
         Ok(())
     }

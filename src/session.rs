@@ -84,6 +84,12 @@ impl Session {
         s
     }
 
+    /// Why the last `advance` or `act` was stopped by the work budget (src/budget.rs), if it
+    /// was: a sentence naming the step and the limit.
+    pub fn budget_stop(&self) -> Option<&str> {
+        self.live.world.work.stopped.as_deref()
+    }
+
     pub fn playhead(&self) -> usize {
         self.playhead
     }
@@ -158,10 +164,12 @@ impl Session {
 
     /// Rebuilds a session from a scenario and a history (a link or a saved state).
     pub fn replay(scenario: Scenario, actions: Vec<Action>, playhead: usize) -> Result<Session, String> {
+        crate::budget::check_history(actions.len())?;
         let mut s = Session::new(scenario);
-        for a in actions {
+        for (i, a) in actions.into_iter().enumerate() {
             s.record(a.clone());
             s.live.apply(&s.scenario, &a);
+            crate::budget::check_replayed(s.world(), i)?;
         }
         s.seek(playhead.min(s.actions.len()))?;
         Ok(s)
@@ -205,6 +213,7 @@ impl Live {
 
     fn act(&mut self, cmd: &Command) -> StepReport {
         self.world.step = None;
+        self.world.work.begin_step();
         self.world.execute(cmd)
     }
 
@@ -227,6 +236,9 @@ impl Live {
                     }
                     (None, _) => self.run = None,
                 }
+                if self.world.work.stopped.is_some() {
+                    self.run = None;
+                }
                 if r.is_some() {
                     self.events_in_run += 1;
                     if self.events_in_run >= RUN_LIMIT && self.run.is_some() {
@@ -243,6 +255,7 @@ impl Live {
                 self.cursor += 1;
                 self.world.step = Some(i);
                 self.events_in_run = 0;
+                self.world.work.begin_step();
                 match &sc.steps[i].command {
                     Command::Run { for_s: Some(s), .. } => self.run = Some((i, Budget::Until(self.world.time.saturating_add(*s)))),
                     Command::Run { .. } => self.run = Some((i, Budget::Quiet)),
@@ -252,6 +265,7 @@ impl Live {
                 continue;
             }
             self.world.step = None;
+            self.world.work.begin_step();
             return self.world.next_event();
         }
     }

@@ -12,6 +12,7 @@ use crate::scenario::{ConnectorSpec, DrcSpec, Model, Scenario, Settings};
 use crate::servers::{Server, ServerState};
 use crate::sites::{self, Route};
 use crate::vecmap::{VecMap, VecSet};
+use crate::budget::{Work, MAX_COPIES};
 use std::collections::{BTreeMap, BinaryHeap};
 
 #[derive(Clone, Debug)]
@@ -122,6 +123,8 @@ pub struct World {
     /// Actions taken so far (the session's playhead), stamped on each message.
     pub actions: usize,
     trace: Trace,
+    /// What the session has used of its work budget (src/budget.rs).
+    pub work: Work,
 }
 
 /// A ceiling on the events one `run` may take, so no scenario can freeze a tab.
@@ -164,6 +167,7 @@ impl World {
             step: None,
             actions: 0,
             trace: Trace::default(),
+            work: Work::default(),
         };
         for (site, spec) in sc.servers() {
             w.index.insert(spec.name.clone(), w.servers.len());
@@ -417,7 +421,11 @@ impl World {
                 Some(q) if q.at <= until => {}
                 _ => break,
             }
+            if self.out_of_budget() {
+                return self.budget_report(mark);
+            }
             let Some(Queued { at: t, ev, .. }) = self.queue.pop() else { break };
+            self.work.charge(1);
             self.time = self.time.max(t);
             let message = ev.is_message();
             if message {
@@ -452,7 +460,9 @@ impl World {
         while n < limit && self.next_event_before(end, false).is_some() {
             n += 1;
         }
-        self.time = self.time.max(end);
+        if self.work.stopped.is_none() {
+            self.time = self.time.max(end);
+        }
         n
     }
 
@@ -641,6 +651,7 @@ impl World {
             return;
         }
         let resp = self.answer(req);
+        self.work.charge(resp.object_count());
         let at = match &resp.route {
             Some(r) => sites::travel(&self.connectors, r, self.time, self.settings.mail_hop_s).0,
             None => self.time,
@@ -771,6 +782,7 @@ impl World {
             return;
         }
         let before = self.server(&b).usn;
+        self.work.charge(resp.object_count());
         let (written, discarded) = (self.trace.written_total, self.trace.discarded_total);
         for (nc, objs) in &resp.parts {
             self.ensure_replica(&b, nc);
@@ -898,7 +910,7 @@ impl World {
                 }
             }
         }
-        let order: Vec<String> = self.servers.iter().map(|s| s.name.clone()).filter(|n| asks.contains_key(n)).collect();
+        let order: Vec<String> = self.servers.iter().filter(|s| asks.contains_key(&s.name)).map(|s| s.name.clone()).collect();
         for p in &order {
             for nc in asks[p.as_str()].clone() {
                 self.send_request(b, p, vec![nc], trigger);
@@ -957,6 +969,10 @@ impl World {
             self.refuse(server, code, text);
             return None;
         }
+        if let Some((code, text)) = self.work_refusal(if kind == WriteKind::Create { 1 } else { 0 }) {
+            self.refuse(server, code, text);
+            return None;
+        }
         let nc = nc_of_dn(dn);
         if let Some(text) = self.target_problem(server, &nc, dn, kind) {
             let code = if kind == WriteKind::Create { "DS_E_ALREADY_EXISTS" } else { "DS_E_NO_SUCH_OBJECT" };
@@ -965,6 +981,8 @@ impl World {
             return None;
         }
         let now = self.time;
+        self.work.charge(1);
+        self.work.created += (kind == WriteKind::Create) as u64;
         let srv = self.server_mut(server);
         srv.usn += 1;
         let (usn, id) = (srv.usn, srv.invocation_id.clone());
@@ -998,6 +1016,17 @@ impl World {
         self.note_written(server, dn, usn);
         self.schedule_notify(server, &nc);
         Some(usn)
+    }
+
+    /// Why a write that creates `creates` objects would exceed the work budget, if it would.
+    pub(crate) fn work_refusal(&self, creates: u64) -> Option<(&'static str, String)> {
+        if let Some(why) = self.work.exhausted(self.step, self.journal.messages.len() + self.journal.events.len(), self.time) {
+            return Some(("WORK_BUDGET", why));
+        }
+        if creates > 0 && self.work.copies_with(creates, self.servers.len()) > MAX_COPIES {
+            return Some(("WORK_BUDGET", crate::budget::copies_refusal(self.step, creates, self.servers.len())));
+        }
+        None
     }
 
     fn target_problem(&self, server: &str, nc: &str, dn: &str, kind: WriteKind) -> Option<String> {

@@ -101,7 +101,7 @@ fn a_naming_context_missed_while_the_path_was_cut_is_learned_after_mending() {
 #[test]
 fn refresh_all_brings_a_naming_context_the_partner_holds() {
     let json = format!(
-        r#"{{ "org": "O", "settings": {{ "periodic_sync_s": 31536000 }}, {TWO_SITES}, "steps": [
+        r#"{{ "org": "O", "settings": {{ "periodic_sync_s": 2592000 }}, {TWO_SITES}, "steps": [
         {{ "do": "link", "between": ["E1", "E2"], "up": false }},
         {{ "do": "create", "server": "W1", "name": "Wes" }},
         {{ "do": "run", "for_s": 3600 }},

@@ -1,0 +1,108 @@
+//! Hostile input (issue 12): no scenario, link or command can hang the lab, exhaust its memory or
+//! wrap a counter; what exceeds a limit is refused, or stopped with a sentence naming the step
+//! and the limit.
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+use usnlab::budget::{grouped, MAX_COPIES, STEP_WORK, TOTAL_WORK};
+use usnlab::scenario::Scenario;
+use usnlab::session::{run_scenario, Action, Session};
+
+fn read(doc: &Value) -> Result<Scenario, String> {
+    Scenario::from_json(&doc.to_string()).map_err(|e| e.to_string())
+}
+
+fn servers(n: usize) -> Vec<Value> {
+    (0..n).map(|i| json!({ "name": format!("S{i}") })).collect()
+}
+
+/// Runs `f`, failing if it takes longer than `secs` (a debug build, shared cores: generous).
+fn within<T>(secs: u64, what: &str, f: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let out = f();
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(secs), "{what} took {took:?}");
+    out
+}
+
+fn budget_refusals(s: &Session) -> Vec<String> {
+    s.world().journal.refused.iter().filter(|r| r.error == "WORK_BUDGET").map(|r| r.text.clone()).collect()
+}
+
+// ----- bounded work ----------------------------------------------------------------------------
+
+/// A 1 s periodic interval is below what the lab accepts; 60 s for ten years is stopped by the
+/// step's budget, counting timer events, and says so.
+#[test]
+fn timers_count_toward_the_steps_budget() {
+    let fast = json!({ "settings": { "periodic_sync_s": 1 }, "sites": [ { "name": "A", "servers": servers(1) } ],
+        "steps": [ { "do": "run", "for_s": 315_360_000u64 } ] });
+    let e = read(&fast).err().expect("refused");
+    assert!(e.contains("periodic_sync_s"), "{e}");
+    let doc = json!({ "settings": { "periodic_sync_s": 60 }, "sites": [ { "name": "A", "servers": servers(1) } ],
+        "steps": [ { "do": "run", "for_s": 315_360_000u64 } ] });
+    let s = within(60, "ten years of 60 s timers", || run_scenario(read(&doc).unwrap()));
+    let why = budget_refusals(&s);
+    assert_eq!(why.len(), 1, "{why:?}");
+    assert!(why[0].starts_with("Step 0 stopped") && why[0].contains(&grouped(STEP_WORK)), "{}", why[0]);
+    assert!(s.world().work.total <= STEP_WORK + 10);
+}
+
+/// 200 one-server sites with a 60 s periodic interval: one Step of the page is bounded.
+#[test]
+fn one_advance_is_bounded_however_many_timers_are_due() {
+    let sites: Vec<Value> = (0..200).map(|i| json!({ "name": format!("Site{i}"), "servers": [ { "name": format!("S{i}") } ] })).collect();
+    let doc = json!({ "settings": { "periodic_sync_s": 60 }, "sites": sites, "steps": [ { "do": "run", "for_s": 315_360_000u64 } ] });
+    let mut s = Session::new(read(&doc).unwrap());
+    let r = within(60, "one advance", || s.advance()).expect("a report of the stop");
+    assert_eq!(r.kind, "limit");
+    assert!(r.text.contains("Step 0 stopped"), "{}", r.text);
+    assert_eq!(s.budget_stop(), Some(r.text.as_str()));
+    assert!(s.script_done(), "the run ended where the budget ended");
+}
+
+/// 100 × "run for ten years" asks for more simulated time than the lab gives a session.
+#[test]
+fn runs_adding_up_past_a_century_are_refused_when_read() {
+    let steps: Vec<Value> = (0..100).map(|_| json!({ "do": "run", "for_s": 315_360_000u64 })).collect();
+    let doc = json!({ "sites": [ { "name": "A", "servers": servers(1) } ], "steps": steps });
+    let e = read(&doc).err().expect("refused");
+    assert!(e.starts_with("step 10:") && e.contains("100 years"), "{e}");
+}
+
+/// Creates whose objects × servers exceed what the lab holds are refused when read.
+#[test]
+fn creates_beyond_the_copies_the_lab_holds_are_refused_when_read() {
+    let doc = json!({ "sites": [ { "name": "A", "servers": servers(2) } ],
+        "steps": [ { "do": "create", "server": "S0", "name": "M", "count": 200_000 } ] });
+    let e = read(&doc).err().expect("refused");
+    assert!(e.starts_with("step 0:") && e.contains(&format!("{} object copies", grouped(MAX_COPIES))), "{e}");
+}
+
+/// 200 servers, 1,000 mailboxes, no notify pause: replication work is stopped at the budget.
+#[test]
+fn a_storm_of_two_hundred_servers_is_stopped_at_the_budget() {
+    let doc = json!({ "settings": { "notify_pause_s": 0, "notify_stagger_s": 0 }, "sites": [ { "name": "A", "servers": servers(200) } ],
+        "steps": [ { "do": "create", "server": "S0", "name": "M", "count": 1000 }, { "do": "run", "until": "quiet" } ] });
+    let s = within(120, "the storm", || run_scenario(read(&doc).unwrap()));
+    let why = budget_refusals(&s);
+    assert!(!why.is_empty() && why[0].starts_with("Step 1 stopped"), "{why:?}");
+    assert!(s.world().work.total <= TOTAL_WORK + 1_000_000);
+}
+
+/// A link whose history creates 200,000 mailboxes twelve times: refused with the entry named.
+#[test]
+fn a_history_is_bounded_too() {
+    let doc = json!({ "sites": [ { "name": "A", "servers": servers(1) } ], "steps": [] });
+    let sc = read(&doc).unwrap();
+    let create = |i: usize| {
+        Action::from_value(&json!({ "kind": "act", "cmd": { "do": "create", "server": "S0", "name": format!("M{i}"), "count": 200_000 } })).unwrap()
+    };
+    let s = within(120, "the replay", || Session::replay(sc.clone(), (0..12).map(create).collect(), 12)).expect("refusals are not errors");
+    let why = budget_refusals(&s);
+    assert_eq!(why.len(), 11, "the first create fits, the other eleven are refused: {why:?}");
+    assert!(why[0].contains(&format!("{} object copies", grouped(MAX_COPIES))), "{}", why[0]);
+    assert!(s.world().work.created <= MAX_COPIES);
+    let long: Vec<Action> = (0..200_000).map(|_| Action::Advance).collect();
+    let e = Session::replay(sc, long, 0).unwrap_err();
+    assert!(e.contains("at most 100,000"), "{e}");
+}
