@@ -122,6 +122,9 @@ impl World {
             return String::new();
         }
         let usn = self.server(server).usn;
+        if self.refused_by(server, self.usn_refusal(server, by.unwrap_or(0))) {
+            return String::new();
+        }
         let target = to.unwrap_or_else(|| usn.saturating_add(by.unwrap_or(0)));
         if target < usn {
             self.refuse(server, "USN_GOES_UP", format!("{server}'s USN is already {usn}; a USN never goes down (except by a restore)."));

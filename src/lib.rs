@@ -2,6 +2,7 @@
 //! comparison, Active Directory's fix for the restore problem). Plain Rust: no wasm, DOM or JS
 //! types here; `wasm` is a thin binding compiled only for the browser.
 pub mod budget;
+pub mod ceilings;
 pub mod commands;
 pub mod directory;
 pub mod ids;

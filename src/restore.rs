@@ -155,6 +155,10 @@ impl World {
             self.refuse(server, "DS_RUNNING", text);
             return String::new();
         }
+        let refusal = self.usn_refusal(server, usn).or_else(|| self.objver_refusal(server, None, objver.into()));
+        if self.refused_by(server, refusal) {
+            return String::new();
+        }
         let srv = self.server_mut(server);
         let mut count = 0;
         for rep in srv.ncs.values_mut() {
@@ -178,6 +182,10 @@ impl World {
         let nc = crate::world::nc_of_dn(&dn);
         let exists = self.server(server).object(&nc, &dn).is_some();
         let kind = if exists { WriteKind::Modify } else { WriteKind::Create };
+        let refusal = self.usn_refusal(server, times).or_else(|| self.objver_refusal(server, Some(&dn), times));
+        if self.refused_by(server, refusal) {
+            return String::new();
+        }
         let attrs = Default::default();
         let Some(first) = self.originate(server, &dn, kind, &attrs) else { return String::new() };
         let rest = times - 1;

@@ -106,3 +106,63 @@ fn a_history_is_bounded_too() {
     let e = Session::replay(sc, long, 0).unwrap_err();
     assert!(e.contains("at most 100,000"), "{e}");
 }
+
+// ----- arithmetic ------------------------------------------------------------------------------
+
+fn one_server(steps: Vec<Value>) -> Session {
+    let doc = json!({ "sites": [ { "name": "A", "servers": servers(1) } ], "steps": steps });
+    run_scenario(read(&doc).unwrap())
+}
+
+fn refusals(s: &Session, code: &str) -> Vec<String> {
+    s.world().journal.refused.iter().filter(|r| r.error == code).map(|r| r.text.clone()).collect()
+}
+
+/// 65,536 bumps of 2^48 once took a USN back to 0: the ceiling refuses them from 2^60 on.
+#[test]
+fn bumps_stop_at_the_usn_ceiling() {
+    let mut steps = vec![json!({ "do": "create", "server": "S0", "name": "M" })];
+    // 8,192 of them would reach 2^61: enough to cross the ceiling, and quick in a debug build.
+    steps.extend((0..8_192).map(|_| json!({ "do": "bump", "server": "S0", "by": 1u64 << 48 })));
+    steps.push(json!({ "do": "modify", "server": "S0", "name": "M", "attrs": { "City": "Rome" } }));
+    let s = one_server(steps);
+    let usn = s.world().server("S0").usn;
+    assert_eq!(usn, 1 + 4095 * (1 << 48) + 1, "raised up to the ceiling, then one write");
+    let why = refusals(&s, "USN_CEILING");
+    assert_eq!(why.len(), 8_192 - 4095);
+    assert!(why[0].contains("1,152,921,504,606,846,976"), "{}", why[0]);
+}
+
+/// 65,536 Authrests of 2^48 once wrapped the counter; 4,300 of objver 10^6 wrapped Object-Version.
+#[test]
+fn authrests_stop_at_the_ceilings() {
+    let mut steps = vec![json!({ "do": "create", "server": "S0", "name": "M" }), json!({ "do": "stop", "server": "S0" })];
+    steps.extend((0..8_192).map(|_| json!({ "do": "authrest", "server": "S0", "objver": 0, "usn": 1u64 << 48 })));
+    steps.extend((0..4_300).map(|_| json!({ "do": "authrest", "server": "S0", "objver": 1_000_000, "usn": 0 })));
+    let s = one_server(steps);
+    let w = s.world();
+    assert!(w.server("S0").usn <= 1 << 60);
+    let o = w.server("S0").ncs.values().flat_map(|r| r.iter()).next().unwrap();
+    assert!(o.object_version <= 1 << 31 && o.object_version > 2_000_000_000, "{}", o.object_version);
+    assert!(o.usn_changed <= 1 << 60);
+    assert!(!refusals(&s, "USN_CEILING").is_empty() && !refusals(&s, "OBJVER_CEILING").is_empty());
+}
+
+/// Import of a million, again and again: refused before Object-Version or the USN would wrap.
+#[test]
+fn imports_stop_at_the_ceilings() {
+    let steps: Vec<Value> = (0..2_200).map(|_| json!({ "do": "import", "server": "S0", "name": "M", "times": 1_000_000 })).collect();
+    let s = one_server(steps);
+    let o = s.world().server("S0").ncs.values().flat_map(|r| r.iter()).next().unwrap();
+    assert!(o.object_version <= 1 << 31);
+    assert!(!refusals(&s, "OBJVER_CEILING").is_empty());
+}
+
+/// A schedule with every_s near 2^64 once reported mail queued for 18 quintillion seconds.
+#[test]
+fn a_schedule_near_two_to_the_64_is_refused() {
+    let doc = json!({ "sites": [ { "name": "A", "servers": servers(1) }, { "name": "B", "servers": [ { "name": "T0" } ] } ],
+        "connectors": [ { "kind": "x400", "sites": ["A", "B"], "cost": 1, "schedule": { "every_s": u64::MAX - 5, "open_s": 1 } } ] });
+    let e = read(&doc).err().expect("refused");
+    assert!(e.contains("connectors[0]") && e.contains("30 days"), "{e}");
+}
