@@ -5,11 +5,13 @@ pub mod budget;
 pub mod ceilings;
 pub mod commands;
 pub mod directory;
+pub mod excerpt;
 pub mod ids;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod lessons;
 pub mod log;
 pub mod messages;
+pub mod names;
 pub mod objects;
 pub mod reading;
 pub mod report;

@@ -1,6 +1,7 @@
 //! Scenario files (SCENARIOS.md): parsed, then checked before anything runs, so that a scenario
 //! that cannot be understood is rejected with the step's index and a sentence saying why.
 use crate::ids::{derive_invocation_id, is_invocation_id};
+use crate::excerpt::quoted;
 use crate::reading;
 use serde::Serialize;
 use serde_json::Value;
@@ -293,7 +294,7 @@ impl Scenario {
             self.check_command(&step.command, &mut backups).map_err(|m| at(i, m))?;
             if let Some(q) = &step.question {
                 if !q.choices.contains(&q.answer) {
-                    return Err(at(i, format!("the question's answer \"{}\" is not one of its choices", q.answer)));
+                    return Err(at(i, format!("the question's answer {} is not one of its choices", quoted(&q.answer))));
                 }
             }
         }
@@ -315,6 +316,7 @@ impl Scenario {
         if self.sites.is_empty() {
             return Err(whole("a scenario needs at least one site with a server"));
         }
+        crate::names::check_names(self).map_err(whole)?;
         let mut site_names = VecSet::new();
         let mut names = VecSet::new();
         let mut ids = VecSet::new();
@@ -360,20 +362,20 @@ impl Scenario {
             return Ok(());
         }
         let known: Vec<_> = self.servers().map(|(_, s)| s.name.as_str()).collect();
-        Err(format!("unknown server \"{name}\" (the servers are {})", known.join(", ")))
+        Err(format!("unknown server {} (the servers are {})", quoted(name), crate::names::some_of(&known)))
     }
 
     fn has_site(&self, name: &str) -> Result<(), String> {
         if self.sites.iter().any(|s| s.name == name) {
             Ok(())
         } else {
-            Err(format!("unknown site \"{name}\""))
+            Err(format!("unknown site {}", quoted(name)))
         }
     }
 
     fn check_connector(&self, kind: &str, sites: &[String; 2], cost: u32, schedule: Option<&Schedule>) -> Result<(), String> {
         if !["site", "x400", "ras", "ims"].contains(&kind) {
-            return Err(format!("unknown connector kind \"{kind}\" (site, x400, ras or ims)"));
+            return Err(format!("unknown connector kind {} (site, x400, ras or ims)", quoted(kind)));
         }
         sites.iter().try_for_each(|s| self.has_site(s))?;
         if sites[0] == sites[1] {
@@ -416,6 +418,7 @@ impl Scenario {
     }
 
     fn check_command(&self, cmd: &Command, backups: &mut VecSet<(String, String)>) -> Result<(), String> {
+        crate::names::check_command_names(cmd)?;
         use Command::*;
         match cmd {
             Create { count: Some(n), name: None, .. } if *n > 0 => Err(format!("create with count {n} needs a \"name\" to number")),
@@ -441,7 +444,7 @@ impl Scenario {
             Run { for_s, until } => match (for_s, until.as_deref()) {
                 (Some(_), Some(_)) => Err("run takes \"for_s\" or \"until\", not both".into()),
                 (Some(s), None) if *s > 10 * 365 * 86_400 => Err("run for at most ten years".into()),
-                (_, Some(u)) if u != "quiet" => Err(format!("run until \"{u}\": the only condition is \"quiet\"")),
+                (_, Some(u)) if u != "quiet" => Err(format!("run until {}: the only condition is \"quiet\"", quoted(u))),
                 _ => Ok(()),
             },
             Step { count } => match count {
@@ -465,7 +468,7 @@ impl Scenario {
                 if backups.contains(&(server.clone(), label.clone())) {
                     Ok(())
                 } else {
-                    Err(format!("{server} has no backup labelled \"{label}\" made by an earlier step"))
+                    Err(format!("{server} has no backup labelled {} made by an earlier step", quoted(label)))
                 }
             }
             ExpireBacksync { server } | Stop { server } | Start { server } => self.has_server(server),

@@ -166,3 +166,68 @@ fn a_schedule_near_two_to_the_64_is_refused() {
     let e = read(&doc).err().expect("refused");
     assert!(e.contains("connectors[0]") && e.contains("30 days"), "{e}");
 }
+
+// ----- names and messages ----------------------------------------------------------------------
+
+fn refused(doc: Value) -> String {
+    read(&doc).err().expect("refused")
+}
+
+/// An organization or site name with '/' was accepted, then every write refused.
+#[test]
+fn names_that_would_break_a_distinguished_name_are_refused_when_read() {
+    let e = refused(json!({ "org": "Acme/Evil", "sites": [ { "name": "A", "servers": servers(1) } ] }));
+    assert!(e.contains("organization name \"Acme/Evil\"") && e.contains("'/'"), "{e}");
+    let e = refused(json!({ "sites": [ { "name": "North/South", "servers": servers(1) } ] }));
+    assert!(e.contains("site name \"North/South\""), "{e}");
+    let e = refused(json!({ "sites": [ { "name": "A", "servers": [ { "name": "S\u{202e}1" } ] } ] }));
+    assert!(e.contains("site \"A\": the server name \"S\\u{202e}1\""), "{e}");
+}
+
+/// A message quotes at most a short excerpt of a bad value, escaped.
+#[test]
+fn a_ten_megabyte_value_is_quoted_as_an_excerpt() {
+    let huge = "9".repeat(10_000_000);
+    for step in [
+        json!({ "do": "bump", "server": "S0", "by": huge }),
+        json!({ "do": "bump", "server": huge, "by": 1 }),
+        json!({ "do": huge }),
+        json!({ "do": "create", "server": "S0", "name": "M", "attrs": { "City": huge } }),
+        json!({ "do": "run", "until": huge }),
+        json!({ "do": "create", "server": "S0", "name": "M", huge.clone(): 1 }),
+    ] {
+        let e = refused(json!({ "sites": [ { "name": "A", "servers": servers(1) } ], "steps": [ step ] }));
+        assert!(e.len() < 600 && e.starts_with("step 0:"), "{} characters: {}", e.len(), &e[..200.min(e.len())]);
+    }
+}
+
+/// An ESC sequence in a backup label once retitled the terminal: it is refused, escaped.
+#[test]
+fn control_characters_are_refused_and_escaped_in_messages() {
+    let e = refused(json!({ "sites": [ { "name": "A", "servers": servers(1) } ],
+        "steps": [ { "do": "backup", "server": "S0", "label": "x\u{1b}]0;owned\u{7}" } ] }));
+    assert!(!e.contains('\u{1b}') && e.contains("\\u{1b}"), "{e}");
+}
+
+/// Every message names where: which site, server, setting or step.
+#[test]
+fn messages_name_where() {
+    let e = refused(json!({ "sites": [ { "name": "A", "servers": [ { "name": "S", "invocation_id": 5 } ] } ] }));
+    assert!(e.contains("sites[0]") && e.contains("servers[0]") && e.contains("\"invocation_id\" must be text"), "{e}");
+    let e = refused(json!({ "sites": [ { "name": "A", "servers": "S" } ] }));
+    assert!(e.contains("sites[0] (\"A\")") && e.contains("\"servers\" must be a list"), "{e}");
+    let e = refused(json!({ "settings": { "mail_hop_s": -1 }, "sites": [ { "name": "A", "servers": servers(1) } ] }));
+    assert!(e.starts_with("settings: \"mail_hop_s\""), "{e}");
+}
+
+/// The CLI reading a file that is not UTF-8 names the byte, and refuses without a panic.
+#[test]
+fn the_cli_names_the_byte_where_utf8_breaks() {
+    let path = std::env::temp_dir().join(format!("usnlab-hostile-{}.json", std::process::id()));
+    std::fs::write(&path, b"{\"title\": \"caf\xe9\"}").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_usnlab")).arg("run").arg(&path).output().unwrap();
+    let _ = std::fs::remove_file(&path);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("not UTF-8") && err.contains("byte 14 (line 1) is 0xE9"), "{err}");
+}
