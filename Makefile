@@ -34,7 +34,7 @@ test-core:
 ## prints its USNLAB_SEED, which replays it.
 FUZZ_SECS ?= 300
 fuzz:
-	USNLAB_FUZZ_SECS=$(FUZZ_SECS) USNLAB_PROPTEST_SECS=$(FUZZ_SECS) USNLAB_CASES=100000 \
+	USNLAB_FUZZ_SECS=$(FUZZ_SECS) USNLAB_PROPTEST_SECS=$(FUZZ_SECS) USNLAB_CASES=3000 \
 	  cargo test --test fuzz --test properties -- --nocapture
 
 # Only tests/wasm.rs runs in the browser: the other test targets use native-only crates.

@@ -24,6 +24,12 @@ pub const MAX_COPIES: u64 = 250_000;
 pub const MAX_JOURNAL: usize = 300_000;
 /// Simulated time a session may reach: 100 years.
 pub const MAX_TIME_S: u64 = 100 * 365 * 86_400;
+/// Object copies carried at once by responses not yet written. Past it a request is answered
+/// "busy" (its message fails, and a later pull asks again), so the queue cannot grow without bound.
+pub const MAX_IN_FLIGHT: u64 = 100_000;
+/// Elementary checks (a partner's watermark against its source) that count as one unit of work
+/// when the lab looks whether all is quiet.
+const CHECKS_PER_UNIT: u64 = 1000;
 /// Actions a history (a link or a saved state) may hold.
 pub const MAX_HISTORY: usize = 100_000;
 
@@ -53,12 +59,19 @@ pub struct Work {
     pub backup_copies: crate::vecmap::VecMap<(String, String), u64>,
     /// Why the current step stopped, if the budget stopped it.
     pub stopped: Option<String>,
+    /// Object copies carried by responses not yet written (the queue's memory).
+    pub in_flight_copies: u64,
 }
 
 impl Work {
     pub fn charge(&mut self, units: u64) {
         self.step = self.step.saturating_add(units);
         self.total = self.total.saturating_add(units);
+    }
+
+    /// Copies carried by a response are written or lost: no longer in flight.
+    pub fn land(&mut self, copies: u64) {
+        self.in_flight_copies = self.in_flight_copies.saturating_sub(copies);
     }
 
     /// A new step, command or advance begins.
@@ -257,4 +270,30 @@ pub fn check_schedule(s: &crate::scenario::Schedule) -> Result<(), String> {
         return Err(format!("a schedule repeats at most every {} seconds (30 days), not every {}", grouped(MAX_INTERVAL_S), s.every_s));
     }
     Ok(())
+}
+
+impl crate::world::World {
+    /// A request answered while `MAX_IN_FLIGHT` copies are already carried fails as "busy".
+    pub(crate) fn busy_failure(&self) -> Option<String> {
+        (self.work.in_flight_copies >= MAX_IN_FLIGHT).then(|| {
+            format!(
+                "{} object copies are already in flight, the most the lab carries at once (a later pull asks again)",
+                grouped(self.work.in_flight_copies)
+            )
+        })
+    }
+
+    /// `quiet()`, charging the work of looking when it has to look at every link: each server's
+    /// naming contexts against each partner, and the DRCs, which in a large organization costs
+    /// more than an event.
+    pub(crate) fn quiet_charged(&mut self) -> bool {
+        if !self.settled() {
+            return false;
+        }
+        let partners = self.sites.iter().map(|(_, v)| v.len() as u64).max().unwrap_or(1) + 2;
+        let ncs: u64 = self.servers.iter().map(|s| s.ncs.len() as u64).sum();
+        let checks = ncs * partners + self.servers.len() as u64 * self.drcs.len() as u64;
+        self.work.charge(checks / CHECKS_PER_UNIT);
+        self.quiet()
+    }
 }

@@ -269,6 +269,11 @@ impl World {
             && !self.owed()
     }
 
+    /// No message in flight and no notification pending: only `owed` can keep it from quiet.
+    pub(crate) fn settled(&self) -> bool {
+        self.in_flight == 0 && self.pending_notify.is_empty()
+    }
+
     /// Is some reachable partner holding objects above a watermark that a timer will pull?
     fn owed(&self) -> bool {
         self.servers.iter().filter(|b| b.replicates()).any(|b| {
@@ -338,6 +343,7 @@ impl World {
     pub(crate) fn drop_queued(&mut self, which: impl Fn(&str, &str) -> bool) {
         let before = self.queue.len();
         let mut ended = Vec::new();
+        let mut copies = 0;
         self.queue.retain(|q| match &q.ev {
             Event::Notify { from, to, nc, first } => {
                 let keep = !which(from, to);
@@ -347,9 +353,14 @@ impl World {
                 keep
             }
             Event::Request(r) => !which(&r.from, &r.to),
-            Event::Response(r) | Event::Write(r) => !which(&r.from, &r.to),
+            Event::Response(r) | Event::Write(r) => {
+                let keep = !which(&r.from, &r.to);
+                copies += if keep { 0 } else { r.object_count() };
+                keep
+            }
             _ => true,
         });
+        self.work.land(copies);
         self.in_flight -= before - self.queue.len();
         for batch in ended {
             self.pending_notify.remove(&batch);
@@ -414,7 +425,7 @@ impl World {
         let mark = self.mark();
         let mut timers = false;
         loop {
-            if stop_when_quiet && self.quiet() {
+            if stop_when_quiet && self.quiet_charged() {
                 break;
             }
             match self.queue.peek() {
@@ -639,7 +650,7 @@ impl World {
         let mut m = Self::message(if mail { "mail" } else { "request" }, &b, &s, &first_nc, w, 0, Self::request_text(&req, s_usn));
         m.trigger = Some(req.trigger.as_str());
         self.mail_fields(&mut m, req.route.as_ref(), req.sent_s, "request");
-        m.failed = self.path_failure(&b, &s, mail);
+        m.failed = self.path_failure(&b, &s, mail).or_else(|| self.busy_failure());
         let ok = m.failed.is_none();
         self.record(m);
         if !ok {
@@ -652,6 +663,7 @@ impl World {
         }
         let resp = self.answer(req);
         self.work.charge(resp.object_count());
+        self.work.in_flight_copies += resp.object_count();
         let at = match &resp.route {
             Some(r) => sites::travel(&self.connectors, r, self.time, self.settings.mail_hop_s).0,
             None => self.time,
@@ -764,12 +776,15 @@ impl World {
         self.record(m);
         if ok {
             self.push(self.time, Event::Write(Box::new(resp)));
+        } else {
+            self.work.land(n);
         }
     }
 
     // ----- Write ---------------------------------------------------------------------------
 
     fn on_write(&mut self, resp: Response) {
+        self.work.land(resp.object_count());
         let (s, b) = (resp.from.clone(), resp.to.clone());
         let nc0 = resp.parts.first().map(|(nc, _)| nc.clone()).unwrap_or_default();
         let mut m = Self::message("write", &s, &b, &nc0, 0, 0, String::new());
@@ -909,6 +924,9 @@ impl World {
                     asks.get_or_insert_with(p.clone(), Vec::new).push(nc.clone());
                 }
             }
+        }
+        if asks.is_empty() {
+            return 0; // a server alone in its site: a timer with nothing to ask, kept cheap
         }
         let order: Vec<String> = self.servers.iter().filter(|s| asks.contains_key(&s.name)).map(|s| s.name.clone()).collect();
         for p in &order {

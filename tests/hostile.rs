@@ -3,7 +3,7 @@
 //! and the limit.
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
-use usnlab::budget::{grouped, MAX_COPIES, STEP_WORK, TOTAL_WORK};
+use usnlab::budget::{grouped, MAX_COPIES, MAX_IN_FLIGHT, STEP_WORK, TOTAL_WORK};
 use usnlab::scenario::Scenario;
 use usnlab::session::{run_scenario, Action, Session};
 
@@ -87,6 +87,24 @@ fn a_storm_of_two_hundred_servers_is_stopped_at_the_budget() {
     let why = budget_refusals(&s);
     assert!(!why.is_empty() && why[0].starts_with("Step 1 stopped"), "{why:?}");
     assert!(s.world().work.total <= TOTAL_WORK + 1_000_000);
+    // What the queue carries is bounded too: past the limit a request is answered "busy".
+    assert!(s.world().work.in_flight_copies <= MAX_IN_FLIGHT + 1000);
+    assert!(s.world().journal.messages.iter().any(|m| m.failed.as_deref().is_some_and(|f| f.contains("in flight"))));
+}
+
+/// 200 one-server sites chained by DRCs, run until quiet: looking whether all is quiet costs
+/// work too (every server's naming contexts against its partners), so the step stays bounded.
+#[test]
+fn two_hundred_sites_joined_by_drcs_are_bounded() {
+    let sites: Vec<Value> = (0..200).map(|i| json!({ "name": format!("Site{i}"), "servers": [ { "name": format!("S{i}") } ] })).collect();
+    let link = |i: usize| [format!("Site{i}"), format!("Site{}", i + 1)];
+    let connectors: Vec<Value> = (0..199).map(|i| json!({ "kind": "site", "sites": link(i), "cost": 1 })).collect();
+    let drcs: Vec<Value> = (0..199).map(|i| json!({ "sites": link(i), "bridgeheads": [format!("S{i}"), format!("S{}", i + 1)] })).collect();
+    let mut steps: Vec<Value> = (0..200).map(|i| json!({ "do": "create", "server": format!("S{i}"), "name": "M" })).collect();
+    steps.push(json!({ "do": "run", "until": "quiet" }));
+    let doc = json!({ "settings": { "periodic_sync_s": 60 }, "sites": sites, "connectors": connectors, "drcs": drcs, "steps": steps });
+    let s = within(60, "200 sites", || run_scenario(read(&doc).unwrap()));
+    assert!(s.world().work.step <= STEP_WORK + 1000);
 }
 
 /// A link whose history creates 200,000 mailboxes twelve times: refused with the entry named.
