@@ -4,7 +4,8 @@
 //! (huge, negative and fractional numbers, long text, control and bidirectional characters,
 //! '/', wrong types, deep nesting, random steps), or raw text cut from one. The reader must not
 //! panic; what it accepts is played under the work budget, and random learner commands are sent
-//! through `parse_command`, `check_live_command` and `Session::act`. No input may panic, and none
+//! through `parse_command`, `check_live_command` and `Session::act`, then replayed as a link's
+//! history (`Session::replay`, `seek`). No input may panic, and none
 //! may take more than `SLOW_S` seconds.
 //!
 //! `cargo test --test fuzz` runs a few seconds (`make test`); `make fuzz` runs it for longer:
@@ -17,7 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use usnlab::lessons::BUILTINS;
 use usnlab::scenario::{parse_command, Scenario};
-use usnlab::session::Session;
+use usnlab::session::{Action, Session};
 
 /// Seconds one input may take, read, played and commanded, in a debug build.
 const SLOW_S: u64 = 30;
@@ -223,7 +224,7 @@ fn exercise(text: &str, cmds: &[Value]) {
     let start = Instant::now();
     let Ok(sc) = Scenario::from_json(text) else { return };
     ACCEPTED.fetch_add(1, Ordering::Relaxed);
-    let mut s = Session::new(sc);
+    let mut s = Session::new(sc.clone());
     for _ in 0..500 {
         if s.advance().is_none() {
             break;
@@ -238,6 +239,20 @@ fn exercise(text: &str, cmds: &[Value]) {
         }
     }
     let _ = usnlab::report::report_json(&s);
+    // The same commands as a link's history, between advances: replayed, or refused in words.
+    let mut history = Vec::new();
+    for c in cmds {
+        history.push(Action::Advance);
+        if let Ok(cmd) = parse_command(c.clone()) {
+            if sc.check_live_command(&cmd).is_ok() {
+                history.push(Action::Act { cmd });
+            }
+        }
+    }
+    let n = history.len();
+    if let Ok(mut r) = Session::replay(sc, history, n / 2) {
+        let _ = r.seek(n);
+    }
     assert!(start.elapsed() < Duration::from_secs(SLOW_S), "the input took over {SLOW_S} s");
 }
 

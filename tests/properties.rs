@@ -401,3 +401,41 @@ proptest! {
         }
     }
 }
+
+// ----- conflict resolution is a total order on copies -------------------------------------------
+
+fn copy(version: u32, sig: u8, when: u8, deleted: bool, city: u8) -> usnlab::objects::DirObject {
+    usnlab::objects::DirObject {
+        dn: "/o=P/ou=Site/cn=Recipients/cn=X".into(),
+        object_version: version,
+        usn_created: 1,
+        usn_changed: 1,
+        usn_source: 1,
+        dsa_signature: format!("SIG{}", sig % 3),
+        when_changed: u64::from(when % 4),
+        deleted,
+        attrs: [("City".to_string(), format!("C{}", city % 3))].into_iter().collect(),
+        originating_usn: 1,
+    }
+}
+
+fn takes(local: &usnlab::objects::DirObject, incoming: &usnlab::objects::DirObject) -> bool {
+    use usnlab::objects::{decide, Decision};
+    matches!(decide(Some(local), incoming), Decision::Take | Decision::TakeOverTie { .. })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// For any two different copies exactly one wins, whichever server holds which: so two
+    /// servers can never swap copies forever. Equal copies are discarded both ways (an echo).
+    #[test]
+    fn decide_is_a_total_order(a in (1u32..4, any::<u8>(), any::<u8>(), any::<bool>(), any::<u8>()), b in (1u32..4, any::<u8>(), any::<u8>(), any::<bool>(), any::<u8>())) {
+        let (x, y) = (copy(a.0, a.1, a.2, a.3, a.4), copy(b.0, b.1, b.2, b.3, b.4));
+        if x == y {
+            prop_assert!(!takes(&x, &y));
+        } else {
+            prop_assert!(takes(&x, &y) != takes(&y, &x), "{x:?} vs {y:?}: one and only one wins");
+        }
+    }
+}
