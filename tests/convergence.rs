@@ -8,8 +8,11 @@ fn play(json: &str) -> Session {
     run_scenario(Scenario::from_json(json).expect("test scenario parses"))
 }
 
-/// Every server's copy of `name` as (Object-Version, DSA-Signature, When-Changed, attributes).
-fn copies(w: &World, name: &str) -> Vec<(String, Option<(u32, String, u64, Vec<(String, String)>)>)> {
+/// One copy as (Object-Version, DSA-Signature, When-Changed, attributes).
+type Copy = (u32, String, u64, Vec<(String, String)>);
+
+/// Every server's copy of `name`, by server.
+fn copies(w: &World, name: &str) -> Vec<(String, Option<Copy>)> {
     w.servers
         .iter()
         .map(|s| {

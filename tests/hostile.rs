@@ -1,6 +1,9 @@
 //! Hostile input (issue 12): no scenario, link or command can hang the lab, exhaust its memory or
 //! wrap a counter; what exceeds a limit is refused, or stopped with a sentence naming the step
 //! and the limit.
+// `.err().expect(..)` rather than `expect_err`: a failure then shows the message, not a whole
+// scenario's Debug dump.
+#![allow(clippy::err_expect)]
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use usnlab::budget::{grouped, MAX_COPIES, MAX_IN_FLIGHT, STEP_WORK, TOTAL_WORK};
