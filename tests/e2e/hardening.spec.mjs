@@ -50,7 +50,7 @@ for (const hash of ['', '#lesson=bill-lee', '#lesson=restore-stall', '#lesson=si
 
 test('no CSP violation in an embed', async ({ page }) => {
   const violations = await watchCsp(page);
-  await page.goto('./index.html?v=1&embed=&frame=x&lesson=bill-lee');
+  await page.goto('./index.html#v=1&embed=&frame=x&lesson=bill-lee');
   await expect(page.locator('.controls .status')).toBeVisible();
   await page.getByRole('button', { name: 'Step ▶' }).click();
   expect(await violations()).toEqual([]);
