@@ -5,7 +5,7 @@ SHELL := bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 PORT ?= 8000
 
-.PHONY: serve build test test-core test-wasm test-e2e bench size setup setup-test clean
+.PHONY: serve build test test-core test-wasm test-e2e fuzz bench size setup setup-test clean
 
 ## serve: build the lab and serve www/ on 127.0.0.1 (PORT, default 8000, or the next free one)
 serve: build
@@ -28,6 +28,21 @@ test: setup-test
 
 test-core:
 	cargo test
+
+## fuzz: the hostile-JSON fuzz generator and the property tests for longer (FUZZ_SECS each, default
+## 300), new seeds each run; `make test` runs them time-boxed (a few seconds, up to 30 s). A failure
+## prints its USNLAB_SEED, which replays it.
+FUZZ_SECS ?= 300
+## With a nightly toolchain and cargo-fuzz installed, it then runs the libFuzzer targets in fuzz/
+## (FUZZ_SECS each; the built-in scenarios seed the scenario target's corpus).
+fuzz:
+	USNLAB_FUZZ_SECS=$(FUZZ_SECS) USNLAB_PROPTEST_SECS=$(FUZZ_SECS) USNLAB_CASES=3000 \
+	  cargo test --test fuzz --test properties -- --nocapture
+	@if cargo +nightly fuzz --version >/dev/null 2>&1; then \
+	  mkdir -p fuzz/corpus/scenario fuzz/corpus/command; \
+	  cargo +nightly fuzz run scenario fuzz/corpus/scenario www/scenarios -- -max_total_time=$(FUZZ_SECS); \
+	  cargo +nightly fuzz run command fuzz/corpus/command -- -max_total_time=$(FUZZ_SECS); \
+	else echo "make fuzz: no nightly toolchain with cargo-fuzz here, so the libFuzzer targets in fuzz/ were skipped"; fi
 
 # Only tests/wasm.rs runs in the browser: the other test targets use native-only crates.
 test-wasm: setup-test

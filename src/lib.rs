@@ -3,6 +3,7 @@
 //! types here; `wasm` is a thin binding compiled only for the browser. docs/architecture.md is
 //! the map of these modules.
 pub mod commands;
+pub mod excerpt;
 pub mod frame;
 pub mod goal;
 pub mod ids;

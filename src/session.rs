@@ -147,6 +147,12 @@ impl Session {
         s
     }
 
+    /// Why the last `advance` or `act` was stopped by the work budget (src/budget.rs), if it
+    /// was: a sentence naming the step and the limit.
+    pub fn budget_stop(&self) -> Option<&str> {
+        self.live.world.work.stopped.as_deref()
+    }
+
     pub fn playhead(&self) -> usize {
         self.playhead
     }
@@ -297,21 +303,23 @@ impl Session {
 
     /// Rebuilds a session from a scenario and a history (a link or a saved state).
     pub fn replay(scenario: Scenario, actions: Vec<Action>, playhead: usize) -> Result<Session, String> {
+        crate::model::budget::check_history(actions.len())?;
         let mut s = Session::new(scenario);
         let mut job = Job::Replay { actions, next: 0, playhead };
-        s.work(&mut job, usize::MAX);
+        s.work(&mut job, usize::MAX)?;
         Ok(s)
     }
 
     /// Does up to `slice` actions or events of a long `job`, so the page can show progress
     /// between slices and cancel (docs/wasm-api.md).
-    pub fn work(&mut self, job: &mut Job, slice: usize) -> Progress {
-        match job {
+    pub fn work(&mut self, job: &mut Job, slice: usize) -> Result<Progress, String> {
+        Ok(match job {
             Job::Replay { actions, next, playhead } => {
                 let end = next.saturating_add(slice).min(actions.len());
-                for a in &actions[*next..end] {
+                for (i, a) in actions.iter().enumerate().take(end).skip(*next) {
                     self.record(a.clone());
                     self.live.apply(&self.scenario, a);
+                    crate::model::budget::check_replayed(self.world(), i)?;
                 }
                 *next = end;
                 let finished = end == actions.len();
@@ -324,7 +332,7 @@ impl Session {
                 let finished = self.play_to(*step, slice);
                 Progress { done: self.live.cursor.min(*step), total: *step, finished }
             }
-        }
+        })
     }
 
     /// Adds an action at the playhead; a new action there drops the old future (a branch).
@@ -387,6 +395,7 @@ impl Live {
     fn act(&mut self, cmd: &Command) -> StepReport {
         self.world.step = None;
         self.moves.push(cmd.clone());
+        self.world.work.begin_step();
         self.world.execute(cmd)
     }
 
@@ -408,6 +417,9 @@ impl Live {
                         self.run = None;
                     }
                     (None, _) => self.run = None,
+                }
+                if self.world.work.stopped.is_some() {
+                    self.run = None;
                 }
                 // The clock stops where the script ends: nothing runs after the last step's end.
                 if r.is_none() && self.cursor >= sc.steps.len() {
@@ -434,6 +446,7 @@ impl Live {
                 if sc.steps[i].learner {
                     self.moves.push(sc.steps[i].command.clone());
                 }
+                self.world.work.begin_step();
                 match &sc.steps[i].command {
                     Command::Run { for_s: Some(s), .. } => self.run = Some((i, Budget::Until(self.world.time.saturating_add(*s)))),
                     Command::Run { .. } => self.run = Some((i, Budget::Quiet)),
@@ -443,6 +456,7 @@ impl Live {
                 continue;
             }
             self.world.step = None;
+            self.world.work.begin_step();
             let r = self.world.next_event();
             if r.is_some() {
                 self.taped(Tape::Free);

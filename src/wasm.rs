@@ -50,6 +50,7 @@ fn scenario(v: JsValue) -> Result<Scenario, JsValue> {
 
 fn history(sc: &Scenario, v: JsValue) -> Result<Vec<Action>, JsValue> {
     let Value::Array(list) = data(v, "the history")? else { return Err(say("the history must be a list of actions")) };
+    crate::model::budget::check_history(list.len()).map_err(say)?;
     let mut actions = Vec::with_capacity(list.len());
     let mut known = sc.known_after_script();
     for (i, a) in list.iter().enumerate() {
@@ -120,7 +121,7 @@ impl Lab {
         let Some(mut job) = self.job.take() else { return out(&Worked { progress: crate::session::Progress { done: 0, total: 0, finished: true }, frame: Some(self.frame_now()) }) };
         let end = now() + ms;
         let progress = loop {
-            let p = self.session.work(&mut job, 32);
+            let p = self.session.work(&mut job, 32).map_err(|e| fail(&e, e.strip_prefix("history entry ").and_then(|r| r.split(':').next()?.parse().ok()).map(|n| ("entry", n))))?;
             if p.finished || now() >= end {
                 break p;
             }

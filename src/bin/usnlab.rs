@@ -45,14 +45,15 @@ mod cli {
         };
         match result {
             Ok(text) => {
-                print!("{text}");
-                if !text.ends_with('\n') {
-                    println!();
-                }
+                // A scenario's own text (a title, a label) must not drive the terminal.
+                let text = usnlab::excerpt::for_terminal(&text, json);
+                let end = if text.ends_with('\n') { "" } else { "\n" };
+                // A closed pipe (`| head`) ends the output quietly rather than in a panic.
+                let _ = std::io::Write::write_all(&mut std::io::stdout(), format!("{text}{end}").as_bytes());
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("usnlab: {e}");
+                eprintln!("usnlab: {}", usnlab::excerpt::for_terminal(&e, false));
                 ExitCode::from(2)
             }
         }
@@ -60,8 +61,11 @@ mod cli {
 
     /// A file, or the id of a built-in scenario.
     fn load(file: &str) -> Result<Scenario, String> {
-        let text = match std::fs::read_to_string(file) {
-            Ok(t) => t,
+        let text = match std::fs::read(file) {
+            Ok(bytes) => match usnlab::excerpt::utf8_problem(&bytes) {
+                Some(why) => return Err(format!("{file}: {why}")),
+                None => String::from_utf8(bytes).expect("checked UTF-8"),
+            },
             Err(e) => match lessons::find(file) {
                 Some(b) => b.json.to_string(),
                 None => return Err(format!("{file}: {e} (and no built-in scenario has that id)")),

@@ -14,7 +14,13 @@ impl World {
     /// the page's step-by-step playback goes through `Session::advance` instead.
     pub fn execute(&mut self, cmd: &Command) -> StepReport {
         let mark = self.mark();
-        let text = self.dispatch(cmd);
+        let text = match self.total_refusal() {
+            Some(why) => {
+                self.refuse("-", "WORK_BUDGET", why);
+                String::new()
+            }
+            None => self.dispatch(cmd),
+        };
         let mut r = self.report_since(mark, "action", text);
         r.message = None;
         if let Some(refusal) = &r.refused {
@@ -106,6 +112,10 @@ impl World {
     }
 
     fn create_many(&mut self, server: &str, name: &str, n: u64, attrs: &BTreeMap<String, String>) -> String {
+        if let Some((code, text)) = self.create_refusal(n) {
+            self.refuse(server, code, text);
+            return String::new();
+        }
         let mut usns = Vec::new();
         for i in 1..=n {
             let dn = mailbox_dn(&self.org, &self.server(server).site, &format!("{name} {i}"));
@@ -126,6 +136,9 @@ impl World {
             return String::new();
         }
         let usn = self.server(server).usn;
+        if self.refused_by(server, self.usn_refusal(server, by.unwrap_or(0))) {
+            return String::new();
+        }
         let target = to.unwrap_or_else(|| usn.saturating_add(by.unwrap_or(0)));
         if target < usn {
             self.refuse(server, "USN_GOES_UP", format!("{server}'s USN is already {usn}; a USN never goes down (except by a restore)."));

@@ -2,7 +2,10 @@
 //! state, `queue` the events in time order, `rules` one function per protocol rule (Notify,
 //! Request, Response, Write, the timers), `originate` the writes a server makes itself,
 //! `restore` and `gap` the restore problem (Q201414), `sites` and `mta` routing and mail between sites, and
-//! `server`, `replica`, `object` the things replicated. docs/architecture.md draws the map.
+//! `server`, `replica`, `object` the things replicated; `budget` and `ceilings` bound the work
+//! and the numbers any input can ask for. docs/architecture.md draws the map.
+pub mod budget;
+pub mod ceilings;
 pub mod gap;
 pub mod log;
 pub mod mta;

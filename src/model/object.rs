@@ -46,9 +46,10 @@ pub enum Decision {
 }
 
 /// Q195911's rules, in order: no copy → take; higher Object-Version wins; on equal versions a
-/// copy already held (same DSA-Signature and When-Changed) is discarded, the same signature
-/// otherwise is taken, and different signatures go to the later When-Changed, then to the
-/// higher Invocation-ID (model choice for the last step).
+/// copy already held (same DSA-Signature, When-Changed and values) is discarded, the same
+/// signature otherwise goes to the later When-Changed, then to the values (`same_signature`),
+/// and different signatures go to the later When-Changed, then to the higher Invocation-ID
+/// (model choices for the last steps: together a total order on copies).
 pub fn decide(local: Option<&DirObject>, incoming: &DirObject) -> Decision {
     let Some(local) = local else { return Decision::Take };
     let (mine, theirs) = (local.object_version, incoming.object_version);
@@ -59,12 +60,7 @@ pub fn decide(local: Option<&DirObject>, incoming: &DirObject) -> Decision {
         return Decision::Discard(format!("lower Object-Version ({theirs} < {mine})"));
     }
     if local.dsa_signature == incoming.dsa_signature {
-        if local.when_changed == incoming.when_changed {
-            return Decision::Discard(format!(
-                "already held (same Object-Version {mine}, DSA-Signature and When-Changed)"
-            ));
-        }
-        return Decision::Take;
+        return same_signature(local, incoming);
     }
     let incoming_wins = (incoming.when_changed, &incoming.dsa_signature)
         > (local.when_changed, &local.dsa_signature);
@@ -77,6 +73,27 @@ pub fn decide(local: Option<&DirObject>, incoming: &DirObject) -> Decision {
             format!("lost the tie at Object-Version {mine}: same When-Changed, lower Invocation-ID")
         };
         Decision::DiscardTie { loser: incoming.dsa_signature.clone(), reason }
+    }
+}
+
+/// Equal Object-Version and DSA-Signature. Exchange takes the incoming copy, but an Authrest
+/// with `objver` can give two servers such copies that differ, and "take the incoming one" would
+/// make them swap forever; so the later When-Changed wins, then a fixed order on the values
+/// (docs/model-choices.md: conflict resolution is a total order on copies).
+fn same_signature(local: &DirObject, incoming: &DirObject) -> Decision {
+    let mine = local.object_version;
+    let key = |o: &DirObject| (o.when_changed, o.deleted, o.attrs.clone());
+    match key(incoming).cmp(&key(local)) {
+        std::cmp::Ordering::Greater => Decision::Take,
+        std::cmp::Ordering::Equal => Decision::Discard(format!(
+            "already held (same Object-Version {mine}, DSA-Signature and When-Changed)"
+        )),
+        std::cmp::Ordering::Less if incoming.when_changed < local.when_changed => Decision::Discard(format!(
+            "an older copy of the same change (same Object-Version {mine} and DSA-Signature, earlier When-Changed)"
+        )),
+        std::cmp::Ordering::Less => Decision::Discard(format!(
+            "lost the tie at Object-Version {mine}: same DSA-Signature and When-Changed, lower values"
+        )),
     }
 }
 

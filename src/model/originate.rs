@@ -2,6 +2,7 @@
 use crate::model::log::{self};
 use crate::model::object::DirObject;
 use crate::model::server::ServerState;
+use crate::model::budget::MAX_COPIES;
 use crate::model::world::{nc_of_dn, Originated, World};
 use std::collections::BTreeMap;
 
@@ -28,6 +29,10 @@ impl World {
             self.refuse(server, code, text);
             return None;
         }
+        if let Some((code, text)) = self.work_refusal(if kind == WriteKind::Create { 1 } else { 0 }) {
+            self.refuse(server, code, text);
+            return None;
+        }
         let nc = nc_of_dn(dn);
         if let Some(text) = self.target_problem(server, &nc, dn, kind) {
             let code = if kind == WriteKind::Create { "DS_E_ALREADY_EXISTS" } else { "DS_E_NO_SUCH_OBJECT" };
@@ -36,6 +41,8 @@ impl World {
             return None;
         }
         let now = self.time;
+        self.work.charge(1);
+        self.work.created += (kind == WriteKind::Create) as u64;
         let srv = self.server_mut(server);
         srv.usn += 1;
         let (usn, id) = (srv.usn, srv.invocation_id.clone());
@@ -72,6 +79,17 @@ impl World {
         self.note_written(server, dn, usn);
         self.schedule_notify(server, &nc);
         Some(usn)
+    }
+
+    /// Why a write that creates `creates` objects would exceed the work budget, if it would.
+    pub(crate) fn work_refusal(&self, creates: u64) -> Option<(&'static str, String)> {
+        if let Some(why) = self.work.exhausted(self.step, self.journal.messages.len() + self.journal.events.len(), self.time) {
+            return Some(("WORK_BUDGET", why));
+        }
+        if creates > 0 && self.work.copies_with(creates, self.servers.len()) > MAX_COPIES {
+            return Some(("WORK_BUDGET", crate::model::budget::copies_refusal(self.step, creates, self.servers.len())));
+        }
+        None
     }
 
     pub(super) fn target_problem(&self, server: &str, nc: &str, dn: &str, kind: WriteKind) -> Option<String> {

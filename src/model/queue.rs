@@ -108,6 +108,11 @@ impl World {
             && !self.owed()
     }
 
+    /// No message in flight and no notification pending: only `owed` can keep it from quiet.
+    pub(crate) fn settled(&self) -> bool {
+        self.in_flight == 0 && self.pending_notify.is_empty()
+    }
+
     /// Is some reachable partner holding objects above a watermark that a timer will pull?
     pub(super) fn owed(&self) -> bool {
         self.servers.iter().filter(|b| b.replicates()).any(|b| {
@@ -175,6 +180,7 @@ impl World {
     pub(crate) fn drop_queued(&mut self, which: impl Fn(&str, &str) -> bool) {
         let before = self.queue.len();
         let mut ended = Vec::new();
+        let mut copies = 0;
         self.queue.retain(|q| match &q.ev {
             Event::Notify { from, to, nc, first } => {
                 let keep = !which(from, to);
@@ -184,9 +190,14 @@ impl World {
                 keep
             }
             Event::Request(r) => !which(&r.from, &r.to),
-            Event::Response(r) | Event::Write(r) => !which(&r.from, &r.to),
+            Event::Response(r) | Event::Write(r) => {
+                let keep = !which(&r.from, &r.to);
+                copies += if keep { 0 } else { r.object_count() };
+                keep
+            }
             _ => true,
         });
+        self.work.land(copies);
         self.in_flight -= before - self.queue.len();
         self.drop_held(&which);
         for batch in ended {
@@ -260,14 +271,18 @@ impl World {
         let mark = self.mark();
         let mut timers = false;
         loop {
-            if stop_when_quiet && self.quiet() {
+            if stop_when_quiet && self.quiet_charged() {
                 break;
             }
             match self.queue.peek() {
                 Some(q) if q.at <= until => {}
                 _ => break,
             }
+            if self.out_of_budget() {
+                return self.budget_report(mark);
+            }
             let Some(Queued { at: t, ev, .. }) = self.queue.pop() else { break };
+            self.work.charge(1);
             self.time = self.time.max(t);
             let message = ev.is_message();
             if message {
@@ -305,7 +320,9 @@ impl World {
         while n < limit && self.next_event_before(end, false).is_some() {
             n += 1;
         }
-        self.time = self.time.max(end);
+        if self.work.stopped.is_none() {
+            self.time = self.time.max(end);
+        }
         n
     }
 

@@ -10,6 +10,10 @@ use crate::vecmap::VecSet;
 
 impl World {
     pub fn backup(&mut self, server: &str, label: &str) -> String {
+        if let Some((code, text)) = self.backup_refusal(server, label) {
+            self.refuse(server, code, text);
+            return String::new();
+        }
         let now = self.time;
         let srv = self.servers.iter_mut().find(|s| s.name == server).expect("checked server");
         let copy = srv.backup(now);
@@ -31,12 +35,15 @@ impl World {
             self.refuse(server, "NO_SUCH_BACKUP", format!("{server} has no backup labelled \"{label}\"."));
             return String::new();
         };
+        let copies = copy.ncs.values().map(|r| r.len() as u64).sum();
         srv.ncs = copy.ncs;
         srv.usn = copy.usn;
         srv.epoch += 1;
         srv.backsync = None;
         srv.state = ServerState::Stopped;
         srv.backsync_at_start = backsync;
+        self.work.charge(copies);
+        let srv = self.server_mut(server);
         let mut text = format!("{server} is restored from \"{label}\": its USN goes back to {}.", copy.usn);
         if new_id {
             let id = crate::ids::derive_invocation_id(&format!("{server}#restore{}", srv.epoch));
@@ -149,6 +156,10 @@ impl World {
             self.refuse(server, "DS_RUNNING", text);
             return String::new();
         }
+        let refusal = self.usn_refusal(server, usn).or_else(|| self.objver_refusal(server, None, objver.into()));
+        if self.refused_by(server, refusal) {
+            return String::new();
+        }
         let srv = self.server_mut(server);
         let mut count = 0;
         for rep in srv.ncs.values_mut() {
@@ -159,6 +170,8 @@ impl World {
             });
         }
         srv.usn += usn;
+        self.work.charge(count as u64);
+        let srv = self.server(server);
         let kind = if objver > 0 { "an authoritative restore: these copies will win everywhere" } else { "Object-Versions unchanged" };
         format!("AUTHREST {objver} {usn} on {server}: {count} objects rewritten ({kind}); its highest USN is now {}.", srv.usn)
     }
@@ -170,6 +183,10 @@ impl World {
         let nc = crate::model::world::nc_of_dn(&dn);
         let exists = self.server(server).object(&nc, &dn).is_some();
         let kind = if exists { WriteKind::Modify } else { WriteKind::Create };
+        let refusal = self.usn_refusal(server, times).or_else(|| self.objver_refusal(server, Some(&dn), times));
+        if self.refused_by(server, refusal) {
+            return String::new();
+        }
         let attrs = Default::default();
         let Some(first) = self.originate(server, &dn, kind, &attrs) else { return String::new() };
         let rest = times - 1;

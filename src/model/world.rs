@@ -10,6 +10,7 @@ use crate::scenario::{ConnectorSpec, DrcSpec, Model, Scenario, Settings};
 use crate::model::server::Server;
 use crate::model::object::DirObject;
 use std::collections::BTreeMap;
+use crate::model::budget::Work;
 use crate::vecmap::{VecMap, VecSet};
 use crate::model::queue::{Event, Queued};
 use crate::model::gap::Gap;
@@ -72,6 +73,8 @@ pub struct World {
     /// Actions taken so far (the session's playhead), stamped on each message.
     pub actions: usize,
     pub(super) trace: Trace,
+    /// What the session has used of its work budget (src/model/budget.rs).
+    pub work: Work,
 }
 
 
@@ -114,6 +117,7 @@ impl World {
             step: None,
             actions: 0,
             trace: Trace::default(),
+            work: Work::default(),
         };
         for (site, spec) in sc.servers() {
             w.index.insert(spec.name.clone(), w.servers.len());

@@ -2,9 +2,11 @@
 //! that cannot be understood is rejected with the step's index and a sentence saying why.
 use crate::ids::{derive_invocation_id, is_invocation_id};
 pub mod builtins;
+pub mod names;
 pub mod reading;
 
 use crate::goal::Goal;
+use crate::excerpt::quoted;
 use serde::Serialize;
 use serde_json::Value;
 use crate::vecmap::VecSet;
@@ -365,6 +367,7 @@ impl Scenario {
 
     fn check(&self) -> Result<(), ScenarioError> {
         self.check_topology()?;
+        crate::model::budget::check_scenario(self).map_err(|(i, m)| at(i, m))?;
         if let Some(g) = &self.goal {
             crate::goal::check(g, self).map_err(|m| whole(format!("goal: {m}")))?;
         }
@@ -375,7 +378,7 @@ impl Scenario {
             check_connector_step(&step.command, &mut connectors).map_err(|m| at(i, m))?;
             if let Some(q) = &step.question {
                 if !q.choices.contains(&q.answer) {
-                    return Err(at(i, format!("the question's answer \"{}\" is not one of its choices", q.answer)));
+                    return Err(at(i, format!("the question's answer {} is not one of its choices", quoted(&q.answer))));
                 }
             }
         }
@@ -393,12 +396,14 @@ impl Scenario {
         if s.periodic_sync_s == 0 || s.intersite_sync_s == 0 {
             return Err(whole("settings: periodic_sync_s and intersite_sync_s must be above 0"));
         }
+        crate::model::budget::check_settings(s).map_err(whole)?;
         if !(s.backsync_timeout_h.is_finite() && s.backsync_timeout_h >= 0.0 && s.backsync_timeout_h <= 24.0 * 365.0) {
             return Err(whole("settings: backsync_timeout_h must be a number of hours from 0 to 8760"));
         }
         if self.sites.is_empty() {
             return Err(whole("a scenario needs at least one site with a server"));
         }
+        crate::scenario::names::check_names(self).map_err(whole)?;
         let mut site_names = VecSet::new();
         let mut names = VecSet::new();
         let mut ids = VecSet::new();
@@ -511,14 +516,14 @@ impl Known {
             return Ok(());
         }
         let known: Vec<_> = self.servers.iter().map(|(n, _)| n.as_str()).collect();
-        Err(format!("unknown server \"{name}\" (the servers are {})", known.join(", ")))
+        Err(format!("unknown server {} (the servers are {})", quoted(name), crate::scenario::names::some_of(&known)))
     }
 
     fn has_site(&self, name: &str) -> Result<(), String> {
         if self.sites.iter().any(|s| s == name) {
             Ok(())
         } else {
-            Err(format!("unknown site \"{name}\""))
+            Err(format!("unknown site {}", quoted(name)))
         }
     }
 
@@ -535,7 +540,7 @@ impl Known {
 
     fn check_connector(&self, kind: &str, sites: &[String; 2], cost: u32, schedule: Option<&Schedule>) -> Result<(), String> {
         if !["site", "x400", "ras", "ims"].contains(&kind) {
-            return Err(format!("unknown connector kind \"{kind}\" (site, x400, ras or ims)"));
+            return Err(format!("unknown connector kind {} (site, x400, ras or ims)", quoted(kind)));
         }
         sites.iter().try_for_each(|s| self.has_site(s))?;
         if sites[0] == sites[1] {
@@ -548,6 +553,7 @@ impl Known {
             if s.every_s == 0 || s.open_s == 0 || s.open_s > s.every_s {
                 return Err("a schedule is open for open_s (above 0) of every every_s seconds".into());
             }
+            crate::model::budget::check_schedule(s)?;
         }
         Ok(())
     }
@@ -577,6 +583,7 @@ impl Known {
 
     /// Checks one step, and learns the names and backups it makes.
     pub fn check(&mut self, cmd: &Command) -> Result<(), String> {
+        crate::scenario::names::check_command_names(cmd)?;
         use Command::*;
         match cmd {
             Create { count: Some(n), name: None, .. } if *n > 0 => Err(format!("create with count {n} needs a \"name\" to number")),
@@ -602,7 +609,7 @@ impl Known {
             Run { for_s, until } => match (for_s, until.as_deref()) {
                 (Some(_), Some(_)) => Err("run takes \"for_s\" or \"until\", not both".into()),
                 (Some(s), None) if *s > 10 * 365 * 86_400 => Err("run for at most ten years".into()),
-                (_, Some(u)) if u != "quiet" => Err(format!("run until \"{u}\": the only condition is \"quiet\"")),
+                (_, Some(u)) if u != "quiet" => Err(format!("run until {}: the only condition is \"quiet\"", quoted(u))),
                 _ => Ok(()),
             },
             Step { count } => match count {
@@ -626,7 +633,7 @@ impl Known {
                 if self.backups.contains(&(server.clone(), label.clone())) {
                     Ok(())
                 } else {
-                    Err(format!("{server} has no backup labelled \"{label}\" made by an earlier step"))
+                    Err(format!("{server} has no backup labelled {} made by an earlier step", quoted(label)))
                 }
             }
             ExpireBacksync { server } | Stop { server } | Start { server } => self.has_server(server),

@@ -1,6 +1,7 @@
 //! Reading scenario JSON into the scenario's types. Written by hand rather than derived: serde's
 //! derived readers cost about a tenth of the wasm the page downloads, and this way every message
 //! says, in the lab's words, which field is wrong and why.
+use crate::excerpt::{quoted, value};
 use crate::scenario::{Command, ConnectorSpec, DrcSpec, Model, Question, Schedule, ServerSpec, Settings, SiteSpec};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -110,7 +111,7 @@ impl Fields {
             None => Ok(()),
             Some(k) => {
                 let list = known.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ");
-                Err(format!("unknown field \"{k}\" in {}, expected one of {list}", self.what))
+                Err(format!("unknown field {} in {}, expected one of {list}", quoted(k), self.what))
             }
         }
     }
@@ -124,7 +125,7 @@ fn as_text(v: Value, key: &str) -> Result<String, String> {
 }
 
 fn as_number(v: &Value, key: &str) -> Result<u64, String> {
-    v.as_u64().ok_or_else(|| format!("\"{key}\" must be a whole number of at least 0, not {}", kind(v)))
+    v.as_u64().ok_or_else(|| format!("\"{key}\" must be a whole number of at least 0, not {}", value(v)))
 }
 
 fn prefixed(what: &str, r: Result<(), String>) -> Result<(), String> {
@@ -136,12 +137,12 @@ pub fn settings(v: Value) -> Result<Settings, String> {
     let known = ["notify_pause_s", "notify_stagger_s", "backsync_timeout_h", "model", "periodic_sync_s", "intersite_sync_s", "mail_hop_s"];
     prefixed("settings", f.expect(&known))?;
     let d = Settings::default();
-    let model = match f.opt_text("model")?.as_deref() {
+    let model = match f.opt_text("model").map_err(|e| format!("settings: {e}"))?.as_deref() {
         None | Some("exchange55") => Model::Exchange55,
         Some("active_directory") => Model::ActiveDirectory,
-        Some(m) => return Err(format!("settings: unknown model \"{m}\" (exchange55 or active_directory)")),
+        Some(m) => return Err(format!("settings: unknown model {} (exchange55 or active_directory)", quoted(m))),
     };
-    let s = Settings {
+    let read = |f: &mut Fields| -> Result<Settings, String> { Ok(Settings {
         notify_pause_s: f.opt_number("notify_pause_s")?.unwrap_or(d.notify_pause_s),
         notify_stagger_s: f.opt_number("notify_stagger_s")?.unwrap_or(d.notify_stagger_s),
         backsync_timeout_h: f.opt_hours("backsync_timeout_h")?.unwrap_or(d.backsync_timeout_h),
@@ -149,15 +150,15 @@ pub fn settings(v: Value) -> Result<Settings, String> {
         periodic_sync_s: f.opt_number("periodic_sync_s")?.unwrap_or(d.periodic_sync_s),
         intersite_sync_s: f.opt_number("intersite_sync_s")?.unwrap_or(d.intersite_sync_s),
         mail_hop_s: f.opt_number("mail_hop_s")?.unwrap_or(d.mail_hop_s),
-    };
-    Ok(s)
+    }) };
+    read(&mut f).map_err(|e| format!("settings: {e}"))
 }
 
 pub fn site(v: Value, what: &str) -> Result<SiteSpec, String> {
     let mut f = Fields::new(v, what)?;
     prefixed(what, f.expect(&["name", "servers"]))?;
     let name = f.text("name").map_err(|e| format!("{what}: {e}"))?;
-    let servers = f.list("servers", server)?.ok_or_else(|| format!("{what}: missing field \"servers\""))?;
+    let servers = f.list("servers", server).map_err(|e| format!("{what} ({}): {e}", quoted(&name)))?.ok_or_else(|| format!("{what}: missing field \"servers\""))?;
     Ok(SiteSpec { name, servers })
 }
 
@@ -167,7 +168,7 @@ fn server(v: Value, what: &str) -> Result<ServerSpec, String> {
     let spec = ServerSpec {
         name: f.text("name").map_err(|e| format!("{what}: {e}"))?,
         usn: f.opt_number("usn").map_err(|e| format!("{what}: {e}"))?.unwrap_or(0),
-        invocation_id: f.opt_text("invocation_id")?,
+        invocation_id: f.opt_text("invocation_id").map_err(|e| format!("{what}: {e}"))?,
     };
     Ok(spec)
 }
@@ -217,7 +218,7 @@ pub fn command(v: Value) -> Result<Command, String> {
         Some(v) => return Err(format!("\"do\" must be text, not {}", kind(&v))),
         None => return Err("a step needs \"do\" (create, modify, delete, run, restore, ...)".into()),
     };
-    f.what = format!("a \"{action}\" step");
+    f.what = format!("a {} step", quoted(&action));
     if let Some(known) = fields_of(&action) {
         f.expect(known)?;
     }
@@ -249,7 +250,7 @@ pub fn command(v: Value) -> Result<Command, String> {
         "set" => Set { notify_pause_s: f.opt_number("notify_pause_s")?, periodic_sync_s: f.opt_number("periodic_sync_s")?, intersite_sync_s: f.opt_number("intersite_sync_s")? },
         other => {
             let list = ACTIONS.iter().filter(|a| !a.is_empty()).map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ");
-            return Err(format!("unknown action \"{other}\", expected one of {list}"));
+            return Err(format!("unknown action {}, expected one of {list}", quoted(other)));
         }
     };
     Ok(cmd)

@@ -1,0 +1,122 @@
+//! How a message quotes what it was given (issue 12): at most a short excerpt, with control
+//! characters and bidirectional overrides escaped, so a 10 MB value is not echoed whole and an
+//! ESC sequence cannot retitle a terminal or reorder the text around it. Also the rule for names
+//! that go into a distinguished name.
+
+/// The most characters of a value a message quotes.
+pub const EXCERPT_CHARS: usize = 40;
+/// The longest name (organization, site, server, mailbox, backup label, attribute) the lab takes.
+pub const MAX_NAME_CHARS: usize = 64;
+/// The longest attribute value.
+pub const MAX_VALUE_CHARS: usize = 1024;
+
+/// Characters a terminal or a page could act on rather than show: C0 and C1 controls, DEL, and
+/// the bidirectional embeddings, overrides, isolates and marks.
+pub fn is_hazard(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` with each hazard written as `\u{…}` (newlines and tabs too).
+pub fn escaped(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if is_hazard(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// At most `EXCERPT_CHARS` characters of `s`, escaped, with how long it was when cut.
+pub fn excerpt(s: &str) -> String {
+    let n = s.chars().count();
+    if n <= EXCERPT_CHARS {
+        return escaped(s);
+    }
+    let head: String = s.chars().take(EXCERPT_CHARS).collect();
+    format!("{}… ({n} characters)", escaped(&head))
+}
+
+/// `"excerpt"`, the way messages quote a value.
+pub fn quoted(s: &str) -> String {
+    format!("\"{}\"", excerpt(s))
+}
+
+/// A JSON value, quoted as a message shows it (a long one cut short).
+pub fn value(v: &serde_json::Value) -> String {
+    excerpt(&v.to_string())
+}
+
+/// What is wrong with `name` as a part of a distinguished name (or a label), if anything: empty,
+/// too long, or holding a '/' (the DN's separator) or a control or bidirectional character.
+pub fn name_problem(name: &str) -> Option<String> {
+    if name.trim().is_empty() {
+        return Some("is empty".into());
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Some(format!("is longer than {MAX_NAME_CHARS} characters"));
+    }
+    if name.contains('/') {
+        return Some("contains '/', which separates the parts of a distinguished name".into());
+    }
+    if name.chars().any(is_hazard) {
+        return Some("contains a control or bidirectional-override character".into());
+    }
+    None
+}
+
+/// Text for a terminal: every hazard but the newline escaped. With `json`, hazards inside the
+/// JSON's strings (serde_json escapes only C0) become `\uXXXX`, so the JSON stays valid.
+pub fn for_terminal(text: &str, json: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push(c),
+            c if is_hazard(c) && json => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if is_hazard(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Where invalid UTF-8 begins in `bytes`, as a sentence; `None` when it is all UTF-8.
+pub fn utf8_problem(bytes: &[u8]) -> Option<String> {
+    let e = std::str::from_utf8(bytes).err()?;
+    let at = e.valid_up_to();
+    let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+    Some(format!("this is not UTF-8 text: byte {at} (line {line}) is 0x{:02X}, which begins no UTF-8 character", bytes[at]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_value_is_cut_and_hazards_escaped() {
+        let long = "x".repeat(10_000_000);
+        let e = excerpt(&long);
+        assert!(e.len() < 80 && e.ends_with("(10000000 characters)"), "{e}");
+        assert_eq!(excerpt("a\u{1b}]0;pwned\u{7}b"), "a\\u{1b}]0;pwned\\u{7}b");
+        assert_eq!(excerpt("abc\u{202E}def"), "abc\\u{202e}def");
+        assert_eq!(for_terminal("\"a\u{9b}b\u{202e}\"\n", true), "\"a\\u009bb\\u202e\"\n");
+    }
+
+    #[test]
+    fn names_that_would_break_a_dn_are_refused() {
+        assert!(name_problem("Org/Evil").is_some());
+        assert!(name_problem(" ").is_some());
+        assert!(name_problem("a\u{1b}b").is_some());
+        assert!(name_problem("Boston01").is_none());
+        assert!(name_problem(&"n".repeat(65)).is_some());
+    }
+
+    #[test]
+    fn invalid_utf8_gives_its_byte_position() {
+        assert_eq!(utf8_problem(b"ok"), None);
+        let p = utf8_problem(b"{\n \"a\": \"\xff\"}").unwrap();
+        assert!(p.contains("byte 9 (line 2)") && p.contains("0xFF"), "{p}");
+    }
+}

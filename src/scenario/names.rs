@@ -1,0 +1,77 @@
+//! Names checked when a scenario or a command is read (issue 12): an organization, site,
+//! server, mailbox, probe, backup label or attribute name that would break a distinguished name
+//! (a '/'), or that holds a control or bidirectional character, is refused with a sentence that
+//! says which one; attribute values are bounded too. docs/scenarios.md lists the rules.
+use crate::excerpt::{is_hazard, name_problem, quoted, MAX_NAME_CHARS, MAX_VALUE_CHARS};
+use crate::scenario::{Command, Scenario};
+use std::collections::BTreeMap;
+
+fn check(what: &str, name: &str) -> Result<(), String> {
+    match name_problem(name) {
+        Some(p) => Err(format!("{what} {} {p}", quoted(name))),
+        None => Ok(()),
+    }
+}
+
+/// The organization's, sites' and servers' names.
+pub fn check_names(sc: &Scenario) -> Result<(), String> {
+    check("the organization name", &sc.org)?;
+    for site in &sc.sites {
+        check("the site name", &site.name)?;
+        for server in &site.servers {
+            check(&format!("site {}: the server name", quoted(&site.name)), &server.name)?;
+        }
+    }
+    Ok(())
+}
+
+fn attrs(a: &BTreeMap<String, String>) -> Result<(), String> {
+    for (k, v) in a {
+        check("the attribute name", k)?;
+        if v.chars().count() > MAX_VALUE_CHARS || v.chars().any(is_hazard) {
+            return Err(format!(
+                "attribute {}: a value is at most {MAX_VALUE_CHARS} characters, with no control or bidirectional character (this one is {})",
+                quoted(k),
+                quoted(v)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A DN given whole: bounded, no hazards, and each part a name (after its `o=`, `ou=`, `cn=`).
+fn dn(d: &str) -> Result<(), String> {
+    let problem = d.chars().count() > 4 * (MAX_NAME_CHARS + 4) || d.chars().any(is_hazard) || d.split('/').skip(1).any(|p| p.trim().is_empty());
+    if problem {
+        return Err(format!("the dn {} must be /o=…/ou=…/cn=… with short parts and no control characters", quoted(d)));
+    }
+    Ok(())
+}
+
+/// The names and values a command carries (its servers are checked against the scenario's).
+pub fn check_command_names(cmd: &Command) -> Result<(), String> {
+    use Command::*;
+    match cmd {
+        Create { name, dn: d, attrs: a, .. } | Modify { name, dn: d, attrs: a, .. } => {
+            name.as_deref().map_or(Ok(()), |n| check("the mailbox name", n))?;
+            d.as_deref().map_or(Ok(()), dn)?;
+            attrs(a)
+        }
+        Delete { name, dn: d, .. } => {
+            name.as_deref().map_or(Ok(()), |n| check("the mailbox name", n))?;
+            d.as_deref().map_or(Ok(()), dn)
+        }
+        Import { name, .. } => check("the mailbox name", name),
+        Measure { probe: Some(p), .. } => check("the probe mailbox name", p),
+        Backup { label, .. } | Restore { label, .. } => check("the backup label", label),
+        _ => Ok(()),
+    }
+}
+
+/// Up to ten names of a list, then how many more: a message never lists two hundred servers.
+pub fn some_of(names: &[&str]) -> String {
+    match names.len() {
+        n if n <= 10 => names.join(", "),
+        n => format!("{}, and {} more", names[..10].join(", "), n - 10),
+    }
+}
