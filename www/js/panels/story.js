@@ -11,15 +11,33 @@ export function render(S, go) {
   if (current !== null && steps[current]) {
     const st = steps[current];
     parts.push(el('p', { class: 'stepno' }, `Step ${current + 1} of ${total}: ${st.text}`));
-    if (st.narration) parts.push(el('p', { class: 'narration' }, st.narration));
+    const told = narration(S, st, f.model);
+    if (told) parts.push(told);
   } else if (total) {
     parts.push(el('p', { class: 'narration' }, S.lesson.summary || ''), el('p', { class: 'hint' }, 'Press Step ▶ (or the Right arrow) to begin.'));
   }
   if (f.question) parts.push(question(f.question, go));
-  if (f.verdict && f.verdict.step >= (current ?? 0) - 1) parts.push(verdict(f.verdict));
+  // A verdict belongs to its question: it shows once that question's step has run to its end
+  // (a `run` reveals when the messages it waited for have arrived), and only with that step.
+  if (f.verdict && f.verdict.step === current && sc.running === null) parts.push(verdict(f.verdict));
   if (sc.done && f.quiet && total) parts.push(el('p', { class: 'done' }, 'This lesson is complete. ', el('a', { href: '#' }, 'Back to the lessons')));
   if (f.last) parts.push(lastStep(f.last));
   put(S.el.story, parts);
+}
+
+const MODEL = { exchange55: 'Exchange 5.5', active_directory: 'Active Directory' };
+
+/** The step's narration for the model playing. A story written for one model, replayed under
+ *  the other without its own narration, says so instead of telling the wrong outcome. */
+function narration(S, st, model) {
+  const own = st.narration_for && st.narration_for[model];
+  if (own) return el('p', { class: 'narration' }, own);
+  if (!st.narration) return null;
+  if (model === S.lesson.model) return el('p', { class: 'narration' }, st.narration);
+  return el('div', { class: 'narration other-model' },
+    el('p', {}, el('strong', {}, `Now under ${MODEL[model]} rules. `),
+      `This lesson was told for ${MODEL[S.lesson.model]}; what follows may differ from its story. Watch the map and the log: they show what ${MODEL[model]} does.`),
+    el('details', {}, el('summary', {}, `The ${MODEL[S.lesson.model]} story`), el('p', {}, st.narration)));
 }
 
 function question(q, go) {
