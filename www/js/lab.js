@@ -320,7 +320,7 @@ function build(S, go) {
     el('div', { class: 'board' },
       S.el.story,
       el('div', { class: `stage${S.lesson.org && S.frame.sites.length > 2 ? ' wide-map' : ''}` },
-        el('figure', { class: 'panel' }, el('figcaption', {}, 'Organization'), S.el.topo),
+        el('figure', { class: 'panel map', role: 'region', 'aria-labelledby': 'org-caption' }, el('figcaption', { id: 'org-caption' }, 'Organization'), S.el.topo),
         el('figure', { class: 'panel' }, el('figcaption', {}, 'Messages (time flows down)'), legend(), el('div', { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': 'Messages, scrollable' }, S.el.timeline))),
       S.el.detail),
     S.el.log, S.el.tools, S.el.dialog);

@@ -16,10 +16,11 @@ export function render(S, go) {
   } else if (total) {
     parts.push(el('p', { class: 'narration' }, S.lesson.summary || ''), el('p', { class: 'hint' }, 'Press Step ▶ (or the Right arrow) to begin.'));
   }
-  if (f.question) parts.push(question(f.question, go));
   // A verdict belongs to its question: it shows once that question's step has run to its end
-  // (a `run` reveals when the messages it waited for have arrived), and only with that step.
+  // (a `run` reveals when the messages it waited for have arrived), and only with that step,
+  // above the next question if one is already waiting.
   if (f.verdict && f.verdict.step === current && sc.running === null) parts.push(verdict(f.verdict));
+  if (f.question) parts.push(question(f.question, go));
   if (sc.done && f.quiet && total) parts.push(el('p', { class: 'done' }, 'This lesson is complete. ', el('a', { href: '#' }, 'Back to the lessons')));
   if (f.last) parts.push(lastStep(f.last));
   put(S.el.story, parts);
@@ -52,7 +53,7 @@ function question(q, go) {
 
 function verdict(v) {
   return el('div', { class: `reveal ${v.right ? 'right' : 'wrong'}`, 'aria-label': `Answer to: ${v.prompt}` },
-    el('p', { class: 'prompt' }, v.prompt),
+    el('p', { class: 'prompt' }, `Answer to: ${v.prompt}`),
     el('p', {}, el('strong', {}, v.right ? `✓ Right: ${v.answer}.` : `✗ You chose ${v.chosen}; the answer is ${v.answer}.`)),
     v.explain ? el('p', {}, v.explain) : null);
 }
