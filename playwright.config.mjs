@@ -4,7 +4,8 @@
 // screenshots write them to docs/screenshots/.
 import { defineConfig } from '@playwright/test';
 
-const PORT = 8765;
+// PW_PORT runs a second copy (another worktree) beside one already on 8765.
+const PORT = Number(process.env.PW_PORT) || 8765;
 
 export default defineConfig({
   testDir: 'tests/e2e',
