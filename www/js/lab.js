@@ -105,6 +105,7 @@ function moves(S) {
   const changed = (frame, text) => {
     S.frame = frame;
     S.why = null;
+    if (!S.opts.follow) clearNotice(); // a warning does not outlive the next move that worked
     if (text) announce(text);
     render(S, go);
     persist(S, false);
@@ -145,7 +146,6 @@ function moves(S) {
       S.motion = { ms: motionMs(S) };
       changed(m.frame, m.report.text);
       if (m.report.refused) notify(`Refused by ${m.report.refused.server}: ${m.report.refused.error}. ${m.report.refused.text}`);
-      else clearNotice();
     }); },
     answer: (choice) => run('answer', { choice }, (f) => changed(f, `You chose ${choice}. Step to see what happens.`)),
     look: (change) => { Object.assign(S.look, change); return run('look', S.look, (f) => { S.frame = f; render(S, go); }); },
@@ -354,7 +354,7 @@ export function currentStep(S) {
 }
 
 function drawMap(S, go) {
-  const st = currentStep(S), focus = (st && st.focus) || {};
+  const focus = S.focus || {};
   drawTopology(S.el.topo, { ...S.frame, org: S.lesson.org }, {
     selected: S.frame.selected && S.frame.selected.name, focus: focus.servers, motion: S.motion, previous: S.drawn,
     onSelect: (name) => go.look({ selected: name, page: 0 }),
@@ -363,22 +363,24 @@ function drawMap(S, go) {
 }
 
 function panelsOf(S) {
-  return { story: S.el.story, org: S.el.topo.closest('figure'), messages: S.el.timeline.closest('figure'), detail: S.el.detail, numberline: S.el.detail, log: S.el.log };
+  return { story: S.el.story, org: S.el.topo.closest('figure'), messages: S.el.timeline.closest('figure'), detail: S.el.detail, numberline: $('.numberline', S.el.detail), log: S.el.log };
 }
 
 function render(S, go) {
   if (!S.el) return;
   const f = S.frame;
+  const st = currentStep(S);
+  S.focus = (st && st.focus) || {};
   controls.render(S);
   story.render(S, go);
   const focus = drawMap(S, go);
   drawTimeline(S.el.timeline, f.servers.map((s) => s.name), f.messages, f.counts.messages, (n) => go.seek(n), S.motion);
   const scroller = S.el.timeline.parentElement;
   scroller.scrollTop = scroller.scrollHeight; // the newest message stays in view
-  for (const [name, node] of Object.entries(panelsOf(S))) node.classList.toggle('look-here', (focus.panels || []).includes(name));
-  S.drawn = f;
-  S.motion = null;
   detail.render(S, go);
   log.render(S, go);
   tools.refresh(S);
+  for (const [name, node] of Object.entries(panelsOf(S))) if (node) node.classList.toggle('look-here', (focus.panels || []).includes(name));
+  S.drawn = f;
+  S.motion = null;
 }

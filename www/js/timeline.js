@@ -10,7 +10,7 @@ export function drawTimeline(root, servers, messages, total, onSeek, motion) {
   // Lanes fit the panel when they can (at least 64 px each); otherwise the diagram scrolls.
   const k = document.documentElement.classList.contains('present') ? 1.3 : 1;
   const shown = (root.parentElement ? root.parentElement.clientWidth : 600) / k;
-  const lane = Math.max(64, Math.min(130, (Math.max(shown, 300) - LEFT - 4) / Math.max(servers.length, 1)));
+  const lane = Math.max(64, Math.min(k > 1 ? 200 : 150, (Math.max(shown, 300) - LEFT - 4) / Math.max(servers.length, 1)));
   const x = new Map(servers.map((s, i) => [s, LEFT + lane / 2 + i * lane]));
   const width = LEFT + lane * servers.length, height = TOP + ROW * Math.max(messages.length, 1) + 6;
   root.setAttribute('viewBox', `0 ${TOP - 6} ${width} ${height - TOP + 6}`);

@@ -22,12 +22,14 @@ function layout(view, width) {
   const links = (view.connectors || []).length;
   const unit = MIN_W + 2 * PAD + SITE_GAP;
   let cols = Math.max(1, Math.min(n, Math.floor((width + SITE_GAP) / unit)));
-  const mode = !links || n < 2 ? 'grid' : cols >= n ? 'row' : cols === 1 ? 'column' : 'grid';
+  const mode = !links || n < 2 ? 'grid' : cols >= n ? 'row' : cols === 1 || width < 560 ? 'column' : 'grid';
+  if (mode === 'column') cols = 1;
   const span = (a, b) => Math.abs(a - b);
   const index = new Map(view.sites.map((s, i) => [s.name, i]));
   const reach = Math.max(1, ...(view.connectors || []).map((c) => span(index.get(c.sites[0]) ?? 0, index.get(c.sites[1]) ?? 0)));
-  const top = mode === "row" ? 30 + reach * ARC : 0;
-  const side = mode === 'column' ? 24 + reach * 18 : 0;
+  // Room above for the arcs (connectors in a row) or for the last message's label.
+  const top = mode === 'row' ? 30 + reach * ARC : 26;
+  const side = mode === 'column' ? 56 + reach * 18 : 0;
   const usable = width - side;
   const siteW = (usable - (cols - 1) * SITE_GAP) / cols;
   const inner = Math.max(1, Math.floor((siteW - 2 * PAD + GAP) / (MIN_W + GAP)));
@@ -225,17 +227,20 @@ function serverBox(s, p, selected, focused, onSelect) {
   },
   svg('rect', { x: p.x, y: p.y, width: p.w, height: H, rx: 8, class: 'box' }),
   svg('text', { x: p.x + 10, y: p.y + 19, class: 'srv-name' }, fit(s.name, p.w, 14)),
-  svg('text', { x: p.x + 10, y: p.y + 44, class: 'srv-usn' }, `USN ${s.usn}`,
-    spent > 0 ? svg('tspan', { class: 'srv-spent', dx: 6 }, `+${spent} elsewhere`) : null),
+  svg('text', { x: p.x + 10, y: p.y + 44, class: 'srv-usn' }, `USN ${s.usn}`),
   hot ? svg('g', { class: 'potato-token' }, svg('ellipse', { cx: p.x + 16, cy: p.y + 61, rx: 6, ry: 4.5 })) : null,
   svg('text', { x: p.x + (hot ? 27 : 10), y: p.y + 65, class: 'srv-hot' }, hot ? fit(`${hot.name} · ${hot.usn_changed}`, p.w - 17, 12) : 'no objects'),
-  st ? svg('text', { x: p.x + 10, y: p.y + 84, class: 'srv-state' }, fit(st.mark, p.w, 12)) : null);
+  st ? svg('text', { x: p.x + 10, y: p.y + 84, class: 'srv-state' }, fit(st.mark, p.w, 12))
+    : spent > 0 ? svg('text', { x: p.x + 10, y: p.y + 84, class: 'srv-spent' }, fit(`${hot.usn_changed + 1}–${s.usn} used elsewhere`, p.w, 12)) : null);
 }
 
 /** The route's points: the sender, each site it passes through, the receiver. */
 function routePoints(m, L, route) {
   const p = L.pos.get(m.from), q = L.pos.get(m.to);
   const mid = route ? route.slice(1, -1).map((s) => L.sites.get(s)).filter(Boolean).map((b) => [b.cx, b.y + 12]) : [];
+  // One box above the other: leave by the facing edge, so the arrow never crosses a box.
+  if (q.y >= p.y + H) return [[p.cx + 24, p.y + H], ...mid, [q.cx + 24, q.y - 3]];
+  if (p.y >= q.y + H) return [[p.cx + 24, p.y], ...mid, [q.cx + 24, q.y + H + 3]];
   return [[p.cx, p.y], ...mid, [q.cx, q.y - 3]];
 }
 
@@ -252,11 +257,14 @@ function arrow(m, L, route) {
     d = `M${x1},${y1} Q${(x1 + x2) / 2},${Math.min(y1, y2) - lift} ${x2},${y2}`;
   }
   const apex = (pts[0][1] + pts[pts.length - 1][1]) / 4 + (Math.min(pts[0][1], pts[pts.length - 1][1]) - 16 - Math.min(40, Math.abs(pts[0][0] - pts[pts.length - 1][0]) / 6)) / 2;
-  const [lx, ly] = pts.length > 2 ? pts[Math.floor(pts.length / 2)] : [(pts[0][0] + pts[1][0]) / 2, apex + 2];
+  const vertical = pts.length === 2 && Math.abs(pts[0][1] - pts[1][1]) > H;
+  if (vertical) d = `M${pts[0][0]},${pts[0][1]} L${pts[1][0]},${pts[1][1]}`;
+  const [lx, ly] = vertical ? [pts[0][0] + 30, (pts[0][1] + pts[1][1]) / 2 + 10]
+    : pts.length > 2 ? pts[Math.floor(pts.length / 2)] : [(pts[0][0] + pts[1][0]) / 2, apex + 2];
   const label = `${m.kind === 'mail' ? `Mail (${m.carries})` : m.kind[0].toUpperCase() + m.kind.slice(1)}${m.failed ? ' ✕ failed' : ''}${route ? ` · ${route.join(' → ')}` : ''}`;
   return svg('g', { class: `msg kind-${kind}${route ? ' routed' : ''}` },
     svg('path', { d, 'marker-end': `url(#arrow-${kind})` }),
-    svg('text', { x: lx, y: ly - 6, 'text-anchor': 'middle', class: 'msg-label' }, label));
+    svg('text', { x: lx, y: ly - 6, 'text-anchor': vertical ? 'start' : 'middle', class: 'msg-label' }, label));
 }
 
 /** Cancels the motion still running on this map (a newer frame replaces it). */
@@ -314,6 +322,8 @@ function animate(root, view, L, a) {
   const token = svg('circle', { r: 7, class: `token fill-${kind}` });
   a.msg.append(token);
   path.style.strokeDasharray = `${len}`;
+  const head = path.getAttribute('marker-end');
+  path.removeAttribute('marker-end'); // the arrowhead comes with the token, not before it
   const t0 = performance.now();
   const frame = (now) => {
     const t = Math.min(1, (now - t0) / a.ms);
@@ -324,6 +334,7 @@ function animate(root, view, L, a) {
     path.style.strokeDashoffset = `${len * (1 - e)}`;
     if (t < 1) { mo.raf = requestAnimationFrame(frame); return; }
     token.remove();
+    path.setAttribute('marker-end', head);
     path.style.strokeDasharray = '';
     path.style.strokeDashoffset = '';
     land();

@@ -7,8 +7,8 @@ const SPEEDS = [['0.5', 2000], ['1', 1000], ['2', 500], ['5', 200], ['20', 50]];
 export function build(S, go, keysHelp) {
   const button = (label, title, onclick, attrs = {}) => el('button', { type: 'button', title, onclick, ...attrs }, label);
   const c = {
-    restart: button('|◀ Restart', 'Back to the start (Home)', () => go.seek(0)),
-    back: button('◀ Back', 'Step back (Left, Page Up, P)', () => go.back()),
+    restart: button(['|◀', el('span', { class: 'wide-only' }, ' Restart')], 'Back to the start (Home)', () => go.seek(0), { 'aria-label': '|◀ Restart' }),
+    back: button(['◀', el('span', { class: 'wide-only' }, ' Back')], 'Step back (Left, Page Up, P)', () => go.back(), { 'aria-label': '◀ Back' }),
     step: button('Step ▶', 'Step forward (Right, Page Down, N)', () => go.step(), { class: 'primary' }),
     play: button('Play ▶▶', 'Play or pause (Space)', () => go.play()),
     mail: button('Next mail ✉▶', 'Step until the next mail between sites arrives (X)', () => go.nextMail()),

@@ -26,7 +26,8 @@ export function render(S, go) {
       const isHot = o.dn === hot, why = discarded.get(o.dn);
       // An echo (a copy it already has, coming back) is harmless: marked, not as an error.
       const echo = why && /^already held/.test(why);
-      return el('tr', { class: `${isHot ? 'hot' : ''}${o.deleted ? ' deleted' : ''}${why ? (echo ? ' echo' : ' discarded') : ''}${written.has(o.dn) ? ' flash' : ''}` },
+      const look = (S.focus && S.focus.objects || []).includes(o.name);
+      return el('tr', { class: `${isHot ? 'hot' : ''}${o.deleted ? ' deleted' : ''}${why ? (echo ? ' echo' : ' discarded') : ''}${written.has(o.dn) ? ' flash' : ''}${look ? ' look-here' : ''}` },
         el('th', { scope: 'row' }, el('button', { type: 'button', class: 'link', title: 'Raw properties', onclick: () => go.object(s.name, o.dn) }, o.name),
           isHot ? el('span', { class: 'potato', title: 'Carries this server\'s highest USN' }, 'hot potato') : null,
           o.deleted ? el('span', { class: 'badge' }, ' deleted') : null,
@@ -74,7 +75,7 @@ function numberLine(s, summary, asked) {
   const values = [s.usn, ...marks.map((p) => p.watermark)];
   const lo = Math.min(...values), hi = Math.max(...values);
   const span = Math.max(1, hi - lo);
-  const W = 560, L = 110, R = 40, ROW = 20, top = 30;
+  const W = 440, L = 90, R = 36, ROW = 22, top = 40;
   const X = (v) => L + ((v - lo) / span) * (W - L - R);
   const h = top + ROW * Math.max(1, marks.length) + 14;
   const ahead = marks.filter((p) => p.watermark > s.usn);

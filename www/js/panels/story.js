@@ -19,7 +19,10 @@ export function render(S, go) {
   // A verdict belongs to its question: it shows once that question's step has run to its end
   // (a `run` reveals when the messages it waited for have arrived), and only with that step,
   // above the next question if one is already waiting.
-  if (f.verdict && f.verdict.step === current && sc.running === null) parts.push(verdict(f.verdict));
+  if (f.verdict && f.verdict.step === current && sc.running === null) {
+    parts.push(verdict(f.verdict));
+    if (f.model !== S.lesson.model) parts.push(el('p', { class: 'hint other-model' }, `This answer is the ${MODEL[S.lesson.model]} one; under ${MODEL[f.model]} the map and the log show what happened instead.`));
+  }
   if (f.question) parts.push(question(f.question, go));
   if (sc.done && f.quiet && total) parts.push(el('p', { class: 'done' }, 'This lesson is complete. ', el('a', { href: '#' }, 'Back to the lessons')));
   if (f.last) parts.push(lastStep(f.last));
