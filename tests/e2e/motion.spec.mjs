@@ -140,3 +140,20 @@ test('between sites: a mail route is lit hop by hop, names at least 12 px', asyn
   }
   expect(longest).toBeGreaterThanOrEqual(3); // Site 2 → 5 → 3 → 4 → 1, the cheapest route
 });
+
+test('between sites: Figure 3\'s route and its verdict within 15 presses', async ({ page }) => {
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await openLab(page, '#lesson=sites');
+  let presses = 0;
+  const press = async (name) => { await page.getByRole('button', { name }).click(); await settled(page); presses += 1; };
+  while (!(await page.locator('.question .choices button').count())) await press('Step ▶');
+  await page.locator('.question .choices button', { hasText: 'cost 7' }).click();
+  await settled(page);
+  presses += 1;
+  let lit = 0;
+  while (lit < 4 && presses < 15) { await press(/Next mail/); lit = await page.locator('svg.topology .connector.lit').count(); }
+  expect(lit).toBe(4); // Site 2 → 5 → 3 → 4 → 1: the route that costs 7
+  await press(/Finish step/);
+  await expect(page.locator('.story .reveal')).toContainText('Right: Via Sites 5, 3 and 4 (cost 7)');
+  expect(presses).toBeLessThanOrEqual(15);
+});

@@ -139,6 +139,18 @@ function moves(S) {
       else if (m.outcome === 'finished') { changed(m.frame, 'All quiet: nothing left to replicate.'); finished(S); }
       else changed(m.frame, m.report && m.report.text);
     }); },
+    /** Runs the scenario step under way, or the next one, to its end (a `run` can be hundreds
+     *  of events), where its question's verdict shows; an unanswered question stops it first. */
+    finishStep: () => {
+      const sc = S.frame.script;
+      if (sc.done) return go.step();
+      const n = (sc.running ?? sc.cursor) + 1;
+      go.stop();
+      return run('playTo', { step: n }, (f) => {
+        S.motion = { ms: 0 };
+        changed(f, f.question && f.question.chosen == null ? 'Answer the question first.' : `Step ${n} has run to its end.`);
+      });
+    },
     back: () => go.seek(S.frame.playhead - 1),
     seek: (n) => { go.stop(); return run('seek', { n: Math.max(0, Math.min(n, S.frame.history_length)) }, (f) => { S.motion = { ms: 0 }; changed(f, `Back to action ${f.playhead} of ${f.history_length}.`); }); },
     act: (cmd) => { go.stop(); return run('act', { cmd }, async (m) => {
@@ -265,7 +277,7 @@ export const KEYS = [
   ['Right, Page Down, N', 'Step forward'], ['Left, Page Up, P', 'Step back'], ['Home', 'Back to the start'],
   ['Space, K', 'Play or pause'], ['+ / -', 'Faster or slower'], ['B, .', 'Blank the screen (presenter remotes)'],
   ['L', 'Copy a link to this point'], ['F', 'Presenter mode (large type)'], ['W', 'Open a follower window'],
-  ['M', 'Replay under the other model'], ['X', 'To the next mail between sites'], ['T', 'Open or close the tools'], ['1-9', 'Answer the question'], ['?', 'These keys'],
+  ['M', 'Replay under the other model'], ['X', 'To the next mail between sites'], ['E', 'Run the lesson step under way, or the next, to its end'], ['T', 'Open or close the tools'], ['1-9', 'Answer the question'], ['?', 'These keys'],
 ];
 
 function onKey(S, go, e) {
@@ -285,6 +297,7 @@ function onKey(S, go, e) {
   else if (k === 'w') classroom.openFollower(S);
   else if (k === 'm') go.switchModel();
   else if (k === 'x' && S.frame.connectors.length) go.nextMail();
+  else if (k === 'e') go.finishStep();
   else if (k === 't') S.el.tools.open = !S.el.tools.open;
   else if (k === '?') keysHelp(S);
   else if (choice) { const b = choice.querySelectorAll('button')[Number(k) - 1]; if (b && !b.disabled) b.click(); else return; }

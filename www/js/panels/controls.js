@@ -11,6 +11,7 @@ export function build(S, go, keysHelp) {
     back: button(['◀', el('span', { class: 'wide-only' }, ' Back')], 'Step back (Left, Page Up, P)', () => go.back(), { 'aria-label': '◀ Back' }),
     step: button('Step ▶', 'Step forward (Right, Page Down, N)', () => go.step(), { class: 'primary' }),
     play: button('Play ▶▶', 'Play or pause (Space)', () => go.play()),
+    finish: button('Finish step ⇥', 'Run the lesson step under way, or the next, to its end (E)', () => go.finishStep()),
     mail: button('Next mail ✉▶', 'Step until the next mail between sites arrives (X)', () => go.nextMail()),
     speed: el('select', { onchange: (e) => { S.speed = Number(e.target.value); } },
       SPEEDS.map(([name, ms]) => el('option', { value: ms, selected: ms === S.speed }, `${name}×`))),
@@ -26,7 +27,7 @@ export function build(S, go, keysHelp) {
     keys: button('Keys', 'Keyboard shortcuts (?)', () => keysHelp(S)),
   };
   S.ctl = c;
-  put(S.el.controls, c.restart, c.back, c.step, c.play, c.mail, el('label', {}, 'Speed ', c.speed),
+  put(S.el.controls, c.restart, c.back, c.step, c.play, c.finish, c.mail, el('label', {}, 'Speed ', c.speed),
     el('label', { class: 'history' }, el('span', { class: 'wide-only' }, 'History '), c.history, ' ', c.where), c.clock, c.status, c.modelName, c.model,
     el('span', { class: 'secondary' }, c.share, c.present, c.follower, c.keys));
 }
@@ -47,8 +48,9 @@ export function render(S) {
   c.modelName.textContent = f.model === 'active_directory' ? 'Active Directory' : 'Exchange 5.5';
   c.model.textContent = f.model === 'active_directory' ? 'Replay as Exchange 5.5' : 'Replay as Active Directory';
   c.present.setAttribute('aria-pressed', document.documentElement.classList.contains('present') ? 'true' : 'false');
-  for (const b of [c.restart, c.back, c.step, c.play, c.model]) b.hidden = !!S.opts.follow && !S.takenOver;
+  for (const b of [c.restart, c.back, c.step, c.play, c.finish, c.model]) b.hidden = !!S.opts.follow && !S.takenOver;
   c.mail.hidden = !f.connectors.length || (!!S.opts.follow && !S.takenOver);
+  c.finish.disabled = f.script.done;
   for (const b of [c.present, c.follower]) b.hidden = !!S.opts.embed;
 }
 
