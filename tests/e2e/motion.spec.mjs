@@ -119,6 +119,7 @@ test('a stalled server is marked on the map and in its name', async ({ page }) =
   await settled(page);
   await expect(page.locator('.numberline .nl-mark.bad')).not.toHaveCount(0);
   await expect(page.locator('.numberline .nl-says')).toContainText('event 1224');
+  await page.screenshot({ path: 'docs/screenshots/stall.png' });
 });
 
 test('between sites: a mail route is lit hop by hop, names at least 12 px', async ({ page }) => {
@@ -153,6 +154,7 @@ test('between sites: Figure 3\'s route and its verdict within 15 presses', async
   let lit = 0;
   while (lit < 4 && presses < 15) { await press(/Next mail/); lit = await page.locator('svg.topology .connector.lit').count(); }
   expect(lit).toBe(4); // Site 2 → 5 → 3 → 4 → 1: the route that costs 7
+  await page.screenshot({ path: 'docs/screenshots/sites.png' });
   await press(/Finish step/);
   await expect(page.locator('.story .reveal')).toContainText('Right: Via Sites 5, 3 and 4 (cost 7)');
   expect(presses).toBeLessThanOrEqual(15);

@@ -60,7 +60,7 @@ function layout(view, width) {
 export function stateOf(s) {
   if (s.state === 'stopped') return { mark: '■ stopped', words: 'stopped' };
   if (s.state === 'quarantined') return { mark: '⚠ 2095 quarantined', words: 'quarantined: event 2095' };
-  if (s.state === 'backsync') return { mark: '⏳ backsync · DS_E_BUSY', words: 'in backsync, refusing changes (DS_E_BUSY)' };
+  if (s.state === 'backsync') return { mark: '↻ backsync · DS_E_BUSY', words: 'in backsync, refusing changes (DS_E_BUSY)' };
   if (s.stalled && s.logged_1224) return { mark: '⚠ stalled: event 1224', words: 'stalled: event 1224' };
   if (s.stalled) return { mark: '⚠ a watermark is ahead', words: 'stalled: a partner\'s watermark is above its USN, the next request logs event 1224' };
   return null;
@@ -225,6 +225,9 @@ function serverBox(s, p, selected, focused, onSelect) {
     'aria-pressed': selected ? 'true' : 'false', 'aria-label': label,
     onclick: () => onSelect(s.name), onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); onSelect(s.name); } },
   },
+  // Selection and the step's focus are rings outside the box, so its own border keeps its state.
+  focused ? svg('rect', { x: p.x - 6, y: p.y - 6, width: p.w + 12, height: H + 12, rx: 12, class: 'focus-ring' }) : null,
+  selected ? svg('rect', { x: p.x - 3, y: p.y - 3, width: p.w + 6, height: H + 6, rx: 10, class: 'sel-ring' }) : null,
   svg('rect', { x: p.x, y: p.y, width: p.w, height: H, rx: 8, class: 'box' }),
   svg('text', { x: p.x + 10, y: p.y + 19, class: 'srv-name' }, fit(s.name, p.w, 14)),
   svg('text', { x: p.x + 10, y: p.y + 44, class: 'srv-usn' }, `USN ${s.usn}`),

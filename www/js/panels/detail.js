@@ -10,6 +10,21 @@ const TABLE_PAGE = 50;
 export function render(S, go) {
   const f = S.frame, s = f.selected;
   if (!s) return put(S.el.detail);
+  const was = S.el.detail.querySelector('.potato');
+  const from = was && S.motion && was.closest('[data-server]') && was.closest('[data-server]').dataset.server === s.name ? was.getBoundingClientRect() : null;
+  draw(S, go, f, s);
+  // The hot potato moves to its new row (a FLIP: from where it was drawn to where it is now).
+  const now = S.el.detail.querySelector('.potato');
+  if (from && now && S.motion.ms >= 60 && !matchMedia('(prefers-reduced-motion: reduce)').matches) {
+    const to = now.getBoundingClientRect();
+    if (Math.abs(to.top - from.top) > 2) {
+      now.animate([{ transform: `translate(${from.left - to.left}px, ${from.top - to.top}px)` }, { transform: 'none' }],
+        { duration: Math.max(200, S.motion.ms * 0.6), easing: 'cubic-bezier(.3,.7,.4,1)' });
+    }
+  }
+}
+
+function draw(S, go, f, s) {
   const tabs = el('div', { class: 'tabs', role: 'group', 'aria-label': 'Server' }, f.servers.map((x) =>
     el('button', { type: 'button', 'aria-pressed': x.name === s.name ? 'true' : 'false', onclick: () => go.look({ selected: x.name, page: 0 }) }, x.name)));
   const objects = s.objects;
@@ -19,7 +34,7 @@ export function render(S, go) {
   const discarded = new Map((f.last ? f.last.discarded : []).filter((d) => d.server === s.name).map((d) => [d.dn, d.reason]));
   const hot = s.hot_potato && s.hot_potato.dn;
   const page = S.look.page;
-  const table = el('table', { class: 'objects' },
+  const table = el('table', { class: 'objects', 'data-server': s.name },
     el('caption', {}, `${s.name}'s directory (${objects.total} objects), highest USN-Changed first`),
     el('thead', {}, el('tr', {}, ['Object', 'Object-Version', 'USN-Created', 'USN-Changed', 'USN-Source', 'DSA-Signature'].map((h) => el('th', { scope: 'col' }, h)))),
     el('tbody', {}, objects.rows.map((o) => {
