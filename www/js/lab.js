@@ -341,15 +341,19 @@ function build(S, go) {
   S.main.dataset.pending = S.main.dataset.pending || '0';
   controls.build(S, go, keysHelp);
   tools.build(S, go);
-  // The map is drawn at its shown width: redraw it when that changes (not on every pixel of height).
-  let width = 0;
-  S.mapResize = new ResizeObserver(([e]) => {
-    const w = Math.round(e.contentRect.width);
-    if (Math.abs(w - width) < 8) return;
-    width = w;
-    if (S.frame && S.drawn) drawMap(S, go);
+  // The map and the diagram are drawn at their shown width (scaled in presenter mode): redraw
+  // when a figure's width changes (not on every pixel of height).
+  const widths = new WeakMap();
+  S.mapResize = new ResizeObserver((entries) => {
+    let changedWidth = false;
+    for (const e of entries) {
+      const w = Math.round(e.contentRect.width);
+      if (Math.abs(w - (widths.get(e.target) || 0)) >= 8) { widths.set(e.target, w); changedWidth = true; }
+    }
+    if (changedWidth && S.frame && S.drawn) render(S, go);
   });
   S.mapResize.observe(S.el.topo.closest('figure'));
+  S.mapResize.observe(S.el.timeline.closest('figure'));
 }
 
 /** The key to the diagram's colours, in words (colour is never the only cue). */
