@@ -22,8 +22,11 @@ function layout(view, width) {
   const links = (view.connectors || []).length;
   const unit = MIN_W + 2 * PAD + SITE_GAP;
   let cols = Math.max(1, Math.min(n, Math.floor((width + SITE_GAP) / unit)));
-  const mode = !links || n < 2 ? 'grid' : cols >= n ? 'row' : cols === 1 || width < 560 ? 'column' : 'grid';
+  // A row of sites may take narrower boxes (112) before it gives way to a grid.
+  const rowFits = n * (112 + 2 * PAD) + (n - 1) * SITE_GAP <= width;
+  const mode = !links || n < 2 ? 'grid' : cols >= n || rowFits ? 'row' : cols === 1 || width < 560 ? 'column' : 'grid';
   if (mode === 'column') cols = 1;
+  if (mode === 'row') cols = n;
   const span = (a, b) => Math.abs(a - b);
   const index = new Map(view.sites.map((s, i) => [s.name, i]));
   const reach = Math.max(1, ...(view.connectors || []).map((c) => span(index.get(c.sites[0]) ?? 0, index.get(c.sites[1]) ?? 0)));
@@ -32,7 +35,7 @@ function layout(view, width) {
   const side = mode === 'column' ? 56 + reach * 18 : 0;
   const usable = width - side;
   const siteW = (usable - (cols - 1) * SITE_GAP) / cols;
-  const inner = Math.max(1, Math.floor((siteW - 2 * PAD + GAP) / (MIN_W + GAP)));
+  const inner = Math.max(1, Math.floor((siteW - 2 * PAD + GAP) / ((mode === 'row' ? 112 : MIN_W) + GAP)));
   const perSite = Math.min(inner, most);
   const W = Math.min(MAX_W, (siteW - 2 * PAD - (perSite - 1) * GAP) / perSite);
   const foot = links ? FOOT : 0;

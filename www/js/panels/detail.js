@@ -87,6 +87,10 @@ function draw(S, go, f, s) {
  */
 function numberLine(s, summary, asked) {
   const marks = s.gap.partners;
+  if (!marks.length) {
+    return el('figure', { class: `numberline${asked ? ' asked' : ''}` },
+      el('figcaption', {}, 'USN number line'), el('p', { class: 'nl-says' }, `No partner holds a watermark for ${s.name} yet: its counter is ${s.usn}.`));
+  }
   const values = [s.usn, ...marks.map((p) => p.watermark)];
   const lo = Math.min(...values), hi = Math.max(...values);
   const span = Math.max(1, hi - lo);
