@@ -159,3 +159,21 @@ test('between sites: Figure 3\'s route and its verdict within 15 presses', async
   await expect(page.locator('.story .reveal')).toContainText('Right: Via Sites 5, 3 and 4 (cost 7)');
   expect(presses).toBeLessThanOrEqual(15);
 });
+
+test('a new move in the middle of the history says it branches', async ({ page }) => {
+  await openLab(page, '#sandbox');
+  await page.locator('details.tools summary').click();
+  const create = page.locator('form.tool').first();
+  await create.getByRole('button').last().click();
+  await settled(page);
+  for (let i = 0; i < 3; i++) await step(page);
+  await page.getByRole('button', { name: '◀ Back' }).click();
+  await settled(page);
+  await page.getByRole('button', { name: '◀ Back' }).click();
+  await settled(page);
+  await expect(page.locator('#notice')).toBeHidden();
+  await create.locator('input[name="name"]').fill('Other Hire');
+  await create.getByRole('button').last().click();
+  await settled(page);
+  await expect(page.locator('#notice')).toContainText('A new branch');
+});

@@ -153,13 +153,14 @@ function moves(S) {
     },
     back: () => go.seek(S.frame.playhead - 1),
     seek: (n) => { go.stop(); return run('seek', { n: Math.max(0, Math.min(n, S.frame.history_length)) }, (f) => { S.motion = { ms: 0 }; changed(f, `Back to action ${f.playhead} of ${f.history_length}.`); }); },
-    act: (cmd) => { go.stop(); return run('act', { cmd }, async (m) => {
+    act: (cmd) => { go.stop(); const was = S.frame; return run('act', { cmd }, async (m) => {
       m.frame = await follow(S, m);
       S.motion = { ms: motionMs(S) };
       changed(m.frame, m.report.text);
       if (m.report.refused) notify(`Refused by ${m.report.refused.server}: ${m.report.refused.error}. ${m.report.refused.text}`);
+      else branched(was, m.frame, true);
     }); },
-    answer: (choice) => run('answer', { choice }, (f) => changed(f, `You chose ${choice}. Step to see what happens.`)),
+    answer: (choice) => { const was = S.frame; return run('answer', { choice }, (f) => { changed(f, `You chose ${choice}. Step to see what happens.`); branched(was, f); }); },
     look: (change) => { Object.assign(S.look, change); return run('look', S.look, (f) => { S.frame = f; render(S, go); }); },
     switchModel: () => { go.stop(); return run('switchModel', {}, (m) => {
       S.scenario = m.scenario;
@@ -222,6 +223,15 @@ async function follow(S, m) {
   S.look.selected = want;
   S.look.page = 0;
   return S.core.call('look', S.look);
+}
+
+/** A new move of the learner's in the middle of the history replaces what came after it:
+ *  said on screen, since Forward can no longer replay the old future. */
+function branched(was, f, always) {
+  const dropped = was.history_length - was.playhead;
+  if (dropped > 0 && (always || f.history_length < was.history_length)) {
+    notify(`A new branch: your move replaced the ${dropped} later action${dropped > 1 ? 's' : ''} of the old history. Forward now follows the new one.`);
+  }
 }
 
 function clearNotice() {
