@@ -31,7 +31,7 @@ function layout(view, width) {
   const index = new Map(view.sites.map((s, i) => [s.name, i]));
   const reach = Math.max(1, ...(view.connectors || []).map((c) => span(index.get(c.sites[0]) ?? 0, index.get(c.sites[1]) ?? 0)));
   // Room above for the arcs (connectors in a row) or for the last message's label.
-  const top = mode === 'row' ? 30 + reach * ARC : 26;
+  const top = mode === 'row' ? 48 + reach * ARC : 26;
   const side = mode === 'column' ? 56 + reach * 18 : 0;
   const usable = width - side;
   const siteW = (usable - (cols - 1) * SITE_GAP) / cols;
@@ -240,37 +240,50 @@ function serverBox(s, p, selected, focused, onSelect) {
     : spent > 0 ? svg('text', { x: p.x + 10, y: p.y + 84, class: 'srv-spent' }, fit(`${hot.usn_changed + 1}–${s.usn} used elsewhere`, p.w, 12)) : null);
 }
 
-/** The route's points: the sender, each site it passes through, the receiver. */
-function routePoints(m, L, route) {
+/** The ends of a message's arrow, sender first. */
+function routePoints(m, L) {
   const p = L.pos.get(m.from), q = L.pos.get(m.to);
-  const mid = route ? route.slice(1, -1).map((s) => L.sites.get(s)).filter(Boolean).map((b) => [b.cx, b.y + 12]) : [];
+  const mid = [];
   // One box above the other: leave by the facing edge, so the arrow never crosses a box.
   if (q.y >= p.y + H) return [[p.cx + 24, p.y + H], ...mid, [q.cx + 24, q.y - 3]];
   if (p.y >= q.y + H) return [[p.cx + 24, p.y], ...mid, [q.cx + 24, q.y + H + 3]];
   return [[p.cx, p.y], ...mid, [q.cx, q.y - 3]];
 }
 
+/** A mail's path: out of the sender's box, along each messaging connector of its route (the
+ *  arcs drawn between the sites), into the receiver's box. */
+function routePath(m, L, route) {
+  const p = L.pos.get(m.from), q = L.pos.get(m.to);
+  let d = `M${p.cx},${p.y}`;
+  for (let i = 1; i < route.length; i++) {
+    const a = L.sites.get(route[i - 1]), b = L.sites.get(route[i]);
+    if (!a || !b) continue;
+    d += ` L${connectorPath(L, a, b).d.slice(1)}`;
+  }
+  return `${d} L${q.cx},${q.y - 3}`;
+}
+
 /** The last message: an arc from box to box, or along its mail route site by site. */
 function arrow(m, L, route) {
   const kind = m.failed ? 'failed' : m.kind;
-  const pts = routePoints(m, L, route);
-  let d;
-  if (pts.length > 2) {
-    d = `M${pts.map(([x, y]) => `${x},${y}`).join(' L')}`;
-  } else {
-    const [[x1, y1], [x2, y2]] = pts;
-    const lift = 16 + Math.min(40, Math.abs(x2 - x1) / 6);
-    d = `M${x1},${y1} Q${(x1 + x2) / 2},${Math.min(y1, y2) - lift} ${x2},${y2}`;
+  const what = `${m.kind === 'mail' ? `Mail (${m.carries})` : m.kind[0].toUpperCase() + m.kind.slice(1)}${m.kind === 'write' ? ` ${m.objects} object${m.objects === 1 ? '' : 's'}` : ''}${m.failed ? ' ✕ failed' : ''}`;
+  if (route && L.sites.get(route[0]) && L.sites.get(route[route.length - 1])) {
+    return svg('g', { class: `msg kind-${kind} routed` },
+      svg('path', { d: routePath(m, L, route), 'marker-end': `url(#arrow-${kind})` }),
+      svg('text', { x: 2, y: 12, class: 'msg-label route-label' }, `✉ ${what}: ${route.join(' → ')}`));
   }
-  const apex = (pts[0][1] + pts[pts.length - 1][1]) / 4 + (Math.min(pts[0][1], pts[pts.length - 1][1]) - 16 - Math.min(40, Math.abs(pts[0][0] - pts[pts.length - 1][0]) / 6)) / 2;
-  const vertical = pts.length === 2 && Math.abs(pts[0][1] - pts[1][1]) > H;
-  if (vertical) d = `M${pts[0][0]},${pts[0][1]} L${pts[1][0]},${pts[1][1]}`;
-  const [lx, ly] = vertical ? [pts[0][0] + 30, (pts[0][1] + pts[1][1]) / 2 + 10]
-    : pts.length > 2 ? pts[Math.floor(pts.length / 2)] : [(pts[0][0] + pts[1][0]) / 2, apex + 2];
-  const label = `${m.kind === 'mail' ? `Mail (${m.carries})` : m.kind[0].toUpperCase() + m.kind.slice(1)}${m.failed ? ' ✕ failed' : ''}${route ? ` · ${route.join(' → ')}` : ''}`;
-  return svg('g', { class: `msg kind-${kind}${route ? ' routed' : ''}` },
+  const pts = routePoints(m, L, null);
+  let d;
+  const [[x1, y1], [x2, y2]] = pts;
+  const lift = 16 + Math.min(40, Math.abs(x2 - x1) / 6);
+  d = `M${x1},${y1} Q${(x1 + x2) / 2},${Math.min(y1, y2) - lift} ${x2},${y2}`;
+  const apex = (y1 + y2) / 4 + (Math.min(y1, y2) - lift) / 2;
+  const vertical = Math.abs(y1 - y2) > H;
+  if (vertical) d = `M${x1},${y1} L${x2},${y2}`;
+  const [lx, ly] = vertical ? [x1 + 30, (y1 + y2) / 2 + 10] : [(x1 + x2) / 2, apex + 2];
+  return svg('g', { class: `msg kind-${kind}` },
     svg('path', { d, 'marker-end': `url(#arrow-${kind})` }),
-    svg('text', { x: lx, y: ly - 6, 'text-anchor': vertical ? 'start' : 'middle', class: 'msg-label' }, label));
+    svg('text', { x: lx, y: ly - 6, 'text-anchor': vertical ? 'start' : 'middle', class: 'msg-label' }, what));
 }
 
 /** Cancels the motion still running on this map (a newer frame replaces it). */
