@@ -147,6 +147,10 @@ test('between sites: Figure 3\'s route and its verdict within 15 presses', async
   await openLab(page, '#lesson=sites');
   let presses = 0;
   const press = async (name) => { await page.getByRole('button', { name }).click(); await settled(page); presses += 1; };
+  await press('Step ▶');
+  // The step names what to look at: the map rings those servers, the detail shows the first.
+  await expect(page.locator('svg.topology g.server[data-server="ServerY"] .focus-ring')).toHaveCount(1);
+  await expect(page.locator('section.detail h2')).toContainText('ServerY');
   while (!(await page.locator('.question .choices button').count())) await press('Step ▶');
   await page.locator('.question .choices button', { hasText: 'cost 7' }).click();
   await settled(page);
