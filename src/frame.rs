@@ -234,6 +234,8 @@ pub struct LessonStep<'a> {
     pub narration_for: Option<&'a serde_json::Value>,
     /// What to look at while this step is under way.
     pub focus: Option<&'a serde_json::Value>,
+    /// The message that proves the answer to this step's question.
+    pub reveal: Option<&'a serde_json::Value>,
     /// Only the prompt and the choices: the answer comes with the verdict.
     pub question: Option<AskedOnce<'a>>,
 }
@@ -262,6 +264,7 @@ pub fn lesson(s: &Session) -> Lesson<'_> {
                 narration: st.narration.as_deref(),
                 narration_for: st.narration_for.as_ref(),
                 focus: st.focus.as_ref(),
+                reveal: st.reveal.as_ref(),
                 question: st.question.as_ref().map(|q| AskedOnce { prompt: &q.prompt, choices: &q.choices }),
             })
             .collect(),

@@ -25,4 +25,6 @@ fn a_wrong_focus_or_model_is_named() {
     assert!(with_step(r#", "focus": {"panels": ["map"]}"#).unwrap_err().contains("unknown panel \"map\""));
     assert!(with_step(r#", "focus": {"servers": "A"}"#).unwrap_err().contains("list of names"));
     assert!(with_step(r#", "narration_for": {"exchange2000": "x"}"#).unwrap_err().contains("unknown model"));
+    assert!(with_step(r#", "reveal": {"hops": 4}"#).unwrap_err().contains("unknown field \"hops\""));
+    assert!(with_step(r#", "reveal": {"kind": "mail", "from": "A"}"#).is_ok());
 }

@@ -220,6 +220,21 @@ pub fn focus(v: Value) -> Result<Value, String> {
     Ok(v)
 }
 
+/// A step's `reveal`: the message that proves its answer, as `kind`, `from`, `to` and
+/// `carries` (any of them, text), kept as written.
+pub fn reveal(v: Value) -> Result<Value, String> {
+    let Value::Object(map) = &v else { return Err("must be an object like {\"kind\": \"mail\", \"from\": \"ServerX\"}".into()) };
+    for (key, value) in map {
+        if !["kind", "from", "to", "carries"].contains(&key.as_str()) {
+            return Err(format!("unknown field \"{key}\" (kind, from, to, carries)"));
+        }
+        if !value.is_string() {
+            return Err(format!("\"{key}\" must be text"));
+        }
+    }
+    Ok(v)
+}
+
 pub const FOCUS_PANELS: [&str; 6] = ["story", "org", "messages", "detail", "numberline", "log"];
 
 /// `{"active_directory": "...", "exchange55": "..."}`: narration per model, kept as written.

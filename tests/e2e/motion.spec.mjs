@@ -158,10 +158,18 @@ test('between sites: Figure 3\'s route and its verdict within 15 presses', async
   let lit = 0;
   while (lit < 4 && presses < 15) { await press(/Next mail/); lit = await page.locator('svg.topology .connector.lit').count(); }
   expect(lit).toBe(4); // Site 2 → 5 → 3 → 4 → 1: the route that costs 7
+  // The verdict comes with the reply that proves it (the step's `reveal`), marked in the diagram.
+  while (!(await page.locator('.story .reveal').count()) && presses < 15) await press(/Next mail/);
+  await expect(page.locator('.story .reveal')).toContainText('Right: Via Sites 5, 3 and 4 (cost 7)');
+  await expect(page.locator('.story .reveal .proof')).toContainText('ServerX answers ServerA');
+  await expect(page.locator('svg.timeline .tl.proof')).toHaveCount(1);
   await page.screenshot({ path: 'docs/screenshots/sites.png' });
+  expect(presses).toBeLessThanOrEqual(15);
+  await page.getByRole('button', { name: '◀ Back' }).click(); // before the proof: no verdict yet
+  await settled(page);
+  await expect(page.locator('.story .reveal')).toHaveCount(0);
   await press(/Finish step/);
   await expect(page.locator('.story .reveal')).toContainText('Right: Via Sites 5, 3 and 4 (cost 7)');
-  expect(presses).toBeLessThanOrEqual(15);
 });
 
 test('a new move in the middle of the history says it branches', async ({ page }) => {

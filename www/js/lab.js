@@ -19,7 +19,7 @@ export const SPEEDS = [['0.5', 2000], ['1', 1000], ['2', 500], ['5', 200], ['20'
 export async function open(main, what) {
   const S = {
     main, opts: what.options || {}, id: null, title: '', scenario: null, lesson: null, frame: null,
-    look: { selected: null, page: 0, log: null }, pinned: false, motion: null, drawn: null, playing: null, speed: 1000, why: null, link: null,
+    look: { selected: null, page: 0, log: null }, proof: {}, pinned: false, motion: null, drawn: null, playing: null, speed: 1000, why: null, link: null,
     el: null, ctl: null, saveTimer: null, queue: Promise.resolve(), closed: false,
   };
   S.core = new Core({ boot: what.boot, onBusy: (b) => controls.busy(S, b, go) });
@@ -113,6 +113,7 @@ function moves(S) {
   };
   const go = {
     step: () => run('step', {}, async (m) => {
+      noteProof(S, m);
       m.frame = await follow(S, m);
       S.motion = { ms: motionMs(S) };
       if (m.outcome === 'question') {
@@ -132,6 +133,7 @@ function moves(S) {
       let m = first;
       for (let i = 0; i < 5000 && m.outcome === 'moved' && !(m.report && m.report.message && m.report.message.kind === 'mail'); i++) {
         m = await S.core.call('step', {});
+        noteProof(S, m);
       }
       m.frame = await follow(S, m);
       S.motion = { ms: Math.max(motionMs(S), 900) };
@@ -197,6 +199,16 @@ function moves(S) {
     rerender: () => render(S, go),
   };
   return go;
+}
+
+/** The message a question's step names as its proof (`reveal`, docs/scenarios.md) has just
+ *  been processed: the verdict shows from this point of the history on, with that message. */
+function noteProof(S, m) {
+  const k = m.frame && m.frame.script.running, msg = m.report && m.report.message;
+  const want = k !== null && k !== undefined && S.lesson.steps[k] && S.lesson.steps[k].reveal;
+  if (!want || !msg || !Object.entries(want).every(([key, v]) => msg[key] === v)) return;
+  const had = S.proof[k];
+  if (!had || had.at > m.frame.playhead) S.proof[k] = { at: m.frame.playhead, index: msg.index, text: msg.text };
 }
 
 /** How long a step's motion takes: most of the pause between steps at the chosen speed. */
@@ -401,7 +413,8 @@ function render(S, go) {
   controls.render(S);
   story.render(S, go);
   const focus = drawMap(S, go);
-  drawTimeline(S.el.timeline, f.servers.map((s) => s.name), f.messages, f.counts.messages, (n) => go.seek(n), S.motion);
+  const proof = Object.values(S.proof).find((p) => p.at <= f.playhead && f.messages.some((m) => m.index === p.index));
+  drawTimeline(S.el.timeline, f.servers.map((s) => s.name), f.messages, f.counts.messages, (n) => go.seek(n), S.motion, proof && proof.index);
   const scroller = S.el.timeline.parentElement;
   scroller.scrollTop = scroller.scrollHeight; // the newest message stays in view
   detail.render(S, go);

@@ -6,7 +6,7 @@ import { svg, put, clock } from './dom.js';
 
 const ROW = 20, TOP = 26, LEFT = 70;
 
-export function drawTimeline(root, servers, messages, total, onSeek, motion) {
+export function drawTimeline(root, servers, messages, total, onSeek, motion, proof) {
   // Lanes fit the panel when they can (at least 64 px each); otherwise the diagram scrolls.
   const k = document.documentElement.classList.contains('present') ? 1.3 : 1;
   const shown = (root.parentElement ? root.parentElement.clientWidth : 600) / k;
@@ -33,7 +33,7 @@ export function drawTimeline(root, servers, messages, total, onSeek, motion) {
     const last = i === messages.length - 1;
     const go = () => onSeek(m.action);
     const row = svg('g', {
-      class: `tl kind-${kind}${last ? ' newest' : ''}`, role: 'button', tabindex: 0,
+      class: `tl kind-${kind}${last ? ' newest' : ''}${m.index === proof ? ' proof' : ''}`, role: 'button', tabindex: 0,
       'aria-label': `Go back to: ${m.text}`, onclick: go,
       onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); go(); } },
     }, svg('title', {}, `#${m.index} ${clock(m.time_s)} ${m.text} (click to go back here)`),

@@ -19,8 +19,11 @@ export function render(S, go) {
   // A verdict belongs to its question: it shows once that question's step has run to its end
   // (a `run` reveals when the messages it waited for have arrived), and only with that step,
   // above the next question if one is already waiting.
-  if (f.verdict && f.verdict.step === current && sc.running === null) {
-    parts.push(verdict(f.verdict));
+  // With a `reveal`, the verdict comes as soon as the message that proves it has arrived.
+  const proof = f.verdict && S.proof[f.verdict.step];
+  const proven = proof && proof.at <= f.playhead;
+  if (f.verdict && f.verdict.step === current && (sc.running === null || proven)) {
+    parts.push(verdict(f.verdict, proven ? proof.text : null));
     if (f.model !== S.lesson.model) parts.push(el('p', { class: 'hint other-model' }, `This answer is the ${MODEL[S.lesson.model]} one; under ${MODEL[f.model]} the map and the log show what happened instead.`));
   }
   if (f.question) parts.push(question(f.question, go));
@@ -54,11 +57,12 @@ function question(q, go) {
   return box;
 }
 
-function verdict(v) {
+function verdict(v, proof) {
   return el('div', { class: `reveal ${v.right ? 'right' : 'wrong'}`, 'aria-label': `Answer to: ${v.prompt}` },
     el('p', { class: 'prompt' }, `Answer to: ${v.prompt}`),
     el('p', {}, el('strong', {}, v.right ? `✓ Right: ${v.answer}.` : `✗ You chose ${v.chosen}; the answer is ${v.answer}.`)),
-    v.explain ? el('p', {}, v.explain) : null);
+    v.explain ? el('p', {}, v.explain) : null,
+    proof ? el('p', { class: 'proof' }, el('strong', {}, 'Shown by: '), proof, ' (marked in the message diagram)') : null);
 }
 
 function lastStep(r) {
