@@ -237,7 +237,8 @@ function serverBox(s, p, selected, focused, onSelect) {
   hot ? svg('g', { class: 'potato-token' }, svg('ellipse', { cx: p.x + 16, cy: p.y + 61, rx: 6, ry: 4.5 })) : null,
   svg('text', { x: p.x + (hot ? 27 : 10), y: p.y + 65, class: 'srv-hot' }, hot ? fit(`${hot.name} · ${hot.usn_changed}`, p.w - 17, 12) : 'no objects'),
   st ? svg('text', { x: p.x + 10, y: p.y + 84, class: 'srv-state' }, fit(st.mark, p.w, 12))
-    : spent > 0 ? svg('text', { x: p.x + 10, y: p.y + 84, class: 'srv-spent' }, fit(`${hot.usn_changed + 1}–${s.usn} used elsewhere`, p.w, 12)) : null);
+    : spent > 0 ? svg('text', { x: p.x + 10, y: p.y + 84, class: 'srv-spent' }, fit((p.w - 30) / 7 >= 19 ? `+${spent} used elsewhere` : `+${spent} elsewhere`, p.w - 14, 12),
+      svg('title', {}, `USNs ${hot.usn_changed + 1}–${s.usn} went to changes elsewhere (no object here holds them)`)) : null);
 }
 
 /** The ends of a message's arrow, sender first. */
