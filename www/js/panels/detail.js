@@ -100,9 +100,9 @@ function numberLine(s, summary, asked) {
   const ahead = marks.filter((p) => p.watermark > s.usn);
   const label = `USN number line for ${s.name}: its counter is ${s.usn}; ${marks.map((p) => `${p.partner} holds ${p.watermark}${p.watermark > s.usn ? `, ${p.watermark - s.usn} beyond it` : ''}`).join('; ') || 'no partner holds a watermark for it'}.`;
   const parts = [
-    svg('line', { x1: L, y1: top - 8, x2: W - R, y2: top - 8, class: 'nl-axis' }),
-    svg('line', { x1: X(s.usn), y1: top - 20, x2: X(s.usn), y2: h - 4, class: 'nl-counter' }),
-    svg('text', { x: X(s.usn), y: top - 22 + 8, dx: 4, class: 'nl-counter-label', 'text-anchor': X(s.usn) > W - 150 ? 'end' : 'start' }, `${s.name}'s USN ${s.usn}`),
+    svg('line', { x1: L, y1: top - 6, x2: W - R, y2: top - 6, class: 'nl-axis' }),
+    svg('line', { x1: X(s.usn), y1: top - 28, x2: X(s.usn), y2: h - 4, class: 'nl-counter' }),
+    svg('text', { x: X(s.usn) + (X(s.usn) > W - 150 ? -6 : 6), y: top - 14, class: 'nl-counter-label', 'text-anchor': X(s.usn) > W - 150 ? 'end' : 'start' }, `${s.name}'s USN ${s.usn}`),
   ];
   marks.forEach((p, i) => {
     const y = top + 6 + i * ROW, bad = p.watermark > s.usn;
