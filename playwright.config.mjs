@@ -4,7 +4,8 @@
 // screenshots write them to docs/screenshots/.
 import { defineConfig } from '@playwright/test';
 
-const PORT = Number(process.env.USNLAB_PW_PORT) || 8765; // another port for a second checkout
+// PW_PORT (or USNLAB_PW_PORT) runs a second copy (another checkout) beside one already on 8765.
+const PORT = Number(process.env.PW_PORT || process.env.USNLAB_PW_PORT) || 8765;
 
 export default defineConfig({
   testDir: 'tests/e2e',

@@ -133,6 +133,9 @@ pub struct ServerSummary<'a> {
     pub hot_potato: Option<HotPotato<'a>>,
     /// Some partner's watermark for this server is above its USN: a request would log 1224.
     pub stalled: bool,
+    /// It has logged event 1224 (a partner asked above its highest USN); the map marks it
+    /// "stalled: event 1224" while the stall holds.
+    pub logged_1224: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -226,6 +229,8 @@ pub struct LogPage<'a> {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Lesson<'a> {
     pub title: &'a str,
+    /// The model the lesson was written for (its settings), so a replay under the other one can say so.
+    pub model: Model,
     pub summary: Option<&'a str>,
     pub org: &'a str,
     pub steps: Vec<LessonStep<'a>>,
@@ -238,6 +243,12 @@ pub struct LessonStep<'a> {
     pub name: &'static str,
     pub text: String,
     pub narration: Option<&'a str>,
+    /// Narration for one model (`exchange55` or `active_directory`), when it differs.
+    pub narration_for: Option<&'a serde_json::Value>,
+    /// What to look at while this step is under way.
+    pub focus: Option<&'a serde_json::Value>,
+    /// The message that proves the answer to this step's question.
+    pub reveal: Option<&'a serde_json::Value>,
     /// Only the prompt and the choices: the answer comes with the verdict.
     pub question: Option<AskedOnce<'a>>,
 }
@@ -252,6 +263,7 @@ pub fn lesson(s: &Session) -> Lesson<'_> {
     let sc = &s.scenario;
     Lesson {
         title: &sc.title,
+        model: sc.settings.model,
         summary: sc.summary.as_deref(),
         org: &sc.org,
         steps: sc
@@ -263,6 +275,9 @@ pub fn lesson(s: &Session) -> Lesson<'_> {
                 name: st.command.name(),
                 text: crate::report::describe(&st.command),
                 narration: st.narration.as_deref(),
+                narration_for: st.narration_for.as_ref(),
+                focus: st.focus.as_ref(),
+                reveal: st.reveal.as_ref(),
                 question: st.question.as_ref().map(|q| AskedOnce { prompt: &q.prompt, choices: &q.choices }),
             })
             .collect(),
@@ -286,7 +301,12 @@ pub fn frame<'a>(s: &'a Session, look: &Look) -> Frame<'a> {
         script: ScriptState { cursor: s.live.cursor, running: s.running_step(), done: s.script_done(), total: s.scenario.steps.len() },
         question: asked(s),
         verdict: verdict(s),
-        servers: w.servers.iter().map(|srv| summary(w, srv)).collect(),
+        servers: {
+            // One pass over the log for every server, not one per server.
+            let mut logged: Vec<&str> = w.journal.events.iter().filter(|e| e.id == 1224).map(|e| e.server.as_str()).collect();
+            logged.dedup();
+            w.servers.iter().map(|srv| summary(w, srv, logged.contains(&srv.name.as_str()))).collect()
+        },
         selected: selected.map(|n| detail(w, n, look.page)),
         sites: w.sites.iter().map(|(name, servers)| SiteView { name, servers }).collect(),
         connectors: &w.connectors,
@@ -320,7 +340,7 @@ fn verdict(s: &Session) -> Option<Verdict<'_>> {
     Some(Verdict { step: *step, prompt: &q.prompt, chosen, answer: &q.answer, right: *chosen == q.answer, explain: q.explain.as_deref() })
 }
 
-fn summary<'a>(w: &World, srv: &'a Server) -> ServerSummary<'a> {
+fn summary<'a>(w: &World, srv: &'a Server, logged_1224: bool) -> ServerSummary<'a> {
     ServerSummary {
         name: &srv.name,
         site: &srv.site,
@@ -330,6 +350,7 @@ fn summary<'a>(w: &World, srv: &'a Server) -> ServerSummary<'a> {
         object_count: srv.object_count(),
         hot_potato: srv.hot_potato().map(|o| HotPotato { dn: &o.dn, name: o.name(), usn_changed: o.usn_changed }),
         stalled: w.gap(&srv.name, None).stalled,
+        logged_1224,
     }
 }
 

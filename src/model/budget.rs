@@ -15,9 +15,9 @@
 use crate::scenario::{Command, Scenario};
 
 /// Units one scenario step, learner command or advance past the script may use.
-pub const STEP_WORK: u64 = 500_000;
+pub const STEP_WORK: u64 = 10_000_000;
 /// Units a whole session (scenario plus history) may use.
-pub const TOTAL_WORK: u64 = 10_000_000;
+pub const TOTAL_WORK: u64 = 100_000_000;
 /// Object copies held at once: objects created × servers, plus the copies in backups.
 pub const MAX_COPIES: u64 = 250_000;
 /// Messages and log events a session records.

@@ -224,6 +224,19 @@ pub struct ScriptStep {
     pub narration: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub question: Option<Question>,
+    /// Narration for one model only (`exchange55`, `active_directory`): a lesson replayed under
+    /// the other model tells that model's outcome (docs/scenarios.md).
+    /// Kept as read (checked by `reading::narration_for`): only the page reads it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub narration_for: Option<Value>,
+    /// What the page should point at while this step is under way (checked by `reading::focus`:
+    /// `servers`, `objects` and `panels`, lists of names; only the page reads it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub focus: Option<Value>,
+    /// The message that proves this step's answer (`kind`, `from`, `to`, `carries`, any of
+    /// them; checked by `reading::reveal`): the page reveals the verdict when it arrives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reveal: Option<Value>,
     /// `"learner": true`: a move of the learner's (a challenge's solution, or a recorded
     /// attempt), counted by a goal's `max_actions` and `only` (docs/scenarios.md).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -285,7 +298,7 @@ pub const MAX_USN: u64 = 1 << 48;
 pub const MAX_OBJVER: u32 = 1_000_000;
 
 /// Fields a step may carry besides its command.
-const STEP_EXTRAS: [&str; 3] = ["narration", "question", "learner"];
+const STEP_EXTRAS: [&str; 6] = ["narration", "question", "learner", "focus", "narration_for", "reveal"];
 
 impl Scenario {
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
@@ -752,8 +765,20 @@ pub fn parse_step(index: usize, v: Value) -> Result<ScriptStep, ScenarioError> {
         Some(Value::Bool(true)) => true,
         Some(_) => return Err(at(index, "\"learner\" must be true or false")),
     };
+    let focus = match map.remove(STEP_EXTRAS[3]) {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(reading::focus(v).map_err(|e| at(index, format!("\"focus\": {e}")))?),
+    };
+    let narration_for = match map.remove(STEP_EXTRAS[4]) {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(reading::narration_for(v).map_err(|e| at(index, format!("\"narration_for\": {e}")))?),
+    };
+    let reveal = match map.remove(STEP_EXTRAS[5]) {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(reading::reveal(v).map_err(|e| at(index, format!("\"reveal\": {e}")))?),
+    };
     let command = parse_command(Value::Object(map)).map_err(|m| at(index, m))?;
-    Ok(ScriptStep { command, narration, question, learner })
+    Ok(ScriptStep { command, narration, question, narration_for, focus, reveal, learner })
 }
 
 /// Parses a command object, e.g. one the page sends.

@@ -203,6 +203,55 @@ pub fn question(v: Value) -> Result<Question, String> {
     Ok(Question { prompt: f.text("prompt")?, choices, answer: f.text("answer")?, explain: f.opt_text("explain")? })
 }
 
+/// A step's `focus`: `servers`, `objects` and `panels`, each a list of names, kept as written.
+pub fn focus(v: Value) -> Result<Value, String> {
+    let Value::Object(map) = &v else { return Err("must be an object like {\"servers\": [\"ServerA\"]}".into()) };
+    for (key, list) in map {
+        if !["servers", "objects", "panels"].contains(&key.as_str()) {
+            return Err(format!("unknown field \"{key}\" (servers, objects, panels)"));
+        }
+        let Value::Array(items) = list else { return Err(format!("\"{key}\" must be a list of names")) };
+        for item in items {
+            let Value::String(name) = item else { return Err(format!("\"{key}\" must be a list of names")) };
+            if key == "panels" && !FOCUS_PANELS.contains(&name.as_str()) {
+                return Err(format!("unknown panel \"{name}\" ({})", FOCUS_PANELS.join(", ")));
+            }
+        }
+    }
+    Ok(v)
+}
+
+/// A step's `reveal`: the message that proves its answer, as `kind`, `from`, `to` and
+/// `carries` (any of them, text), kept as written.
+pub fn reveal(v: Value) -> Result<Value, String> {
+    let Value::Object(map) = &v else { return Err("must be an object like {\"kind\": \"mail\", \"from\": \"ServerX\"}".into()) };
+    for (key, value) in map {
+        if !["kind", "from", "to", "carries"].contains(&key.as_str()) {
+            return Err(format!("unknown field \"{key}\" (kind, from, to, carries)"));
+        }
+        if !value.is_string() {
+            return Err(format!("\"{key}\" must be text"));
+        }
+    }
+    Ok(v)
+}
+
+pub const FOCUS_PANELS: [&str; 6] = ["story", "org", "messages", "detail", "numberline", "log"];
+
+/// `{"active_directory": "...", "exchange55": "..."}`: narration per model, kept as written.
+pub fn narration_for(v: Value) -> Result<Value, String> {
+    let Value::Object(map) = &v else { return Err("must be an object like {\"active_directory\": \"...\"}".into()) };
+    for (k, text) in map {
+        if k != "exchange55" && k != "active_directory" {
+            return Err(format!("unknown model \"{k}\" (exchange55 or active_directory)"));
+        }
+        if !text.is_string() {
+            return Err(format!("\"{k}\" must be text"));
+        }
+    }
+    Ok(v)
+}
+
 /// The actions a step may name, in the order the lab lists them.
 pub const ACTIONS: [&str; 25] = [
     "create", "modify", "delete", "bump", "run", "step", "update_now", "backup", "restore", "expire_backsync",

@@ -9,7 +9,7 @@ use super::{Action, Budget, Session, Tape};
 use crate::scenario::{Command, Scenario, ScriptStep};
 
 fn plain(command: Command, learner: bool) -> ScriptStep {
-    ScriptStep { command, narration: None, question: None, learner }
+    ScriptStep { command, narration: None, question: None, learner, narration_for: None, focus: None, reveal: None }
 }
 
 fn events(count: u64) -> Command {

@@ -3,7 +3,7 @@
 // projector (screenshots in docs/screenshots/).
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { openLab, step } from './helpers.mjs';
+import { openLab, settled, step } from './helpers.mjs';
 
 const LESSONS = ['hot-potato', 'bill-lee', 'conflicts', 'restore-stall', 'backsync-busy', 'repairs', 'active-directory'];
 
@@ -47,13 +47,8 @@ for (const [name, viewport, hash] of SIZES) {
     await page.setViewportSize(viewport);
     await page.goto(`./${hash}`);
     await expect(page.locator('.controls .status')).toBeVisible();
-    if (name !== 'projector') {
-      for (let i = 0; i < 14; i++) {
-        const choice = page.locator('.question .choices button:not([disabled])');
-        if (await choice.count()) await choice.first().click();
-        await page.getByRole('button', { name: 'Step ▶' }).click();
-      }
-    }
+    await settled(page);
+    if (name !== 'projector') for (let i = 0; i < 14; i++) await step(page);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(1);
     await expect(page.getByRole('button', { name: 'Step ▶' })).toBeInViewport();

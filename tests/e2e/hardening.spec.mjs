@@ -1,6 +1,7 @@
 // Issue 12, the page: a strict Content-Security-Policy that lessons and embeds run under with no
 // violation, and corrupted saved progress set aside in words (www/js/store.js checks every field).
 import { test, expect } from '@playwright/test';
+import { settled, step } from './helpers.mjs';
 
 /** Records every CSP violation and CSP console error on `page` (and its frames) from the start. */
 async function watchCsp(page) {
@@ -36,11 +37,8 @@ for (const hash of ['', '#lesson=bill-lee', '#lesson=restore-stall', '#lesson=si
     await page.goto(`./${hash}`);
     if (hash) {
       await expect(page.locator('.controls .status')).toBeVisible();
-      for (let i = 0; i < 8; i++) {
-        const choice = page.locator('.question .choices button:not([disabled])');
-        if (await choice.count()) await choice.first().click();
-        await page.getByRole('button', { name: 'Step ▶' }).click();
-      }
+      await settled(page);
+      for (let i = 0; i < 8; i++) await step(page);
     } else {
       await expect(page.locator('main')).not.toContainText('Loading the lab');
     }

@@ -17,11 +17,11 @@ function heavy(servers, mailboxes) {
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => { throw e; });
-  await page.route('**/bench/heavy.json', (route) => route.fulfill({ contentType: 'application/json', body: heavy(20, 2500) }));
+  await page.route('**/bench/heavy.json', (route) => route.fulfill({ contentType: 'application/json', body: heavy(40, 4000) }));
 });
 
 test('opening a heavy scenario at a late step shows progress, answers keys meanwhile, and can be cancelled', async ({ page }) => {
-  await page.goto('./#v=1&src=bench/heavy.json&start=21');
+  await page.goto('./#v=1&src=bench/heavy.json&start=41');
   const progress = page.locator('.progress');
   await expect(progress).toBeVisible({ timeout: 5000 });
   await expect(progress.locator('progress')).toHaveAttribute('max', /\d+/);
@@ -34,7 +34,7 @@ test('opening a heavy scenario at a late step shows progress, answers keys meanw
   await expect(page.locator('.controls .status')).toBeVisible();
   await settled(page);
   const step = await page.locator('.stepno').textContent().catch(() => '');
-  expect(step).not.toContain('Step 22 of'); // stopped before the late step
+  expect(step).not.toContain('Step 42 of'); // stopped before the late step
   await page.getByRole('button', { name: 'Step ▶' }).click(); // and the lab still works
   await settled(page);
 });
@@ -43,7 +43,7 @@ test('a long command shows progress; Cancel puts the lab back where it was', asy
   await page.goto('./#v=1&src=bench/heavy.json');
   await expect(page.locator('.controls .status')).toBeVisible();
   await settled(page);
-  for (let i = 0; i < 20; i++) await page.getByRole('button', { name: 'Step ▶' }).click(); // the creates
+  for (let i = 0; i < 40; i++) await page.getByRole('button', { name: 'Step ▶' }).click(); // the creates
   await settled(page);
   const before = await page.locator('.controls .status').textContent();
   await page.locator('details.tools summary').click();

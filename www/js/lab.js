@@ -20,7 +20,7 @@ export const SPEEDS = [['0.5', 2000], ['1', 1000], ['2', 500], ['5', 200], ['20'
 export async function open(main, what) {
   const S = {
     main, opts: what.options || {}, id: null, title: '', scenario: null, lesson: null, frame: null,
-    look: { selected: null, page: 0, log: null }, playing: null, speed: 1000, why: null, link: null,
+    look: { selected: null, page: 0, log: null }, proof: {}, pinned: false, motion: null, drawn: null, playing: null, speed: 1000, why: null, link: null,
     el: null, ctl: null, saveTimer: null, queue: Promise.resolve(), closed: false,
   };
   // The progress bar is on screen before the lab is: opening a long link or a late `start` is work.
@@ -50,6 +50,7 @@ export async function open(main, what) {
     persist(S, true);
     classroom.close(S);
     document.removeEventListener('keydown', keys);
+    if (S.mapResize) S.mapResize.disconnect();
     window.removeEventListener('pagehide', flush);
     S.core.close();
   };
@@ -99,7 +100,7 @@ function moves(S) {
         const t0 = performance.now();
         const value = await S.core.call(op, args);
         performance.measure('usnlab:core', { start: t0, end: performance.now() });
-        if (!S.closed) then(value);
+        if (!S.closed) await then(value);
       } catch (e) {
         await recover(S, e);
       } finally {
@@ -112,14 +113,18 @@ function moves(S) {
     remember(S, action, frame);
     S.frame = frame;
     S.why = null;
+    if (!S.opts.follow) clearNotice(); // a warning does not outlive the next move that worked
     if (text) announce(text);
     render(S, go);
     persist(S, false);
     classroom.broadcast(S);
   };
   const go = {
-    step: () => run('step', {}, (m) => {
+    step: () => run('step', {}, async (m) => {
       if (m.outcome === 'moved') remember(S, { kind: 'advance' }, m.frame);
+      noteProof(S, m);
+      m.frame = await follow(S, m);
+      S.motion = { ms: motionMs(S) };
       if (m.outcome === 'question') {
         go.stop();
         changed(m.frame, 'Answer the question first.');
@@ -131,13 +136,42 @@ function moves(S) {
         finished(S);
       } else changed(m.frame, m.report && m.report.text);
     }),
+    /** Steps until a mail message is processed (between sites one `run` is hundreds of steps):
+     *  one job, drawn once at the end; a question or the lesson's end stops it. */
+    nextMail: () => { go.stop(); return run('step', {}, async (first) => {
+      let m = first;
+      for (let i = 0; i < 5000 && m.outcome === 'moved' && !(m.report && m.report.message && m.report.message.kind === 'mail'); i++) {
+        m = await S.core.call('step', {});
+        noteProof(S, m);
+      }
+      m.frame = await follow(S, m);
+      S.motion = { ms: Math.max(motionMs(S), 900) };
+      if (m.outcome === 'question') changed(m.frame, 'Answer the question first.');
+      else if (m.outcome === 'finished') { changed(m.frame, 'All quiet: nothing left to replicate.'); finished(S); }
+      else changed(m.frame, m.report && m.report.text);
+    }); },
+    /** Runs the scenario step under way, or the next one, to its end (a `run` can be hundreds
+     *  of events), where its question's verdict shows; an unanswered question stops it first. */
+    finishStep: () => {
+      const sc = S.frame.script;
+      if (sc.done) return go.step();
+      const n = (sc.running ?? sc.cursor) + 1;
+      go.stop();
+      return run('playTo', { step: n }, (f) => {
+        S.motion = { ms: 0 };
+        changed(f, f.question && f.question.chosen == null ? 'Answer the question first.' : `Step ${n} has run to its end.`);
+      });
+    },
     back: () => go.seek(S.frame.playhead - 1),
-    seek: (n) => { go.stop(); return run('seek', { n: Math.max(0, Math.min(n, S.frame.history_length)) }, (f) => changed(f, `Back to action ${f.playhead} of ${f.history_length}.`)); },
-    act: (cmd) => { go.stop(); return run('act', { cmd }, (m) => {
+    seek: (n) => { go.stop(); return run('seek', { n: Math.max(0, Math.min(n, S.frame.history_length)) }, (f) => { S.motion = { ms: 0 }; changed(f, `Back to action ${f.playhead} of ${f.history_length}.`); }); },
+    act: (cmd) => { go.stop(); const was = S.frame; return run('act', { cmd }, async (m) => {
+      m.frame = await follow(S, m);
+      S.motion = { ms: motionMs(S) };
       changed(m.frame, m.report.text, { kind: 'act', cmd });
       if (m.report.refused) notify(`Refused by ${m.report.refused.server}: ${m.report.refused.error}. ${m.report.refused.text}`);
+      else branched(was, m.frame, true);
     }); },
-    answer: (choice) => { const step = S.frame.question && S.frame.question.step; return run('answer', { choice }, (f) => changed(f, `You chose ${choice}. Step to see what happens.`, { kind: 'answer', step, choice })); },
+    answer: (choice) => { const was = S.frame; const step = was.question && was.question.step; return run('answer', { choice }, (f) => { changed(f, `You chose ${choice}. Step to see what happens.`, { kind: 'answer', step, choice }); branched(was, f); }); },
     look: (change) => { Object.assign(S.look, change); return run('look', S.look, (f) => { S.frame = f; render(S, go); }); },
     switchModel: () => { go.stop(); return run('switchModel', {}, (m) => {
       S.scenario = m.scenario;
@@ -170,10 +204,61 @@ function moves(S) {
       if (S.ctl) S.ctl.speed.value = String(S.speed);
       announce(`Speed ${SPEEDS.find(([, ms]) => ms === S.speed)[0]}×`);
     },
+    pin: () => { S.pinned = !S.pinned; announce(S.pinned ? `Pinned to ${S.look.selected || S.frame.selected.name}.` : 'The detail follows each step.'); render(S, go); },
     cancel: () => S.core.cancel(),
     rerender: () => render(S, go),
   };
   return go;
+}
+
+/** The message a question's step names as its proof (`reveal`, docs/scenarios.md) has just
+ *  been processed: the verdict shows from this point of the history on, with that message. */
+function noteProof(S, m) {
+  const k = m.frame && m.frame.script.running, msg = m.report && m.report.message;
+  const want = k !== null && k !== undefined && S.lesson.steps[k] && S.lesson.steps[k].reveal;
+  if (!want || !msg || !Object.entries(want).every(([key, v]) => msg[key] === v)) return;
+  const had = S.proof[k];
+  if (!had || had.at > m.frame.playhead) S.proof[k] = { at: m.frame.playhead, index: msg.index, text: msg.text };
+}
+
+/** How long a step's motion takes: most of the pause between steps at the chosen speed. */
+function motionMs(S) {
+  return Math.round(Math.min(1200, S.speed * 0.75));
+}
+
+/** The server a step acted on: the receiver of its message, else the first it wrote on. */
+export function actedOn(r) {
+  if (!r) return null;
+  if (r.message) return r.message.to;
+  if (r.written && r.written.length) return r.written[0].server;
+  if (r.refused) return r.refused.server;
+  return r.events && r.events.length ? r.events[0].server : null;
+}
+
+/** The detail panel follows the server the step acted on (or the one the next step points
+ *  at), unless the learner pinned one: one more `look` before the step is drawn. */
+async function follow(S, m) {
+  if (S.pinned || !m.frame) return m.frame;
+  const sc = m.frame.script, st = S.lesson.steps[sc.running ?? sc.cursor - 1];
+  const want = (st && st.focus && st.focus.servers && st.focus.servers[0]) || actedOn(m.report);
+  if (!want || !m.frame.servers.some((s) => s.name === want) || (m.frame.selected && m.frame.selected.name === want)) return m.frame;
+  S.look.selected = want;
+  S.look.page = 0;
+  return S.core.call('look', S.look);
+}
+
+/** A new move of the learner's in the middle of the history replaces what came after it:
+ *  said on screen, since Forward can no longer replay the old future. */
+function branched(was, f, always) {
+  const dropped = was.history_length - was.playhead;
+  if (dropped > 0 && (always || f.history_length < was.history_length)) {
+    notify(`A new branch: your move replaced the ${dropped} later action${dropped > 1 ? 's' : ''} of the old history. Forward now follows the new one.`);
+  }
+}
+
+function clearNotice() {
+  const n = $('#notice');
+  if (n && !n.hidden && !n.querySelector('button[data-keep]')) n.hidden = true;
 }
 
 /** A call failed: say so; if the worker was lost (a trap, or a cancelled long call), rebuild
@@ -233,7 +318,7 @@ export const KEYS = [
   ['Right, Page Down, N', 'Step forward'], ['Left, Page Up, P', 'Step back'], ['Home', 'Back to the start'],
   ['Space, K', 'Play or pause'], ['+ / -', 'Faster or slower'], ['B, .', 'Blank the screen (presenter remotes)'],
   ['L', 'Copy a link to this point'], ['F', 'Presenter mode (large type)'], ['W', 'Open a follower window'],
-  ['M', 'Replay under the other model'], ['T', 'Open or close the tools'], ['1-9', 'Answer the question'], ['?', 'These keys'],
+  ['M', 'Replay under the other model'], ['X', 'To the next mail between sites'], ['E', 'Run the lesson step under way, or the next, to its end'], ['T', 'Open or close the tools'], ['1-9', 'Answer the question'], ['?', 'These keys'],
 ];
 
 function onKey(S, go, e) {
@@ -253,6 +338,8 @@ function onKey(S, go, e) {
   else if (k === 'f') classroom.togglePresent(S);
   else if (k === 'w') classroom.openFollower(S);
   else if (k === 'm') go.switchModel();
+  else if (k === 'x' && S.frame.connectors.length) go.nextMail();
+  else if (k === 'e') go.finishStep();
   else if (k === 't') S.el.tools.open = !S.el.tools.open;
   else if (k === '?') keysHelp(S);
   else if (choice) { const b = choice.querySelectorAll('button')[Number(k) - 1]; if (b && !b.disabled) b.click(); else return; }
@@ -287,8 +374,8 @@ function build(S, go) {
     S.el.controls, S.el.progress, S.el.share, goal.build(S),
     el('div', { class: 'board' },
       S.el.story,
-      el('div', { class: 'stage' },
-        el('figure', { class: 'panel' }, el('figcaption', {}, 'Organization'), S.el.topo),
+      el('div', { class: `stage${S.lesson.org && S.frame.sites.length > 2 ? ' wide-map' : ''}` },
+        el('figure', { class: 'panel map', role: 'region', 'aria-labelledby': 'org-caption' }, el('figcaption', { id: 'org-caption' }, 'Organization'), S.el.topo),
         el('figure', { class: 'panel' }, el('figcaption', {}, 'Messages (time flows down)'), legend(), el('div', { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': 'Messages, scrollable' }, S.el.timeline))),
       S.el.detail),
     S.el.log, S.el.tools, S.el.dialog);
@@ -296,6 +383,19 @@ function build(S, go) {
   S.main.dataset.pending = S.main.dataset.pending || '0';
   controls.build(S, go, keysHelp);
   tools.build(S, go);
+  // The map and the diagram are drawn at their shown width (scaled in presenter mode): redraw
+  // when a figure's width changes (not on every pixel of height).
+  const widths = new WeakMap();
+  S.mapResize = new ResizeObserver((entries) => {
+    let changedWidth = false;
+    for (const e of entries) {
+      const w = Math.round(e.contentRect.width);
+      if (Math.abs(w - (widths.get(e.target) || 0)) >= 8) { widths.set(e.target, w); changedWidth = true; }
+    }
+    if (changedWidth && S.frame && S.drawn) render(S, go);
+  });
+  S.mapResize.observe(S.el.topo.closest('figure'));
+  S.mapResize.observe(S.el.timeline.closest('figure'));
 }
 
 /** The key to the diagram's colours, in words (colour is never the only cue). */
@@ -303,6 +403,26 @@ function legend() {
   return el('ul', { class: 'legend', 'aria-label': 'Message kinds' },
     [['notify', 'Notify'], ['request', 'Request'], ['response', 'Response'], ['write', 'Write (objects written)'], ['mail', 'Mail'], ['failed', 'Failed']]
       .map(([k, label]) => el('li', { class: `kind-${k}` }, el('span', { class: 'tag' }, label))));
+}
+
+/** The scenario step under way (or the last one run), as the lesson lists it. */
+export function currentStep(S) {
+  const sc = S.frame.script;
+  const i = sc.running ?? (sc.cursor > 0 ? sc.cursor - 1 : null);
+  return i === null ? null : S.lesson.steps[i];
+}
+
+function drawMap(S, go) {
+  const focus = S.focus || {};
+  drawTopology(S.el.topo, { ...S.frame, org: S.lesson.org }, {
+    selected: S.frame.selected && S.frame.selected.name, focus: focus.servers, motion: S.motion, previous: S.drawn,
+    onSelect: (name) => go.look({ selected: name, page: 0 }),
+  });
+  return focus;
+}
+
+function panelsOf(S) {
+  return { story: S.el.story, org: S.el.topo.closest('figure'), messages: S.el.timeline.closest('figure'), detail: S.el.detail, numberline: $('.numberline', S.el.detail), log: S.el.log };
 }
 
 function render(S, go) {
@@ -314,13 +434,21 @@ function render(S, go) {
     requestAnimationFrame(() => performance.measure('usnlab:key-to-frame', { start, end: performance.now() }));
   }
   const t0 = performance.now();
+  const st = currentStep(S);
+  S.focus = (st && st.focus) || {};
   controls.render(S);
   story.render(S, go);
   goal.render(S, go);
-  drawTopology(S.el.topo, { ...f, org: S.lesson.org }, f.selected && f.selected.name, (name) => go.look({ selected: name, page: 0 }));
-  drawTimeline(S.el.timeline, f.servers.map((s) => s.name), f.messages, f.counts.messages, (n) => go.seek(n));
+  const focus = drawMap(S, go);
+  const proof = Object.values(S.proof).find((p) => p.at <= f.playhead && f.messages.some((m) => m.index === p.index));
+  drawTimeline(S.el.timeline, f.servers.map((s) => s.name), f.messages, f.counts.messages, (n) => go.seek(n), S.motion, proof && proof.index);
+  const scroller = S.el.timeline.parentElement;
+  scroller.scrollTop = scroller.scrollHeight; // the newest message stays in view
   detail.render(S, go);
   log.render(S, go);
   tools.refresh(S);
+  for (const [name, node] of Object.entries(panelsOf(S))) if (node) node.classList.toggle('look-here', (focus.panels || []).includes(name));
+  S.drawn = f;
+  S.motion = null;
   performance.measure('usnlab:render', { start: t0, end: performance.now() });
 }

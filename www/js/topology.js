@@ -1,77 +1,363 @@
-// The organization as SVG: sites as boxes, servers inside with their highest USN and state,
-// cut paths, and the message just processed as a labelled arrow coloured by kind.
-import { svg, put } from './dom.js';
+// The organization as SVG, drawn at the size it is shown (one unit is one CSS pixel, scaled up
+// in presenter mode), so names stay readable however many sites there are: sites as regions,
+// messaging connectors with their kind and cost, directory replication connectors (DRCs)
+// between their bridgeheads, each server with its USN, hot potato and state, and the message
+// of the last step. `motion` makes the step visible (docs/wasm-api.md, the frame): the message
+// travels sender to receiver (hop by hop along a mail route), the hot potato moves to the
+// object now holding the highest USN-Changed, and what changed is highlighted a moment. Under
+// prefers-reduced-motion nothing travels: the change is drawn at once and highlighted.
+import { svg, put, clock } from './dom.js';
 
-const W = 178, H = 78, GAP = 14, PAD = 14, TITLE = 44;
+const GAP = 12, PAD = 10, TITLE = 30, FOOT = 20, SITE_GAP = 28, H = 92, MIN_W = 128, MAX_W = 210, ARC = 22;
+const KINDS = ['notify', 'request', 'response', 'write', 'mail', 'failed'];
 
-/** Lays sites out in rows and servers in a grid inside each; returns centres by server name. */
-function layout(view) {
-  const pos = new Map();
-  const boxes = [];
-  let x = 0, y = 0, rowH = 0, width = 0;
-  const perRow = view.sites.length <= 2 ? 2 : 3;
-  view.sites.forEach((site, i) => {
-    const cols = Math.min(site.servers.length, site.servers.length > 6 ? 4 : 3);
-    const rows = Math.ceil(site.servers.length / cols);
-    const w = PAD * 2 + cols * W + (cols - 1) * GAP;
-    const h = TITLE + PAD + rows * H + (rows - 1) * GAP + PAD;
-    if (i > 0 && i % perRow === 0) { x = 0; y += rowH + GAP * 2; rowH = 0; }
-    boxes.push({ site: site.name, x, y, w, h });
-    site.servers.forEach((name, j) => {
-      const sx = x + PAD + (j % cols) * (W + GAP), sy = y + TITLE + PAD + Math.floor(j / cols) * (H + GAP);
-      pos.set(name, { x: sx, y: sy, cx: sx + W / 2, cy: sy + H / 2 });
+/**
+ * Lays sites out sized to `width`. With connectors between sites, the sites stand in one row
+ * when they fit (the connectors are arcs above them, as the article's Figure 3 draws them) or
+ * in one column (arcs beside them); otherwise in a grid with straight connectors.
+ */
+function layout(view, width) {
+  const n = view.sites.length;
+  const most = Math.max(1, ...view.sites.map((s) => s.servers.length));
+  const links = (view.connectors || []).length;
+  const unit = MIN_W + 2 * PAD + SITE_GAP;
+  let cols = Math.max(1, Math.min(n, Math.floor((width + SITE_GAP) / unit)));
+  // A row of sites may take narrower boxes (112) before it gives way to a grid.
+  const rowFits = n * (112 + 2 * PAD) + (n - 1) * SITE_GAP <= width;
+  const mode = !links || n < 2 ? 'grid' : cols >= n || rowFits ? 'row' : cols === 1 || width < 560 ? 'column' : 'grid';
+  if (mode === 'column') cols = 1;
+  if (mode === 'row') cols = n;
+  const span = (a, b) => Math.abs(a - b);
+  const index = new Map(view.sites.map((s, i) => [s.name, i]));
+  const reach = Math.max(1, ...(view.connectors || []).map((c) => span(index.get(c.sites[0]) ?? 0, index.get(c.sites[1]) ?? 0)));
+  // Room above for the arcs (connectors in a row) or for the last message's label.
+  const top = mode === 'row' ? 48 + reach * ARC : 26;
+  const side = mode === 'column' ? 56 + reach * 18 : 0;
+  const usable = width - side;
+  const siteW = (usable - (cols - 1) * SITE_GAP) / cols;
+  const inner = Math.max(1, Math.floor((siteW - 2 * PAD + GAP) / ((mode === 'row' ? 112 : MIN_W) + GAP)));
+  const perSite = Math.min(inner, most);
+  const W = Math.min(MAX_W, (siteW - 2 * PAD - (perSite - 1) * GAP) / perSite);
+  const foot = links ? FOOT : 0;
+  const pos = new Map(), boxes = [];
+  let y = top;
+  for (let r = 0; r * cols < n; r++) {
+    const row = view.sites.slice(r * cols, r * cols + cols);
+    const rowH = Math.max(...row.map((s) => TITLE + Math.ceil(s.servers.length / perSite) * (H + GAP) - GAP + PAD + foot));
+    row.forEach((site, c) => {
+      const x = c * (siteW + SITE_GAP);
+      const k = Math.min(perSite, site.servers.length);
+      const w = n === 1 || mode !== 'grid' ? siteW : Math.max(2 * PAD + k * W + (k - 1) * GAP, Math.min(siteW, 200));
+      boxes.push({ site: site.name, i: index.get(site.name), x, y, w, h: rowH, cx: x + w / 2, cy: y + rowH / 2 });
+      site.servers.forEach((name, j) => {
+        const sx = x + PAD + (j % perSite) * (W + GAP), sy = y + TITLE + Math.floor(j / perSite) * (H + GAP);
+        pos.set(name, { x: sx, y: sy, w: W, cx: sx + W / 2, cy: sy + H / 2 });
+      });
     });
-    x += w + GAP * 2; rowH = Math.max(rowH, h); width = Math.max(width, x);
-  });
-  return { pos, boxes, width: width - GAP * 2, height: y + rowH };
+    y += rowH + SITE_GAP;
+  }
+  return { pos, boxes, mode, sites: new Map(boxes.map((b) => [b.site, b])), width, height: Math.max(0, y - SITE_GAP) };
 }
 
-export function drawTopology(root, view, selected, onSelect) {
-  const { pos, boxes, width, height } = layout(view);
-  root.setAttribute('viewBox', `-4 -4 ${width + 8} ${height + 8}`);
-  root.setAttribute('aria-label', `The organization ${view.org}: ${view.servers.map((s) => `${s.name}, USN ${s.usn}, ${s.state}`).join('; ')}`);
-  const parts = [svg('defs', {}, ['notify', 'request', 'response', 'write', 'mail', 'failed'].map((k) =>
-    svg('marker', { id: `arrow-${k}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
-      svg('path', { d: 'M0,0 L10,5 L0,10 z', class: `fill-${k}` }))))];
-  for (const b of boxes) {
-    parts.push(svg('rect', { x: b.x, y: b.y, width: b.w, height: b.h, rx: 10, class: 'site' }),
-      svg('text', { x: b.x + PAD, y: b.y + 18, class: 'site-name' }, `Site ${b.site}`.replace('Site Site', 'Site')));
+/** The state a server is marked with, in words: for its box and its accessible name. */
+export function stateOf(s) {
+  if (s.state === 'stopped') return { mark: '■ stopped', words: 'stopped' };
+  if (s.state === 'quarantined') return { mark: '⚠ 2095 quarantined', words: 'quarantined: event 2095' };
+  if (s.state === 'backsync') return { mark: '↻ backsync · DS_E_BUSY', words: 'in backsync, refusing changes (DS_E_BUSY)' };
+  if (s.stalled && s.logged_1224) return { mark: '⚠ stalled: event 1224', words: 'stalled: event 1224' };
+  if (s.stalled) return { mark: '⚠ a watermark is ahead', words: 'stalled: a partner\'s watermark is above its USN, the next request logs event 1224' };
+  return null;
+}
+
+const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+
+/**
+ * Draws the map. `o`: { selected, onSelect, focus: [server names], motion: { ms } or null,
+ * previous: the frame drawn before (for what changed) }.
+ */
+export function drawTopology(root, view, o) {
+  stopMotion(root);
+  const present = document.documentElement.classList.contains('present');
+  const scale = present ? 1.3 : 1;
+  const shown = innerWidth(root.parentElement) - 8;
+  const width = Math.max(MIN_W + 2 * PAD, (shown > 0 ? shown : 800) / scale);
+  const L = layout(view, width);
+  root.setAttribute('viewBox', `-4 -4 ${L.width + 8} ${L.height + 8}`);
+  root.setAttribute('width', String(Math.round((L.width + 8) * scale)));
+  root.setAttribute('height', String(Math.round((L.height + 8) * scale)));
+  const states = view.servers.map((s) => `${s.name}, USN ${s.usn}${stateOf(s) ? `, ${stateOf(s).words}` : ''}`);
+  root.setAttribute('aria-label', `Organization ${view.org}: ${states.join('; ')}`);
+  const prev = o.previous ? new Map(o.previous.servers.map((s) => [s.name, s])) : new Map();
+  const m = view.last && view.last.message;
+  const route = m && m.route && m.route.length > 1 ? m.route : null;
+  const lit = new Set(route ? route.slice(1).map((s, i) => pair(route[i], s)) : []);
+  const parts = [defs()];
+  for (const b of L.boxes) {
+    parts.push(svg('rect', { x: b.x, y: b.y, width: b.w, height: b.h, rx: 12, class: `site${route && route.includes(b.site) ? ' on-route' : ''}` }),
+      svg('text', { x: b.x + PAD, y: b.y + 20, class: 'site-name' }, /^site\b/i.test(b.site) ? b.site : `Site ${b.site}`));
   }
+  parts.push(...connectors(view, L, lit), ...drcs(view, L), ...queues(view, L));
   for (const [a, b] of view.links_down) {
-    const p = pos.get(a), q = pos.get(b);
+    const p = L.pos.get(a), q = L.pos.get(b);
+    if (!p || !q) continue;
     parts.push(svg('line', { x1: p.cx, y1: p.cy, x2: q.cx, y2: q.cy, class: 'cut' }),
       svg('text', { x: (p.cx + q.cx) / 2, y: (p.cy + q.cy) / 2 - 4, class: 'cut-label' }, '✕ cut'));
   }
-  for (const s of view.servers) parts.push(serverBox(s, pos.get(s.name), s.name === selected, onSelect));
-  const m = view.last && view.last.message;
-  if (m && pos.has(m.from) && pos.has(m.to) && m.from !== m.to) parts.push(arrow(m, pos.get(m.from), pos.get(m.to)));
+  const focus = new Set(o.focus || []);
+  const changed = new Set();
+  for (const s of view.servers) {
+    const before = prev.get(s.name);
+    if (before && (before.usn !== s.usn || before.state !== s.state || before.stalled !== s.stalled)) changed.add(s.name);
+    parts.push(serverBox(s, L.pos.get(s.name), s.name === o.selected, focus.has(s.name), o.onSelect));
+  }
+  let msg = null;
+  if (m && L.pos.has(m.from) && L.pos.has(m.to) && m.from !== m.to) {
+    msg = arrow(m, L, route);
+    parts.push(msg);
+  }
   put(root, parts);
+  if (o.motion) animate(root, view, L, { ...o.motion, msg, changed, prev, m });
 }
 
-function serverBox(s, p, selected, onSelect) {
-  const hot = s.hot_potato ? `● hot potato: ${s.hot_potato.name}` : 'no objects';
-  const g = svg('g', {
-    class: `server state-${s.state}${selected ? ' selected' : ''}`, role: 'button', tabindex: 0,
-    'aria-pressed': selected ? 'true' : 'false', 'aria-label': `${s.name}: highest USN ${s.usn}, ${s.state}. Show its directory.`,
+/** A box's width inside its padding (0 when it is not laid out). */
+export function innerWidth(node) {
+  if (!node) return 0;
+  const cs = getComputedStyle(node);
+  return node.clientWidth - parseFloat(cs.paddingLeft || 0) - parseFloat(cs.paddingRight || 0);
+}
+
+function pair(a, b) { return a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`; }
+
+function defs() {
+  return svg('defs', {}, KINDS.map((k) =>
+    svg('marker', { id: `arrow-${k}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
+      svg('path', { d: 'M0,0 L10,5 L0,10 z', class: `fill-${k}` }))));
+}
+
+/** Where a line between two regions leaves one: the point on its edge towards the other. */
+function edge(b, tx, ty) {
+  const dx = tx - b.cx, dy = ty - b.cy;
+  const t = Math.min(dx ? (b.w / 2) / Math.abs(dx) : Infinity, dy ? (b.h / 2) / Math.abs(dy) : Infinity);
+  return [b.cx + dx * t, b.cy + dy * t];
+}
+
+/** The path of a connector between two regions, and where its label goes. */
+function connectorPath(L, a, b) {
+  const d = Math.abs(a.i - b.i);
+  if (L.mode === 'row') {
+    const lift = 10 + d * ARC, x1 = a.cx + (b.cx > a.cx ? 8 : -8), x2 = b.cx + (a.cx > b.cx ? 8 : -8);
+    return { d: `M${x1},${a.y} C${x1},${a.y - lift * 1.33} ${x2},${b.y - lift * 1.33} ${x2},${b.y}`, lx: (x1 + x2) / 2, ly: a.y - lift - 5 };
+  }
+  if (L.mode === 'column') {
+    const out = 10 + d * 18, x = a.x + a.w, y1 = a.cy + (b.cy > a.cy ? 8 : -8), y2 = b.cy + (a.cy > b.cy ? 8 : -8);
+    return { d: `M${x},${y1} C${x + out * 1.33},${y1} ${x + out * 1.33},${y2} ${x},${y2}`, lx: x + out - 2, ly: (y1 + y2) / 2, side: true };
+  }
+  const [x1, y1] = edge(a, b.cx, b.cy), [x2, y2] = edge(b, a.cx, a.cy);
+  return { d: `M${x1},${y1} L${x2},${y2}`, lx: (x1 + x2) / 2, ly: (y1 + y2) / 2 - 4 };
+}
+
+/** Messaging connectors between site regions: kind and cost on each; the ones on the last
+ *  mail's route lit. Drawn between regions, so they never hide a server. */
+function connectors(view, L, lit) {
+  const out = [];
+  for (const c of view.connectors || []) {
+    const a = L.sites.get(c.sites[0]), b = L.sites.get(c.sites[1]);
+    if (!a || !b) continue;
+    const on = lit.has(pair(c.sites[0], c.sites[1]));
+    const kind = c.kind === 'site' ? 'Site' : c.kind.toUpperCase();
+    const p = connectorPath(L, a, b);
+    out.push(svg('g', { class: `connector${on ? ' lit' : ''}`, 'data-sites': `${c.sites[0]}|${c.sites[1]}` },
+      svg('title', {}, `Messaging connector (${c.kind}) ${c.sites[0]} ${c.one_way ? '→' : '↔'} ${c.sites[1]}, cost ${c.cost}${c.schedule ? ', on a schedule' : ''}`),
+      svg('path', { d: p.d, 'marker-end': c.one_way ? 'url(#arrow-mail)' : null }),
+      svg('text', { x: p.lx, y: p.ly, 'text-anchor': p.side ? 'start' : 'middle', class: 'conn-label' },
+        p.side ? `${kind} ${c.cost}` : `${kind} · ${c.cost}${c.schedule ? ' ⏲' : ''}`)));
+  }
+  return out;
+}
+
+/** Directory replication connectors: a dotted line between the two bridgeheads' facing sides. */
+function drcs(view, L) {
+  return (view.drcs || []).flatMap((d) => {
+    const p = L.pos.get(d.bridgeheads[0]), q = L.pos.get(d.bridgeheads[1]);
+    if (!p || !q) return [];
+    const beside = Math.abs(p.cx - q.cx) > Math.abs(p.cy - q.cy);
+    const [x1, y1, x2, y2] = beside
+      ? [p.cx < q.cx ? p.x + p.w : p.x, p.cy + 10, q.cx < p.cx ? q.x + q.w : q.x, q.cy + 10]
+      : [p.cx + 20, p.cy < q.cy ? p.y + H : p.y, q.cx + 20, q.cy < p.cy ? q.y + H : q.y];
+    return [svg('g', { class: 'drc' },
+      svg('title', {}, `Directory replication connector ${d.sites[0]} ↔ ${d.sites[1]}: bridgeheads ${d.bridgeheads[0]} and ${d.bridgeheads[1]}`),
+      svg('line', { x1, y1, x2, y2 }),
+      svg('text', { x: (x1 + x2) / 2, y: (y1 + y2) / 2 + 16, 'text-anchor': 'middle', class: 'drc-label' }, 'DRC'))];
+  });
+}
+
+/** Each site's MTA queue: the mail waiting to leave it and when the next leaves. */
+function queues(view, L) {
+  const site = new Map(view.servers.map((s) => [s.name, s.site]));
+  const by = new Map();
+  for (const p of view.pending) {
+    if (p.kind !== 'mail') continue;
+    const s = site.get(p.from);
+    const q = by.get(s) || { n: 0, at: p.time_s };
+    q.n += 1; q.at = Math.min(q.at, p.time_s);
+    by.set(s, q);
+  }
+  return [...by].flatMap(([s, q]) => {
+    const b = L.sites.get(s);
+    if (!b) return [];
+    return [svg('text', { x: b.x + PAD, y: b.y + b.h - 6, class: 'mta' },
+      `✉ ${q.n}${view.pending.length >= 8 ? '+' : ''} queued · ${clock(q.at).slice(0, 5)}`,
+      svg('title', {}, `The MTA queue of ${s}: ${q.n} directory mail message(s) waiting; the next leaves at ${clock(q.at)}`))];
+  });
+}
+
+function fit(text, w, px) {
+  const room = Math.floor((w - 16) / (px * 0.56));
+  return text.length > room ? `${text.slice(0, Math.max(1, room - 1))}…` : text;
+}
+
+function serverBox(s, p, selected, focused, onSelect) {
+  const st = stateOf(s);
+  const hot = s.hot_potato;
+  // USNs the counter consumed beyond the hot potato (a bump, changes elsewhere): said as such.
+  const spent = hot ? s.usn - hot.usn_changed : 0;
+  const label = `${s.name}, USN ${s.usn}${st ? `, ${st.words}` : ''}${hot ? `; hot potato ${hot.name} at ${hot.usn_changed}` : ''}${spent > 0 ? `; ${spent} USNs used elsewhere` : ''}. Show its directory.`;
+  const cls = `server state-${s.state}${s.stalled ? ' stalled' : ''}${selected ? ' selected' : ''}${focused ? ' focus' : ''}`;
+  return svg('g', {
+    class: cls, role: 'button', tabindex: 0, 'data-server': s.name,
+    'aria-pressed': selected ? 'true' : 'false', 'aria-label': label,
     onclick: () => onSelect(s.name), onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); onSelect(s.name); } },
   },
-  svg('rect', { x: p.x, y: p.y, width: W, height: H, rx: 8 }),
-  svg('text', { x: p.x + 10, y: p.y + 20, class: 'srv-name' }, s.name),
-  svg('text', { x: p.x + W - 10, y: p.y + 20, class: 'srv-state', 'text-anchor': 'end' }, s.state === 'running' ? '' : s.state),
-  svg('text', { x: p.x + 10, y: p.y + 46, class: 'srv-usn' }, `USN ${s.usn}`),
-  svg('text', { x: p.x + 10, y: p.y + 66, class: 'srv-hot' }, hot.length > 28 ? `${hot.slice(0, 27)}…` : hot));
-  return g;
+  // Selection and the step's focus are rings outside the box, so its own border keeps its state.
+  focused ? svg('rect', { x: p.x - 6, y: p.y - 6, width: p.w + 12, height: H + 12, rx: 12, class: 'focus-ring' }) : null,
+  selected ? svg('rect', { x: p.x - 3, y: p.y - 3, width: p.w + 6, height: H + 6, rx: 10, class: 'sel-ring' }) : null,
+  svg('rect', { x: p.x, y: p.y, width: p.w, height: H, rx: 8, class: 'box' }),
+  svg('text', { x: p.x + 10, y: p.y + 19, class: 'srv-name' }, fit(s.name, p.w, 14)),
+  svg('text', { x: p.x + 10, y: p.y + 44, class: 'srv-usn' }, `USN ${s.usn}`),
+  hot ? svg('g', { class: 'potato-token' }, svg('ellipse', { cx: p.x + 16, cy: p.y + 61, rx: 6, ry: 4.5 })) : null,
+  svg('text', { x: p.x + (hot ? 27 : 10), y: p.y + 65, class: 'srv-hot' }, hot ? fit(`${hot.name} · ${hot.usn_changed}`, p.w - 17, 12) : 'no objects'),
+  st ? svg('text', { x: p.x + 10, y: p.y + 84, class: 'srv-state' }, fit(st.mark, p.w, 12))
+    : spent > 0 ? svg('text', { x: p.x + 10, y: p.y + 84, class: 'srv-spent' }, fit((p.w - 30) / 7 >= 19 ? `+${spent} used elsewhere` : `+${spent} elsewhere`, p.w - 14, 12),
+      svg('title', {}, `USNs ${hot.usn_changed + 1}–${s.usn} went to changes elsewhere (no object here holds them)`)) : null);
 }
 
-/** An arc from the top of one server box to the top of the other, clear of both boxes. */
-function arrow(m, p, q) {
+/** The ends of a message's arrow, sender first. */
+function routePoints(m, L) {
+  const p = L.pos.get(m.from), q = L.pos.get(m.to);
+  const mid = [];
+  // One box above the other: leave by the facing edge, so the arrow never crosses a box.
+  if (q.y >= p.y + H) return [[p.cx + 24, p.y + H], ...mid, [q.cx + 24, q.y - 3]];
+  if (p.y >= q.y + H) return [[p.cx + 24, p.y], ...mid, [q.cx + 24, q.y + H + 3]];
+  return [[p.cx, p.y], ...mid, [q.cx, q.y - 3]];
+}
+
+/** A mail's path: out of the sender's box, along each messaging connector of its route (the
+ *  arcs drawn between the sites), into the receiver's box. */
+function routePath(m, L, route) {
+  const p = L.pos.get(m.from), q = L.pos.get(m.to);
+  let d = `M${p.cx},${p.y}`;
+  for (let i = 1; i < route.length; i++) {
+    const a = L.sites.get(route[i - 1]), b = L.sites.get(route[i]);
+    if (!a || !b) continue;
+    d += ` L${connectorPath(L, a, b).d.slice(1)}`;
+  }
+  return `${d} L${q.cx},${q.y - 3}`;
+}
+
+/** The last message: an arc from box to box, or along its mail route site by site. */
+function arrow(m, L, route) {
   const kind = m.failed ? 'failed' : m.kind;
-  const x1 = p.cx + (q.cx > p.cx ? 20 : q.cx < p.cx ? -20 : 0), y1 = p.y;
-  const x2 = q.cx + (q.cx > p.cx ? -20 : q.cx < p.cx ? 20 : 0), y2 = q.y - 3;
+  const what = `${m.kind === 'mail' ? `Mail (${m.carries})` : m.kind[0].toUpperCase() + m.kind.slice(1)}${m.kind === 'write' ? ` ${m.objects} object${m.objects === 1 ? '' : 's'}` : ''}${m.failed ? ' ✕ failed' : ''}`;
+  if (route && L.sites.get(route[0]) && L.sites.get(route[route.length - 1])) {
+    return svg('g', { class: `msg kind-${kind} routed` },
+      svg('path', { d: routePath(m, L, route), 'marker-end': `url(#arrow-${kind})` }),
+      svg('text', { x: 2, y: 12, class: 'msg-label route-label' }, `✉ ${what}: ${route.join(' → ')}`));
+  }
+  const pts = routePoints(m, L, null);
+  let d;
+  const [[x1, y1], [x2, y2]] = pts;
   const lift = 16 + Math.min(40, Math.abs(x2 - x1) / 6);
-  const mx = (x1 + x2) / 2, my = Math.min(y1, y2) - lift;
-  const label = `${m.kind === 'mail' ? `Mail (${m.carries})` : m.kind[0].toUpperCase() + m.kind.slice(1)}${m.failed ? ' ✕ failed' : ''}`;
+  d = `M${x1},${y1} Q${(x1 + x2) / 2},${Math.min(y1, y2) - lift} ${x2},${y2}`;
+  const apex = (y1 + y2) / 4 + (Math.min(y1, y2) - lift) / 2;
+  const vertical = Math.abs(y1 - y2) > H;
+  if (vertical) d = `M${x1},${y1} L${x2},${y2}`;
+  const [lx, ly] = vertical ? [x1 + 30, (y1 + y2) / 2 + 10] : [(x1 + x2) / 2, apex + 2];
   return svg('g', { class: `msg kind-${kind}` },
-    svg('path', { d: `M${x1},${y1} Q${mx},${my} ${x2},${y2}`, 'marker-end': `url(#arrow-${kind})` }),
-    svg('text', { x: mx, y: my + lift / 2 - 2, 'text-anchor': 'middle', class: 'msg-label' }, label));
+    svg('path', { d, 'marker-end': `url(#arrow-${kind})` }),
+    svg('text', { x: lx, y: ly - 6, 'text-anchor': vertical ? 'start' : 'middle', class: 'msg-label' }, what));
+}
+
+/** Cancels the motion still running on this map (a newer frame replaces it). */
+function stopMotion(root) {
+  const mo = root.__motion;
+  if (!mo) return;
+  cancelAnimationFrame(mo.raf);
+  mo.timers.forEach(clearTimeout);
+  root.__motion = null;
+}
+
+/**
+ * The step, visible: the message travels its path in `ms` (a token along it, the line drawn
+ * behind it), the receiver's box and the hot potato land when it arrives, and changed boxes
+ * stay highlighted a moment. Reduced motion: all at once, highlighted.
+ */
+function animate(root, view, L, a) {
+  const mo = { raf: 0, timers: [] };
+  root.__motion = mo;
+  const still = reducedMotion() || a.ms < 60;
+  const boxOf = (name) => root.querySelector(`g.server[data-server="${CSS.escape(name)}"]`);
+  const land = () => {
+    for (const name of a.changed) { const g = boxOf(name); if (g) g.classList.add('flash'); }
+    const movedPotato = [];
+    for (const s of view.servers) {
+      const before = a.prev.get(s.name);
+      const now = s.hot_potato && s.hot_potato.dn, then = before && before.hot_potato && before.hot_potato.dn;
+      if (before && now && (now !== then || before.hot_potato.usn_changed !== s.hot_potato.usn_changed)) movedPotato.push(s.name);
+    }
+    for (const name of movedPotato) {
+      const g = boxOf(name);
+      if (!g) continue;
+      g.classList.add('potato-new');
+      const tok = g.querySelector('.potato-token');
+      // The potato hops onto its new object (and, after a response, comes from the sender).
+      if (!still && tok) {
+        const from = a.m && a.m.to === name && L.pos.get(a.m.from), to = L.pos.get(name);
+        const dx = from ? from.x - to.x : 0, dy = from ? from.y - to.y : -18;
+        tok.animate([{ transform: `translate(${dx}px,${dy}px) scale(1.6)` }, { transform: 'translate(0,0) scale(1)' }],
+          { duration: Math.max(180, a.ms * 0.5), easing: 'cubic-bezier(.3,.7,.4,1)' });
+      }
+    }
+    mo.timers.push(setTimeout(() => {
+      root.querySelectorAll('.flash, .potato-new, .msg.flash').forEach((n) => n.classList.remove('flash', 'potato-new'));
+    }, Math.max(900, a.ms)));
+  };
+  if (!a.msg) return land();
+  const path = a.msg.querySelector('path');
+  if (still) {
+    a.msg.classList.add('flash');
+    return land();
+  }
+  const len = path.getTotalLength();
+  const kind = a.m.failed ? 'failed' : a.m.kind;
+  const token = svg('circle', { r: 7, class: `token fill-${kind}` });
+  a.msg.append(token);
+  path.style.strokeDasharray = `${len}`;
+  const head = path.getAttribute('marker-end');
+  path.removeAttribute('marker-end'); // the arrowhead comes with the token, not before it
+  const t0 = performance.now();
+  const frame = (now) => {
+    const t = Math.min(1, (now - t0) / a.ms);
+    const e = t < 0.5 ? 2 * t * t : 1 - (-2 * t + 2) ** 2 / 2;
+    const pt = path.getPointAtLength(e * len);
+    token.setAttribute('cx', pt.x);
+    token.setAttribute('cy', pt.y);
+    path.style.strokeDashoffset = `${len * (1 - e)}`;
+    if (t < 1) { mo.raf = requestAnimationFrame(frame); return; }
+    token.remove();
+    path.setAttribute('marker-end', head);
+    path.style.strokeDasharray = '';
+    path.style.strokeDashoffset = '';
+    land();
+  };
+  mo.raf = requestAnimationFrame(frame);
 }

@@ -37,6 +37,7 @@ const ops = {
   look: ({ selected, page, log }) => lab.look(selected ?? undefined, page ?? 0, log ?? undefined),
   frame: () => lab.frame(),
   step: () => lab.step(),
+  playTo: ({ step }, id) => { lab.playTo(step); return finish(id); },
   act: ({ cmd }) => lab.act(cmd),
   answer: ({ choice }) => lab.answer(choice),
   seek: ({ n }) => lab.seek(n),

@@ -7,15 +7,19 @@ const SPEEDS = [['0.5', 2000], ['1', 1000], ['2', 500], ['5', 200], ['20', 50]];
 export function build(S, go, keysHelp) {
   const button = (label, title, onclick, attrs = {}) => el('button', { type: 'button', title, onclick, ...attrs }, label);
   const c = {
-    restart: button('|◀ Restart', 'Back to the start (Home)', () => go.seek(0)),
-    back: button('◀ Back', 'Step back (Left, Page Up, P)', () => go.back()),
+    restart: button(['|◀', el('span', { class: 'wide-only' }, ' Restart')], 'Back to the start (Home)', () => go.seek(0), { 'aria-label': '|◀ Restart' }),
+    back: button(['◀', el('span', { class: 'wide-only' }, ' Back')], 'Step back (Left, Page Up, P)', () => go.back(), { 'aria-label': '◀ Back' }),
     step: button('Step ▶', 'Step forward (Right, Page Down, N)', () => go.step(), { class: 'primary' }),
     play: button('Play ▶▶', 'Play or pause (Space)', () => go.play()),
+    finish: button('Finish step ⇥', 'Run the lesson step under way, or the next, to its end (E)', () => go.finishStep()),
+    mail: button('Next mail ✉▶', 'Step until the next mail between sites arrives (X)', () => go.nextMail()),
     speed: el('select', { onchange: (e) => { S.speed = Number(e.target.value); } },
       SPEEDS.map(([name, ms]) => el('option', { value: ms, selected: ms === S.speed }, `${name}×`))),
     history: el('input', { type: 'range', min: 0, onchange: (e) => go.seek(Number(e.target.value)) }),
     clock: el('span', { class: 'clock', title: 'Simulated time' }),
-    status: el('span', { class: 'status' }),
+    where: el('output', { class: 'status', title: 'Actions in the history: where you are, and how many' }),
+    modelName: el('span', { class: 'model-name', title: 'The rules the lab is playing' }),
+    status: el('span', { class: 'queue' }),
     model: button('', 'Play the same actions under the other model (M)', () => go.switchModel()),
     share: button('Copy link', 'A link that reproduces this point (L)', () => import('../classroom.js').then((m) => m.share(S, go))),
     present: button('Present', 'Large type for a projector (F)', () => import('../classroom.js').then((m) => m.togglePresent(S))),
@@ -23,8 +27,9 @@ export function build(S, go, keysHelp) {
     keys: button('Keys', 'Keyboard shortcuts (?)', () => keysHelp(S)),
   };
   S.ctl = c;
-  put(S.el.controls, c.restart, c.back, c.step, c.play, el('label', {}, 'Speed ', c.speed),
-    el('label', { class: 'history' }, 'History ', c.history), c.clock, c.status, c.model, c.share, c.present, c.follower, c.keys);
+  put(S.el.controls, c.restart, c.back, c.step, c.play, c.finish, c.mail, el('label', {}, 'Speed ', c.speed),
+    el('label', { class: 'history' }, el('span', { class: 'wide-only' }, 'History '), c.history, ' ', c.where), c.clock, c.status, c.modelName, c.model,
+    el('span', { class: 'secondary' }, c.share, c.present, c.follower, c.keys));
 }
 
 export function render(S) {
@@ -38,10 +43,14 @@ export function render(S) {
   c.history.value = String(f.playhead);
   c.history.setAttribute('aria-valuetext', `action ${f.playhead} of ${f.history_length}`);
   c.clock.textContent = `Time ${clock(f.time_s)}`;
-  c.status.textContent = `${f.playhead}/${f.history_length} · ${pending}`;
+  c.where.textContent = `${f.playhead}/${f.history_length}`;
+  c.status.textContent = pending;
+  c.modelName.textContent = f.model === 'active_directory' ? 'Active Directory' : 'Exchange 5.5';
   c.model.textContent = f.model === 'active_directory' ? 'Replay as Exchange 5.5' : 'Replay as Active Directory';
   c.present.setAttribute('aria-pressed', document.documentElement.classList.contains('present') ? 'true' : 'false');
-  for (const b of [c.restart, c.back, c.step, c.play, c.model]) b.hidden = !!S.opts.follow && !S.takenOver;
+  for (const b of [c.restart, c.back, c.step, c.play, c.finish, c.model]) b.hidden = !!S.opts.follow && !S.takenOver;
+  c.mail.hidden = !f.connectors.length || (!!S.opts.follow && !S.takenOver);
+  c.finish.disabled = f.script.done;
   for (const b of [c.present, c.follower]) b.hidden = !!S.opts.embed;
 }
 

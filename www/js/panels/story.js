@@ -11,15 +11,40 @@ export function render(S, go) {
   if (current !== null && steps[current]) {
     const st = steps[current];
     parts.push(el('p', { class: 'stepno' }, `Step ${current + 1} of ${total}: ${st.text}`));
-    if (st.narration) parts.push(el('p', { class: 'narration' }, st.narration));
+    const told = narration(S, st, f.model);
+    if (told) parts.push(told);
   } else if (total) {
     parts.push(el('p', { class: 'narration' }, S.lesson.summary || ''), el('p', { class: 'hint' }, 'Press Step ▶ (or the Right arrow) to begin.'));
   }
+  // A verdict belongs to its question: it shows once that question's step has run to its end
+  // (a `run` reveals when the messages it waited for have arrived), and only with that step,
+  // above the next question if one is already waiting.
+  // With a `reveal`, the verdict comes as soon as the message that proves it has arrived.
+  const proof = f.verdict && S.proof[f.verdict.step];
+  const proven = proof && proof.at <= f.playhead;
+  if (f.verdict && f.verdict.step === current && (sc.running === null || proven)) {
+    parts.push(verdict(f.verdict, proven ? proof.text : null));
+    if (f.model !== S.lesson.model) parts.push(el('p', { class: 'hint other-model' }, `This answer is the ${MODEL[S.lesson.model]} one; under ${MODEL[f.model]} the map and the log show what happened instead.`));
+  }
   if (f.question) parts.push(question(f.question, go));
-  if (f.verdict && f.verdict.step >= (current ?? 0) - 1) parts.push(verdict(f.verdict));
   if (sc.done && f.quiet && total) parts.push(el('p', { class: 'done' }, 'This lesson is complete. ', el('a', { href: '#' }, 'Back to the lessons')));
   if (f.last) parts.push(lastStep(f.last));
   put(S.el.story, parts);
+}
+
+const MODEL = { exchange55: 'Exchange 5.5', active_directory: 'Active Directory' };
+
+/** The step's narration for the model playing. A story written for one model, replayed under
+ *  the other without its own narration, says so instead of telling the wrong outcome. */
+function narration(S, st, model) {
+  const own = st.narration_for && st.narration_for[model];
+  if (own) return el('p', { class: 'narration' }, own);
+  if (!st.narration) return null;
+  if (model === S.lesson.model) return el('p', { class: 'narration' }, st.narration);
+  return el('div', { class: 'narration other-model' },
+    el('p', {}, el('strong', {}, `Now under ${MODEL[model]} rules. `),
+      `This lesson was told for ${MODEL[S.lesson.model]}; what follows may differ from its story. Watch the map and the log: they show what ${MODEL[model]} does.`),
+    el('details', {}, el('summary', {}, `The ${MODEL[S.lesson.model]} story`), el('p', {}, st.narration)));
 }
 
 function question(q, go) {
@@ -32,11 +57,12 @@ function question(q, go) {
   return box;
 }
 
-function verdict(v) {
+function verdict(v, proof) {
   return el('div', { class: `reveal ${v.right ? 'right' : 'wrong'}`, 'aria-label': `Answer to: ${v.prompt}` },
-    el('p', { class: 'prompt' }, v.prompt),
+    el('p', { class: 'prompt' }, `Answer to: ${v.prompt}`),
     el('p', {}, el('strong', {}, v.right ? `✓ Right: ${v.answer}.` : `✗ You chose ${v.chosen}; the answer is ${v.answer}.`)),
-    v.explain ? el('p', {}, v.explain) : null);
+    v.explain ? el('p', {}, v.explain) : null,
+    proof ? el('p', { class: 'proof' }, el('strong', {}, 'Shown by: '), proof, ' (marked in the message diagram)') : null);
 }
 
 function lastStep(r) {
