@@ -11,7 +11,7 @@ use crate::model::server::{Server, ServerState};
 use crate::model::world::{nc_of_dn, World};
 use crate::scenario::{ConnectorSpec, DrcSpec, Model, Question};
 use crate::session::Session;
-use crate::vecmap::VecMap;
+use crate::vecmap::{VecMap, VecSet};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -302,10 +302,16 @@ pub fn frame<'a>(s: &'a Session, look: &Look) -> Frame<'a> {
         question: asked(s),
         verdict: verdict(s),
         servers: {
-            // One pass over the log for every server, not one per server.
-            let mut logged: Vec<&str> = w.journal.events.iter().filter(|e| e.id == 1224).map(|e| e.server.as_str()).collect();
-            logged.dedup();
-            w.servers.iter().map(|srv| summary(w, srv, logged.contains(&srv.name.as_str()))).collect()
+            // One pass over the log for every server, not one per server, ending once every
+            // server is found: the set holds at most one name per server.
+            let mut logged: VecSet<&str> = VecSet::new();
+            for e in w.journal.events.iter().filter(|e| e.id == 1224) {
+                logged.add(e.server.as_str());
+                if logged.len() == w.servers.len() {
+                    break;
+                }
+            }
+            w.servers.iter().map(|srv| summary(w, srv, logged.contains(srv.name.as_str()))).collect()
         },
         selected: selected.map(|n| detail(w, n, look.page)),
         sites: w.sites.iter().map(|(name, servers)| SiteView { name, servers }).collect(),

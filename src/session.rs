@@ -306,20 +306,22 @@ impl Session {
         crate::model::budget::check_history(actions.len())?;
         let mut s = Session::new(scenario);
         let mut job = Job::Replay { actions, next: 0, playhead };
-        s.work(&mut job, usize::MAX)?;
+        s.work(&mut job, usize::MAX).map_err(|(_, why)| why)?;
         Ok(s)
     }
 
     /// Does up to `slice` actions or events of a long `job`, so the page can show progress
     /// between slices and cancel (docs/wasm-api.md).
-    pub fn work(&mut self, job: &mut Job, slice: usize) -> Result<Progress, String> {
+    /// A replay past the session's budget fails with the history entry that reached it and a
+    /// sentence naming it.
+    pub fn work(&mut self, job: &mut Job, slice: usize) -> Result<Progress, (usize, String)> {
         Ok(match job {
             Job::Replay { actions, next, playhead } => {
                 let end = next.saturating_add(slice).min(actions.len());
                 for (i, a) in actions.iter().enumerate().take(end).skip(*next) {
                     self.record(a.clone());
                     self.live.apply(&self.scenario, a);
-                    crate::model::budget::check_replayed(self.world(), i)?;
+                    crate::model::budget::check_replayed(self.world(), i).map_err(|why| (i, why))?;
                 }
                 *next = end;
                 let finished = end == actions.len();

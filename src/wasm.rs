@@ -121,7 +121,7 @@ impl Lab {
         let Some(mut job) = self.job.take() else { return out(&Worked { progress: crate::session::Progress { done: 0, total: 0, finished: true }, frame: Some(self.frame_now()) }) };
         let end = now() + ms;
         let progress = loop {
-            let p = self.session.work(&mut job, 32).map_err(|e| fail(&e, e.strip_prefix("history entry ").and_then(|r| r.split(':').next()?.parse().ok()).map(|n| ("entry", n))))?;
+            let p = self.session.work(&mut job, 32).map_err(|(entry, why)| fail(why, Some(("entry", entry))))?;
             if p.finished || now() >= end {
                 break p;
             }

@@ -8,7 +8,7 @@ use crate::scenario::ConnectorSpec;
 use crate::model::sites::{self, Route};
 use crate::vecmap::VecMap;
 use crate::model::queue::Event;
-use crate::model::world::World;
+use crate::model::world::{lacking, World};
 
 /// The two ends of a Request or Response and its route; `None` for any other event.
 fn mail_parts(ev: &mut Event) -> Option<(String, String, &mut Option<Route>)> {
@@ -185,9 +185,7 @@ impl World {
     /// periodic pull would bring)?
     pub(crate) fn lacks_a_site_partners_nc(&self, b: &str) -> bool {
         let me = self.server(b);
-        self.servers.iter().filter(|p| p.site == me.site && p.name != b).any(|p| {
-            self.reachable(b, &p.name, false) && p.ncs.iter().any(|(nc, rep)| !me.ncs.contains_key(nc) && rep.max_usn() > 0)
-        })
+        self.servers.iter().filter(|p| p.site == me.site && p.name != b).any(|p| self.reachable(b, &p.name, false) && lacking(me, p).next().is_some())
     }
 
     /// Does remote bridgehead `r` hold, in a naming context it would send `b`, objects above

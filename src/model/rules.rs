@@ -9,7 +9,7 @@ use crate::scenario::{DrcSpec, Model};
 use crate::model::server::{Server, ServerState};
 use crate::model::sites::Route;
 use crate::vecmap::VecMap;
-use crate::model::world::World;
+use crate::model::world::{lacking, World};
 use crate::model::queue::Event;
 
 impl World {
@@ -455,10 +455,4 @@ fn write_text(b: &str, s: &str, (wrote, dropped, why): (u64, u64, Option<String>
     }
     t.push('.');
     t
-}
-
-/// The naming contexts site partner `p` holds (with objects) and `b` does not.
-fn lacking<'a>(b: &'a Server, p: &'a Server) -> impl Iterator<Item = &'a String> + 'a {
-    let same_site = b.site == p.site;
-    p.ncs.iter().filter(move |(nc, rep)| same_site && !rep.is_empty() && !b.ncs.contains_key(nc.as_str())).map(|(nc, _)| nc)
 }

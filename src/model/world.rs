@@ -213,3 +213,11 @@ impl World {
     }
 
 }
+
+/// The naming contexts site partner `p` holds (with objects) and `b` does not: what a pull from
+/// `p` must bring `b` (docs/model-choices.md, "A server comes to hold every naming context its
+/// site holds").
+pub(super) fn lacking<'a>(b: &'a Server, p: &'a Server) -> impl Iterator<Item = &'a String> + 'a {
+    let same_site = b.site == p.site;
+    p.ncs.iter().filter(move |(nc, rep)| same_site && !rep.is_empty() && !b.ncs.contains_key(nc.as_str())).map(|(nc, _)| nc)
+}
