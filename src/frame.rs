@@ -2,7 +2,8 @@
 //! A `Frame` is one screen: a summary of every server, the detail of the selected one (its
 //! table and log paged), the lesson's state, and the last step. What a frame carries grows with
 //! the number of servers, never with servers × links (docs/wasm-api.md).
-use crate::model::gap::{gap_text, Gap};
+use crate::model::gap::Gap;
+use crate::narration::repair::gap as gap_text;
 use crate::model::log::{LogEvent, Refusal};
 use crate::model::messages::{Message, StepReport};
 use crate::model::object::DirObject;

@@ -2,6 +2,7 @@
 //! sentence saying what it asks and, when it is not met, why (docs/scenarios.md, "Goals").
 //! Everything here is a pure function of a session (or a world and the learner's moves).
 use crate::model::object::{common_name, DirObject};
+use crate::narration::goals as say;
 use crate::scenario::{Command, Model, Scenario, ScriptStep};
 use crate::model::server::Server;
 use crate::session::{Live, Session};
@@ -263,49 +264,14 @@ pub fn evaluate_goal(goal: &Goal, w: &World, moves: &[&Command]) -> GoalReport {
         .require
         .iter()
         .map(|c| {
-            let ask = asks(c);
+            let ask = say::asks(c);
             match why_not(c, w, moves) {
-                None => ConditionReport { text: format!("{ask}."), met: true, why: None },
-                Some(why) => ConditionReport { text: format!("{ask}. Not yet: {why}."), met: false, why: Some(why) },
+                None => ConditionReport { text: say::condition(&ask, None), met: true, why: None },
+                Some(why) => ConditionReport { text: say::condition(&ask, Some(&why)), met: false, why: Some(why) },
             }
         })
         .collect();
     GoalReport { text: goal.text.clone(), met: require.iter().all(|c| c.met), met_at: None, require }
-}
-
-fn clock(t: u64) -> String {
-    format!("{:02}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60)
-}
-
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
-fn attrs_text(attrs: &BTreeMap<String, String>) -> String {
-    attrs.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ")
-}
-
-/// What a condition asks, in one sentence (without the full stop).
-pub fn asks(c: &Condition) -> String {
-    match c {
-        Condition::Converged => "Every server holds the same copy of every object (Object-Version, DSA-Signature, When-Changed, deleted, attributes) and nothing is left to replicate".into(),
-        Condition::NoStall => "No server's USN is below a partner's watermark for it, so no request would log event 1224".into(),
-        Condition::Holds { server, name, dn, attrs } => {
-            let who = name.clone().or_else(|| dn.clone()).unwrap_or_default();
-            let with = if attrs.is_empty() { String::new() } else { format!(", with {}", attrs_text(attrs)) };
-            format!("{server} holds {who}, not deleted{with}")
-        }
-        Condition::MaxActions(k) => format!("At most {k} move{} (run, step and measure without a probe are free)", if *k == 1 { "" } else { "s" }),
-        Condition::BeforeS(t) => format!("Done by {} ({t} s) on the simulated clock", clock(*t)),
-        Condition::Kept(names) => format!("No change to {} is lost, and every server holds the newest: nothing the repair overwrote", and_list(names)),
-        Condition::Only(actions) => format!("Only these moves: {} (run, step and measure without a probe are always allowed)", actions.join(", ")),
-        Condition::UsnAtMost { server, usn } => format!("{server}'s highest USN is at most {usn}: no larger increment than needed"),
-        Condition::Writable(server) => format!("{server} accepts changes (not stopped, not in backsync, not quarantined)"),
-    }
 }
 
 /// Why a condition is not met now; `None` when it is.
@@ -315,7 +281,7 @@ pub fn why_not(c: &Condition, w: &World, moves: &[&Command]) -> Option<String> {
         _ => None,
     };
     if let Some(gone) = named.filter(|s| !w.has_server(s)) {
-        return Some(format!("{gone} is no longer in the organization (a workbench step removed it)"));
+        return Some(say::server_gone(gone));
     }
     match c {
         Condition::Converged => unconverged(w),
@@ -323,21 +289,21 @@ pub fn why_not(c: &Condition, w: &World, moves: &[&Command]) -> Option<String> {
         Condition::Holds { server, name, dn, attrs } => not_held(w, server, name.as_deref(), dn.as_deref(), attrs),
         Condition::MaxActions(k) => {
             let n = moves.iter().filter(|m| !is_free(m)).count() as u64;
-            (n > *k).then(|| format!("{n} moves were made, more than {k}"))
+            (n > *k).then(|| say::too_many_moves(n, *k))
         }
-        Condition::BeforeS(t) => (w.time > *t).then(|| format!("the clock is at {} ({} s), past {}", clock(w.time), w.time, clock(*t))),
+        Condition::BeforeS(t) => (w.time > *t).then(|| say::past_time(w.time, *t)),
         Condition::Kept(names) => names.iter().find_map(|n| lost(w, n)),
         Condition::Only(actions) => moves
             .iter()
             .filter(|m| !is_free(m))
             .map(|m| m.name())
             .find(|name| !actions.iter().any(|a| a == name))
-            .map(|name| format!("the move \"{name}\" is not one of them")),
+            .map(say::move_not_allowed),
         Condition::UsnAtMost { server, usn } => {
             let now = w.server(server).usn;
-            (now > *usn).then(|| format!("{server}'s USN is {now}, {} more than needed", now - usn))
+            (now > *usn).then(|| say::usn_above(server, now, *usn))
         }
-        Condition::Writable(server) => w.write_refusal(server).map(|(code, text)| format!("{code}: {text}").trim_end_matches('.').to_string()),
+        Condition::Writable(server) => w.write_refusal(server).map(|(code, text)| say::not_writable(code, &text)),
     }
 }
 
@@ -356,12 +322,11 @@ pub fn same_copy(a: &DirObject, b: &DirObject) -> bool {
 /// "by ServerB at 600 s": who made the change a copy carries (its DSA-Signature), and when.
 fn made_by(w: &World, o: &DirObject) -> String {
     let by = w.servers.iter().find(|s| s.invocation_id == o.dsa_signature).map_or_else(|| o.dsa_signature.chars().take(8).collect(), |s| s.name.clone());
-    let gone = if o.deleted { ", deleted" } else { "" };
-    format!("by {by} at {} s{gone}", o.when_changed)
+    say::made_by(&by, o.when_changed, o.deleted)
 }
 
 fn describe_copy(w: &World, o: &DirObject) -> String {
-    format!("version {} {}", o.object_version, made_by(w, o))
+    say::copy(o.object_version, &made_by(w, o))
 }
 
 fn unconverged(w: &World) -> Option<String> {
@@ -374,7 +339,7 @@ fn unconverged(w: &World) -> Option<String> {
             for o in s.ncs.get(&nc).into_iter().flat_map(|r| r.iter()) {
                 let entry = seen.entry(o.dn.as_str()).or_insert((s, o, 0));
                 if !same_copy(entry.1, o) {
-                    return Some(format!("{} holds {} as {}, {} as {}", entry.0.name, o.name(), describe_copy(w, entry.1), s.name, describe_copy(w, o)));
+                    return Some(say::copies_differ(&entry.0.name, o.name(), &describe_copy(w, entry.1), &s.name, &describe_copy(w, o)));
                 }
                 entry.2 += 1;
             }
@@ -382,14 +347,14 @@ fn unconverged(w: &World) -> Option<String> {
         for (dn, (holder, _, count)) in &seen {
             if *count < servers.len() {
                 let lacking = servers.iter().find(|s| s.object(&nc, dn).is_none()).map_or("a server", |s| s.name.as_str());
-                return Some(format!("{lacking} does not hold {} ({} does)", common_name(dn), holder.name));
+                return Some(say::lacks(lacking, common_name(dn), &holder.name));
             }
         }
     }
     if let Some(s) = w.servers.iter().find(|s| s.backsync.is_some()) {
-        return Some(format!("{}'s backsync is still running", s.name));
+        return Some(say::backsync_running(&s.name));
     }
-    (!w.quiet()).then(|| "replication has not settled: messages or notifications are still queued, or a partner holds changes a pull would fetch".to_string())
+    (!w.quiet()).then(|| say::NOT_SETTLED.to_string())
 }
 
 fn stall(w: &World) -> Option<String> {
@@ -411,11 +376,7 @@ fn stall(w: &World) -> Option<String> {
         }
     }
     let (s, p, usn, watermark) = found.first()?;
-    let more = match found.len() {
-        1 => String::new(),
-        n => format!(" (and {} more)", n - 1),
-    };
-    Some(format!("{s}'s USN {usn} is below {p}'s watermark {watermark} for it{more}"))
+    Some(say::stall(s, *usn, p, *watermark, found.len() - 1))
 }
 
 fn find_object<'w>(s: &'w Server, name: Option<&str>, dn: Option<&str>) -> Option<&'w DirObject> {
@@ -431,13 +392,13 @@ fn find_object<'w>(s: &'w Server, name: Option<&str>, dn: Option<&str>) -> Optio
 
 fn not_held(w: &World, server: &str, name: Option<&str>, dn: Option<&str>, attrs: &BTreeMap<String, String>) -> Option<String> {
     let who = name.or(dn).unwrap_or_default();
-    let Some(o) = find_object(w.server(server), name, dn) else { return Some(format!("{server} does not hold {who}")) };
+    let Some(o) = find_object(w.server(server), name, dn) else { return Some(say::not_held(server, who)) };
     if o.deleted {
-        return Some(format!("{who} is deleted on {server}"));
+        return Some(say::deleted_on(who, server));
     }
     attrs.iter().find_map(|(k, want)| match o.attrs.get(k) {
-        None => Some(format!("{server}'s copy of {who} has no {k}")),
-        Some(v) if v != want => Some(format!("{server}'s copy of {who} has {k} = {v}, not {want}")),
+        None => Some(say::no_attr(server, who, k)),
+        Some(v) if v != want => Some(say::attr_differs(server, who, k, v, want)),
         Some(_) => None,
     })
 }
@@ -474,34 +435,20 @@ fn lost(w: &World, name: &str) -> Option<String> {
         for s in &servers {
             match s.object(&nc, dn) {
                 Some(o) if same_change(o, target) => {}
-                None => return Some(format!("{} does not hold {name}, whose newest change was made {}", s.name, made_by(w, target))),
-                Some(o) => return Some(format!("{} holds {name} as {}, not its newest change (made {})", s.name, describe_copy(w, o), made_by(w, target))),
+                None => return Some(say::lacks_newest(&s.name, name, &made_by(w, target))),
+                Some(o) => return Some(say::holds_older(&s.name, name, &describe_copy(w, o), &made_by(w, target))),
             }
         }
         if let Some(gone) = heads.iter().find(|h| !same_change(h, target)) {
-            return Some(format!("the change to {name} made {} is lost: the copy every server holds (made {}) was made on a copy without it", made_by(w, gone), made_by(w, target)));
+            return Some(say::change_lost(name, &made_by(w, gone), &made_by(w, target)));
         }
     }
-    (!any).then(|| format!("no change to {name} has been made"))
+    (!any).then(|| say::no_change(name))
 }
 
 /// The scenario with its model solution appended as the learner's moves (`"learner": true`).
 pub fn with_solution(sc: &Scenario) -> Scenario {
     let mut out = sc.clone();
     out.steps.extend(sc.solution.iter().cloned().map(|s| ScriptStep { learner: true, ..s }));
-    out
-}
-
-/// The verdict as the transcript's closing lines.
-pub fn verdict_text(r: &GoalReport) -> String {
-    let mut out = format!("\nGoal: {}\n", r.text);
-    for c in &r.require {
-        out.push_str(&format!("  [{}] {}\n", if c.met { "met" } else { "not met" }, c.text));
-    }
-    match (&r.met_at, r.met) {
-        (Some(at), _) => out.push_str(&format!("Goal met at {} ({} s){}.\n", clock(at.time_s), at.time_s, at.step.map_or(String::new(), |i| format!(", step {i}")))),
-        (None, true) => out.push_str("Goal met.\n"),
-        (None, false) => out.push_str("Goal not met.\n"),
-    }
     out
 }

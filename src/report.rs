@@ -1,5 +1,5 @@
 //! What a run reports: the JSON document of SCENARIOS.md, and a transcript a person can read.
-use crate::model::gap::gap_text;
+use crate::narration::repair::gap as gap_text;
 use crate::scenario::{Command, Model, Scenario};
 use crate::session::Session;
 use crate::model::world::World;
@@ -178,7 +178,7 @@ pub fn transcript(sc: &Scenario) -> String {
         }
     }
     if let Some(g) = crate::goal::evaluate(&session) {
-        out.push_str(&crate::goal::verdict_text(&g));
+        out.push_str(&crate::narration::goals::verdict(&g));
     }
     out
 }

@@ -23,7 +23,6 @@ fn main() -> std::process::ExitCode {
 mod cli {
     use std::process::ExitCode;
     use usnlab::scenario::Scenario;
-    use usnlab::model::gap;
     use usnlab::scenario::builtins as lessons;
     use usnlab::{report, session};
 
@@ -89,7 +88,7 @@ mod cli {
             return Err(format!("unknown server \"{server}\""));
         }
         let g = s.world().gap(server, None);
-        Ok(if json { serde_json::to_value(&g).and_then(|v| serde_json::to_string_pretty(&v)).expect("plain JSON") } else { gap::gap_text(&g) })
+        Ok(if json { serde_json::to_value(&g).and_then(|v| serde_json::to_string_pretty(&v)).expect("plain JSON") } else { usnlab::narration::repair::gap(&g) })
     }
 
     fn list() -> String {

@@ -91,42 +91,25 @@ impl Work {
 
     /// Why no more work may be done in this step, if none may.
     pub fn exhausted(&self, step: Option<usize>, journal: usize, time: u64) -> Option<String> {
-        let who = who(step);
         if self.total >= TOTAL_WORK {
-            return Some(format!(
-                "{who} stopped: the session has used its whole work budget of {} units (events of every kind and object copies).",
-                grouped(TOTAL_WORK)
-            ));
+            return Some(crate::narration::refusals::budget_used(step, TOTAL_WORK));
         }
         if self.step >= STEP_WORK {
-            return Some(format!(
-                "{who} stopped after {} units of work (events of every kind and object copies), the most one step may use.",
-                grouped(STEP_WORK)
-            ));
+            return Some(crate::narration::refusals::step_budget_used(step, STEP_WORK));
         }
         if journal >= MAX_JOURNAL {
-            return Some(format!("{who} stopped: the lab has recorded {} messages and events, the most it keeps.", grouped(MAX_JOURNAL as u64)));
+            return Some(crate::narration::refusals::journal_full(step, MAX_JOURNAL as u64));
         }
         if time > MAX_TIME_S {
-            return Some(format!("{who} stopped: the simulated clock may run for at most 100 years ({} s).", grouped(MAX_TIME_S)));
+            return Some(crate::narration::refusals::clock_full(step, MAX_TIME_S));
         }
         None
     }
 }
 
-/// "Step 3" or "This command", for the budget's sentences.
-pub fn who(step: Option<usize>) -> String {
-    step.map_or_else(|| "This command".to_string(), |i| format!("Step {i}"))
-}
-
 /// The sentence refusing a write of `more` objects that would exceed `MAX_COPIES`.
 pub fn copies_refusal(step: Option<usize>, more: u64, servers: usize) -> String {
-    format!(
-        "{} is refused: {} more objects on {servers} servers would exceed the {} object copies (objects × servers, plus backups) the lab holds.",
-        who(step),
-        grouped(more),
-        grouped(MAX_COPIES)
-    )
+    crate::narration::refusals::too_many_copies(step, more, servers, MAX_COPIES)
 }
 
 /// What a scenario asks for in advance, checked when it is read: the objects its creates and
@@ -186,7 +169,7 @@ impl crate::model::world::World {
     /// Once the session's whole budget is used, every step is refused with this sentence.
     pub(crate) fn total_refusal(&self) -> Option<String> {
         (self.work.total >= TOTAL_WORK).then(|| {
-            format!("{} is refused: the session has used its whole work budget of {} units.", who(self.step), grouped(TOTAL_WORK))
+            crate::narration::refusals::session_spent(self.step, TOTAL_WORK)
         })
     }
 }
@@ -199,7 +182,7 @@ impl crate::model::world::World {
         }
         let left = STEP_WORK.saturating_sub(self.work.step).min(TOTAL_WORK.saturating_sub(self.work.total));
         (n > left).then(|| {
-            let text = format!("{} is refused: {} creates would take more than the {} units of work left to it.", who(self.step), grouped(n), grouped(left));
+            let text = crate::narration::refusals::too_many_creates(self.step, n, left);
             ("WORK_BUDGET", text)
         })
     }
@@ -214,12 +197,7 @@ impl crate::model::world::World {
         let others = self.work.backups() - self.work.backup_copies.get(&key).copied().unwrap_or(0);
         let held = self.work.created.saturating_mul(self.servers.len() as u64).saturating_add(others).saturating_add(copies);
         if held > MAX_COPIES {
-            let text = format!(
-                "{} is refused: this backup's {} copies would take the lab over the {} object copies (objects × servers, plus backups) it holds.",
-                who(self.step),
-                grouped(copies),
-                grouped(MAX_COPIES)
-            );
+            let text = crate::narration::refusals::backup_too_big(self.step, copies, MAX_COPIES);
             return Some(("WORK_BUDGET", text));
         }
         self.work.charge(copies);
@@ -276,10 +254,7 @@ impl crate::model::world::World {
     /// A request answered while `MAX_IN_FLIGHT` copies are already carried fails as "busy".
     pub(crate) fn busy_failure(&self) -> Option<String> {
         (self.work.in_flight_copies >= MAX_IN_FLIGHT).then(|| {
-            format!(
-                "{} object copies are already in flight, the most the lab carries at once (a later pull asks again)",
-                grouped(self.work.in_flight_copies)
-            )
+            crate::narration::protocol::busy(&grouped(self.work.in_flight_copies))
         })
     }
 

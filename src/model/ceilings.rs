@@ -4,7 +4,6 @@
 //!
 //! The ceilings leave room below the types' own limits for the +1 of ordinary writes, of which
 //! a session's work budget (src/budget.rs) allows far fewer than that room.
-use crate::model::budget::grouped;
 use crate::model::world::World;
 
 /// The highest a server's USN counter (and so any USN-Changed) may be raised to: 2^60.
@@ -20,12 +19,7 @@ impl World {
             Some(n) if n <= USN_CEILING => None,
             _ => Some((
                 "USN_CEILING",
-                format!(
-                    "{server}'s USN is {}; adding {} would pass the lab's ceiling of {} (2^60).",
-                    grouped(usn),
-                    grouped(by),
-                    grouped(USN_CEILING)
-                ),
+                crate::narration::refusals::usn_ceiling(server, usn, by, USN_CEILING),
             )),
         }
     }
@@ -46,12 +40,7 @@ impl World {
             Some(n) if n <= u64::from(OBJVER_CEILING) => None,
             _ => Some((
                 "OBJVER_CEILING",
-                format!(
-                    "an Object-Version on {server} is {}; adding {} would pass the lab's ceiling of {} (2^31).",
-                    grouped(top.into()),
-                    grouped(by),
-                    grouped(OBJVER_CEILING.into())
-                ),
+                crate::narration::refusals::objver_ceiling(server, top.into(), by, OBJVER_CEILING.into()),
             )),
         }
     }

@@ -67,20 +67,8 @@ impl World {
         }
         let mut g = self.gap(server, probe_usn);
         g.probe = probe.map(str::to_string);
-        let text = gap_text(&g);
+        let text = crate::narration::repair::gap(&g);
         self.journal.measurements.push(g);
         text
     }
-}
-
-/// The measurement in words, as step 10 reads it.
-pub fn gap_text(g: &Gap) -> String {
-    let what = if g.probe.is_some() { "the new mailbox's USN-Changed" } else { "its highest USN" };
-    let each: Vec<String> = g.partners.iter().map(|p| format!("{} holds {} for it", p.partner, p.watermark)).collect();
-    let verdict = if g.gap > 0 {
-        format!("{} changes must reach {} before its own changes replicate out again", g.gap, g.server)
-    } else {
-        "no partner is ahead: replication out of it flows".to_string()
-    };
-    format!("{}: {what} is {}; {}. Gap: {} ({verdict}).", g.server, g.usn, if each.is_empty() { "no partner holds a watermark for it".into() } else { each.join(", ") }, g.gap)
 }

@@ -63,9 +63,9 @@ impl World {
             }
             None if sites::route(&self.connectors, &sa, &sb).is_some() => {
                 *route = None;
-                let what = if matches!(ev, Event::Request(_)) { "request" } else { "answer" };
+                let note = crate::narration::protocol::mta_waits(&from, matches!(ev, Event::Request(_)), &to, &sa, &sb);
                 self.mta_held.push(ev);
-                self.note(format!("{from}'s {what} to {to} waits in {sa}'s MTA queue: no route of messaging connectors from {sa} to {sb} is up."));
+                self.note(note);
             }
             None => {
                 *route = None;
@@ -129,10 +129,10 @@ impl World {
                 return String::new();
             }
         };
-        let what = format!("The {} connector between {a} and {b}", self.connectors[matching[0]].kind);
+        let what = crate::narration::organization::connector(&self.connectors[matching[0]].kind, a, b);
         if matching.iter().all(|i| self.connectors_down.contains(i) != up) {
-            let (code, state) = if up { ("ALREADY_UP", "up") } else { ("ALREADY_DOWN", "down") };
-            self.refuse("-", code, format!("{what} is already {state}."));
+            let code = if up { "ALREADY_UP" } else { "ALREADY_DOWN" };
+            self.refuse("-", code, crate::narration::organization::connector_already(&what, up));
             return String::new();
         }
         if up {
@@ -140,20 +140,20 @@ impl World {
                 self.connectors_down.remove(i);
             });
             let n = self.release_held();
-            format!("{what} is up again; {n} directory message(s) waiting in the MTA queue go on the cheapest route now up.")
+            crate::narration::organization::connector_up(&what, n)
         } else {
             matching.iter().for_each(|i| {
                 self.connectors_down.add(*i);
             });
             let n = self.reroute_broken();
             let held = self.mta_held.len();
-            format!("{what} goes down: the MTA routes mail over the cheapest route still up. {n} message(s) in transit re-routed; {held} wait in the MTA queue for a route.")
+            crate::narration::organization::connector_down(&what, n, held)
         }
     }
 
     /// `add_connector`: a new messaging connector, which may give held mail a route.
     pub(crate) fn add_connector(&mut self, spec: ConnectorSpec) -> String {
-        let text = format!("A {} connector (cost {}) joins {} and {}.", spec.kind, spec.cost, spec.sites[0], spec.sites[1]);
+        let text = crate::narration::organization::connector_added(&spec.kind, spec.cost, &spec.sites[0], &spec.sites[1]);
         self.connectors.push(spec);
         self.release_held();
         text

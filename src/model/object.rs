@@ -1,5 +1,6 @@
 //! Directory objects, their replication attributes, and the rules (Q195911) that decide whether
 //! an incoming copy replaces the one a server holds.
+use crate::narration::protocol as narration;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -57,7 +58,7 @@ pub fn decide(local: Option<&DirObject>, incoming: &DirObject) -> Decision {
         return Decision::Take;
     }
     if theirs < mine {
-        return Decision::Discard(format!("lower Object-Version ({theirs} < {mine})"));
+        return Decision::Discard(narration::lower_version(theirs, mine));
     }
     if local.dsa_signature == incoming.dsa_signature {
         return same_signature(local, incoming);
@@ -68,9 +69,9 @@ pub fn decide(local: Option<&DirObject>, incoming: &DirObject) -> Decision {
         Decision::TakeOverTie { loser: local.dsa_signature.clone() }
     } else {
         let reason = if incoming.when_changed < local.when_changed {
-            format!("lost the tie at Object-Version {mine}: earlier When-Changed")
+            narration::tie_earlier(mine)
         } else {
-            format!("lost the tie at Object-Version {mine}: same When-Changed, lower Invocation-ID")
+            narration::tie_lower_id(mine)
         };
         Decision::DiscardTie { loser: incoming.dsa_signature.clone(), reason }
     }
@@ -85,15 +86,9 @@ fn same_signature(local: &DirObject, incoming: &DirObject) -> Decision {
     let key = |o: &DirObject| (o.when_changed, o.deleted, o.attrs.clone());
     match key(incoming).cmp(&key(local)) {
         std::cmp::Ordering::Greater => Decision::Take,
-        std::cmp::Ordering::Equal => Decision::Discard(format!(
-            "already held (same Object-Version {mine}, DSA-Signature and When-Changed)"
-        )),
-        std::cmp::Ordering::Less if incoming.when_changed < local.when_changed => Decision::Discard(format!(
-            "an older copy of the same change (same Object-Version {mine} and DSA-Signature, earlier When-Changed)"
-        )),
-        std::cmp::Ordering::Less => Decision::Discard(format!(
-            "lost the tie at Object-Version {mine}: same DSA-Signature and When-Changed, lower values"
-        )),
+        std::cmp::Ordering::Equal => Decision::Discard(narration::already_held(mine)),
+        std::cmp::Ordering::Less if incoming.when_changed < local.when_changed => Decision::Discard(narration::older_copy(mine)),
+        std::cmp::Ordering::Less => Decision::Discard(narration::lower_values(mine)),
     }
 }
 

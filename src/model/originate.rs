@@ -1,5 +1,4 @@
 //! Originating writes: a change a server makes itself takes its next USN (the hot potato).
-use crate::model::log::{self};
 use crate::model::object::DirObject;
 use crate::model::server::ServerState;
 use crate::model::budget::MAX_COPIES;
@@ -13,11 +12,11 @@ impl World {
     pub(crate) fn write_refusal(&self, server: &str) -> Option<(&'static str, String)> {
         match self.server(server).state {
             ServerState::Running => None,
-            ServerState::Backsync => Some(("DS_E_BUSY", log::DS_E_BUSY_TEXT.to_string())),
-            ServerState::Stopped => Some(("DS_E_UNAVAILABLE", format!("{server}'s directory service is stopped; start it first."))),
+            ServerState::Backsync => Some(("DS_E_BUSY", crate::narration::log::DS_E_BUSY.to_string())),
+            ServerState::Stopped => Some(("DS_E_UNAVAILABLE", crate::narration::refusals::stopped(server))),
             ServerState::Quarantined => Some((
                 "DS_E_UNWILLING_TO_PERFORM",
-                format!("{server} is quarantined after a USN rollback (event 2095): it accepts no changes."),
+                crate::narration::refusals::quarantined(server),
             )),
         }
     }
@@ -94,18 +93,18 @@ impl World {
 
     pub(super) fn target_problem(&self, server: &str, nc: &str, dn: &str, kind: WriteKind) -> Option<String> {
         let Some(rep) = self.server(server).ncs.get(nc) else {
-            return Some(format!("{server} holds no naming context {nc}."));
+            return Some(crate::narration::refusals::no_naming_context(server, nc));
         };
         if !rep.writable {
-            return Some(format!("{nc} is a read-only replica on {server}: change it on a server of its own site."));
+            return Some(crate::narration::refusals::read_only(server, nc));
         }
         let name = crate::model::object::common_name(dn);
         match (kind, rep.get(dn)) {
-            (WriteKind::Create, Some(o)) if o.deleted => Some(format!("\"{name}\" was deleted; its tombstone keeps the name.")),
-            (WriteKind::Create, Some(_)) => Some(format!("\"{name}\" already exists on {server}.")),
+            (WriteKind::Create, Some(o)) if o.deleted => Some(crate::narration::refusals::tombstone_keeps_name(name)),
+            (WriteKind::Create, Some(_)) => Some(crate::narration::refusals::exists(server, name)),
             (WriteKind::Create, None) => None,
-            (_, None) => Some(format!("{server} holds no object \"{name}\".")),
-            (_, Some(o)) if o.deleted => Some(format!("\"{name}\" is deleted (a tombstone) on {server}.")),
+            (_, None) => Some(crate::narration::refusals::no_object(server, name)),
+            (_, Some(o)) if o.deleted => Some(crate::narration::refusals::is_tombstone(server, name)),
             _ => None,
         }
     }

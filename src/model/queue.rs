@@ -2,6 +2,7 @@
 //! taking events off it, so a scenario gives the same result every run.
 use crate::model::replica::{MAIL_REPLICA, PERIODIC_SYNC};
 use crate::model::messages::*;
+use crate::narration::protocol as narration;
 use crate::scenario::Model;
 use crate::model::server::ServerState;
 use crate::model::sites::{self, Route};
@@ -155,17 +156,17 @@ impl World {
     pub(super) fn path_failure(&self, a: &str, b: &str, mail: bool) -> Option<String> {
         for s in [a, b] {
             match self.server(s).state {
-                ServerState::Stopped => return Some(format!("{s}'s directory service is stopped")),
-                ServerState::Quarantined => return Some(format!("{s} is quarantined (USN rollback)")),
+                ServerState::Stopped => return Some(narration::ds_state(s, "stopped")),
+                ServerState::Quarantined => return Some(narration::quarantined(s)),
                 _ => {}
             }
         }
         if self.links_down.contains(&ordered(a, b)) {
-            return Some(format!("the path between {a} and {b} is cut"));
+            return Some(narration::path_cut(a, b));
         }
         if mail && self.mail_route(a, b).is_none() {
             let (sa, sb) = (&self.server(a).site, &self.server(b).site);
-            return Some(format!("no route of messaging connectors carries mail from {sa} to {sb}, and between sites the directory sends only mail"));
+            return Some(narration::no_mail_route(sa, sb));
         }
         None
     }

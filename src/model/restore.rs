@@ -19,7 +19,7 @@ impl World {
         let copy = srv.backup(now);
         let usn = copy.usn;
         srv.backups.insert(label.into(), copy);
-        format!("{server} is backed up as \"{label}\" at USN {usn}.")
+        crate::narration::repair::backed_up(server, label, usn)
     }
 
     /// Puts the backup back (directory, USN counter, replica links) and starts the directory
@@ -32,7 +32,7 @@ impl World {
         self.forget_in_flight(server);
         let srv = self.server_mut(server);
         let Some(copy) = srv.backups.get(label).cloned() else {
-            self.refuse(server, "NO_SUCH_BACKUP", format!("{server} has no backup labelled \"{label}\"."));
+            self.refuse(server, "NO_SUCH_BACKUP", crate::narration::repair::no_backup(server, label));
             return String::new();
         };
         let copies = copy.ncs.values().map(|r| r.len() as u64).sum();
@@ -44,20 +44,15 @@ impl World {
         srv.backsync_at_start = backsync;
         self.work.charge(copies);
         let srv = self.server_mut(server);
-        let mut text = format!("{server} is restored from \"{label}\": its USN goes back to {}.", copy.usn);
-        if new_id {
-            let id = crate::ids::derive_invocation_id(&format!("{server}#restore{}", srv.epoch));
-            text.push_str(&format!(" It takes a new Invocation-ID, {id}."));
-            srv.invocation_id = id;
-        } else {
-            text.push_str(&format!(" Its Invocation-ID stays {}.", srv.invocation_id));
+        let kept_id = srv.invocation_id.clone();
+        let new_id = new_id.then(|| crate::ids::derive_invocation_id(&format!("{server}#restore{}", srv.epoch)));
+        if let Some(id) = &new_id {
+            srv.invocation_id = id.clone();
         }
         if start {
             self.start_ds(server);
-        } else {
-            text.push_str(" Its directory service stays stopped.");
         }
-        text
+        crate::narration::repair::restored(server, label, copy.usn, new_id.as_deref(), &kept_id, start)
     }
 
     /// Starts a stopped directory service: a backsync first if a restore asked for one, then
@@ -82,7 +77,7 @@ impl World {
         let partners: VecSet<String> = self.server(server).ncs.values().flat_map(|r| r.reps_from.keys().map(|k| (k.clone(), ()))).collect();
         let deadline = self.time + self.settings.backsync_timeout_s();
         let list: Vec<String> = self.servers.iter().map(|s| s.name.clone()).filter(|n| partners.contains(n.as_str())).collect();
-        let e = log::e1107(server, self.time, &list, &log::duration(self.settings.backsync_timeout_s()));
+        let e = log::e1107(server, self.time, &list, &crate::narration::log::duration(self.settings.backsync_timeout_s()));
         self.log(e);
         let epoch = self.server(server).epoch;
         let srv = self.server_mut(server);
@@ -130,29 +125,25 @@ impl World {
             return;
         }
         let waiting: Vec<String> = srv.backsync.as_ref().map(|b| b.waiting_on.keys().cloned().collect()).unwrap_or_default();
-        let how = format!(
-            "it expired after {}; no answer from {}",
-            log::duration(self.settings.backsync_timeout_s()),
-            waiting.join(", ")
-        );
+        let how = crate::narration::repair::backsync_expired(&crate::narration::log::duration(self.settings.backsync_timeout_s()), &waiting);
         self.end_backsync(server, &how);
     }
 
     /// Q160850: an administrator forces the backsync to expire at once.
     pub fn expire_backsync(&mut self, server: &str) -> String {
         if self.server(server).backsync.is_none() {
-            self.refuse(server, "NO_BACKSYNC", format!("{server} is not in a backsync."));
+            self.refuse(server, "NO_BACKSYNC", crate::narration::repair::no_backsync(server));
             return String::new();
         }
-        self.end_backsync(server, "forced to expire by the administrator (Q160850)");
-        format!("{server}'s backsync is forced to expire; the directory is writable, but its USN stays {}.", self.server(server).usn)
+        self.end_backsync(server, crate::narration::repair::BACKSYNC_FORCED);
+        crate::narration::repair::backsync_forced(server, self.server(server).usn)
     }
 
     /// `AUTHREST <objver> <usn>`: adds `objver` to every Object-Version and `usn` to every
     /// USN-Changed and to the counter. Only while the directory service is stopped.
     pub fn authrest(&mut self, server: &str, objver: u32, usn: u64) -> String {
         if self.server(server).state != ServerState::Stopped {
-            let text = format!("Authrest runs only while the directory service is stopped: stop {server} first.");
+            let text = crate::narration::repair::authrest_needs_stop(server);
             self.refuse(server, "DS_RUNNING", text);
             return String::new();
         }
@@ -171,9 +162,7 @@ impl World {
         }
         srv.usn += usn;
         self.work.charge(count as u64);
-        let srv = self.server(server);
-        let kind = if objver > 0 { "an authoritative restore: these copies will win everywhere" } else { "Object-Versions unchanged" };
-        format!("AUTHREST {objver} {usn} on {server}: {count} objects rewritten ({kind}); its highest USN is now {}.", srv.usn)
+        crate::narration::repair::authrest(server, objver, usn, count, self.server(server).usn)
     }
 
     /// Re-imports one mailbox `times` times: that many originating writes on one object. The
@@ -201,6 +190,6 @@ impl World {
         rep.put(obj);
         let id = srv.invocation_id.clone();
         rep.utd.insert(id, usn);
-        format!("{name} is imported {times} times on {server}: USN {first} to {usn}.")
+        crate::narration::repair::imported(name, times, server, first, usn)
     }
 }

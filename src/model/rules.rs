@@ -3,6 +3,7 @@
 //! periodic and intersite timers, and the replica links they keep.
 use crate::model::replica::{Replica, RepsFrom, INIT_SYNC, MAIL_REPLICA, PERIODIC_SYNC, WRITEABLE};
 use crate::model::log::{self};
+use crate::narration::protocol as narration;
 use crate::model::messages::*;
 use crate::model::object::{decide, Decision, DirObject};
 use crate::scenario::{DrcSpec, Model};
@@ -59,7 +60,7 @@ impl World {
             self.pending_notify.remove(&(from.to_string(), nc.to_string()));
         }
         let usn = self.server(from).usn;
-        let mut m = Self::message("notify", from, to, nc, usn, 0, format!("{from} notifies {to}: changes up to USN {usn}."));
+        let mut m = Self::message("notify", from, to, nc, usn, 0, narration::notify(from, to, usn));
         m.failed = self.path_failure(from, to, false);
         let ok = m.failed.is_none();
         self.record(m);
@@ -104,17 +105,8 @@ impl World {
     }
 
     pub(super) fn request_text(req: &Request, s_usn: u64, mail: bool) -> String {
-        let (b, s) = (&req.from, &req.to);
         let w = req.wants.first().map_or(0, |(_, w)| *w);
-        match req.trigger {
-            Trigger::Backsync if mail => format!("{b} (restored) asks {s} by mail for every object it originated (backsync)."),
-            Trigger::Backsync => format!("{b} (restored) asks {s} for every object it originated (backsync)."),
-            Trigger::RefreshAll => format!("{b} asks {s} for every object (Refresh All Items)."),
-            Trigger::Intersite => format!("{b} asks {s} by mail for the changes in the naming contexts of sites other than its own."),
-            Trigger::Init if mail => format!("{b} starts and asks {s} by mail for the changes in the naming contexts of sites other than its own (Init sync)."),
-            _ if w > s_usn => format!("{b} asks {s} for changes above USN {w}, but {s}'s highest USN is {s_usn}."),
-            _ => format!("{b} asks {s} for changes above USN {w}."),
-        }
+        narration::request(&req.from, &req.to, req.trigger, mail, w, s_usn)
     }
 
     pub(super) fn on_request(&mut self, req: Request) {
@@ -234,8 +226,7 @@ impl World {
         let mail = self.between_sites(&s, &b);
         let n = resp.object_count();
         let nc = resp.parts.first().map(|(nc, _)| nc.clone()).unwrap_or_default();
-        let plural = if n == 1 { "object" } else { "objects" };
-        let text = format!("{s} answers {b} with {n} {plural}; its highest USN is {}.", resp.usn);
+        let text = narration::response(&s, &b, n, resp.usn);
         let mut m = Self::message(if mail { "mail" } else { "response" }, &s, &b, &nc, resp.usn, n, text);
         m.trigger = Some(resp.trigger.as_str());
         self.mail_fields(&mut m, resp.route.as_ref(), resp.sent_s, "response");
@@ -259,7 +250,7 @@ impl World {
         m.trigger = Some(resp.trigger.as_str());
         m.failed = self.write_failure(&resp);
         if m.failed.is_some() {
-            m.text = format!("{b} cannot write what {s} sent.");
+            m.text = narration::cannot_write(&b, &s);
             m.usn = self.server(&b).usn;
             self.record(m);
             return;
@@ -283,7 +274,8 @@ impl World {
         let after = self.server(&b).usn;
         m.usn = after;
         m.objects = wrote;
-        m.text = write_text(&b, &s, (wrote, dropped, why), (before, after), resp.trigger != Trigger::Backsync, resp.usn);
+        let watermark = (resp.trigger != Trigger::Backsync).then_some(resp.usn);
+        m.text = narration::write(&b, &s, (wrote, dropped, why), (before, after), watermark);
         self.record(m);
         if let Some(watermark) = resp.backsync_watermark {
             self.backsync_answered(&b, &s, watermark);
@@ -293,13 +285,13 @@ impl World {
     pub(super) fn write_failure(&self, resp: &Response) -> Option<String> {
         let b = self.server(&resp.to);
         if !b.replicates() {
-            return Some(format!("{}'s directory service is {}", b.name, b.state.as_str()));
+            return Some(narration::ds_state(&b.name, b.state.as_str()));
         }
         if b.epoch != resp.epoch {
-            return Some(format!("{} was restored since it asked", b.name));
+            return Some(narration::restored_since_asked(&b.name));
         }
         if resp.trigger == Trigger::Backsync && b.backsync.is_none() {
-            return Some(format!("{}'s backsync has already ended", b.name));
+            return Some(narration::backsync_over(&b.name));
         }
         None
     }
@@ -318,7 +310,7 @@ impl World {
             Decision::DiscardTie { loser, reason } => {
                 let e = log::e1074(b, self.time, &incoming.dn, &loser);
                 self.log(e);
-                self.discard(b, &incoming.dn, format!("{reason} (from {s})"));
+                self.discard(b, &incoming.dn, narration::from_sender(&reason, s));
                 false
             }
             Decision::Take | Decision::TakeOverTie { .. } => {
@@ -434,25 +426,4 @@ impl World {
         self.push(self.time, Event::Intersite { local: b, remote: a });
     }
 
-}
-
-
-/// "NewYork01 writes 1 object from Boston01 at USN 1157; its watermark for Boston01 is now 1946."
-fn write_text(b: &str, s: &str, (wrote, dropped, why): (u64, u64, Option<String>), (before, after): (u64, u64), watermark: bool, resp_usn: u64) -> String {
-    let mut t = match wrote {
-        0 => format!("{b} writes nothing from {s}"),
-        1 => format!("{b} writes 1 object from {s} at USN {after}"),
-        n => format!("{b} writes {n} objects from {s}, USN {} to {after}", before + 1),
-    };
-    match (dropped, why) {
-        (0, _) => {}
-        (1, Some(why)) => t.push_str(&format!("; 1 copy discarded: {why}")),
-        (n, Some(why)) => t.push_str(&format!("; {n} copies discarded (the first: {why})")),
-        (n, None) => t.push_str(&format!("; {n} copies discarded")),
-    }
-    if watermark {
-        t.push_str(&format!("; its watermark for {s} is now {resp_usn}"));
-    }
-    t.push('.');
-    t
 }

@@ -104,9 +104,9 @@ pub fn named_connectors(connectors: &[ConnectorSpec], pair: &[String; 2], kind: 
     kinds.dedup();
     let (a, b) = (&pair[0], &pair[1]);
     match kinds.len() {
-        0 => Err(("NO_SUCH_CONNECTOR", format!("no {}messaging connector joins {a} and {b}", kind.map_or(String::new(), |k| format!("{k} "))))),
+        0 => Err(("NO_SUCH_CONNECTOR", crate::narration::organization::no_connector(a, b, kind))),
         1 => Ok(matching),
-        _ => Err(("CONNECTOR_AMBIGUOUS", format!("{a} and {b} share more than one kind of messaging connector ({}): say which with \"kind\"", kinds.join(", ")))),
+        _ => Err(("CONNECTOR_AMBIGUOUS", crate::narration::organization::connector_ambiguous(a, b, &kinds))),
     }
 }
 

@@ -15,27 +15,27 @@ impl World {
 
     pub(crate) fn add_site(&mut self, name: &str) -> String {
         if self.sites.iter().any(|(s, _)| s.eq_ignore_ascii_case(name)) {
-            self.refuse("-", "SITE_EXISTS", format!("There is already a site named {name}."));
+            self.refuse("-", "SITE_EXISTS", crate::narration::organization::site_exists(name));
             return String::new();
         }
         self.sites.push((name.to_string(), Vec::new()));
-        format!("The site {name} is added; it has no servers yet.")
+        crate::narration::organization::site_added(name)
     }
 
     /// A new server: it holds every naming context its site's servers hold, is linked with each
     /// of them both ways (Reps-From and Reps-To), and asks them for everything (Init sync).
     pub(crate) fn add_server(&mut self, site: &str, name: &str, usn: u64) -> String {
         let Some(at) = self.site_index(site) else {
-            self.refuse("-", "NO_SUCH_SITE", format!("There is no site named {site}."));
+            self.refuse("-", "NO_SUCH_SITE", crate::narration::organization::no_site(site));
             return String::new();
         };
         if self.servers.iter().any(|s| s.name.eq_ignore_ascii_case(name)) {
-            self.refuse(name, "SERVER_EXISTS", format!("There is already a server named {name}."));
+            self.refuse(name, "SERVER_EXISTS", crate::narration::organization::server_exists(name));
             return String::new();
         }
         let invocation_id = derive_invocation_id(name);
         if self.servers.iter().any(|s| s.invocation_id == invocation_id) {
-            self.refuse(name, "SERVER_EXISTS", format!("Another server already has {name}'s Invocation-ID."));
+            self.refuse(name, "SERVER_EXISTS", crate::narration::organization::id_taken(name));
             return String::new();
         }
         let partners = self.sites[at].1.clone();
@@ -68,11 +68,11 @@ impl World {
     /// Takes a server out: its partners forget it (Reps-From, Reps-To), and its timers stop.
     pub(crate) fn remove_server(&mut self, server: &str) -> String {
         let refusal = if !self.quiet() {
-            Some(("REPLICATION_BUSY", format!("{server} cannot be removed while replication is under way: run until quiet first.")))
+            Some(("REPLICATION_BUSY", crate::narration::organization::busy_replicating(server)))
         } else if self.drcs.iter().any(|d| d.bridgeheads.iter().any(|b| b == server)) {
-            Some(("BRIDGEHEAD", format!("{server} is a bridgehead of a directory replication connector, which needs it.")))
+            Some(("BRIDGEHEAD", crate::narration::organization::bridgehead(server)))
         } else if self.servers.len() == 1 {
-            Some(("LAST_SERVER", format!("{server} is the organization's last server.")))
+            Some(("LAST_SERVER", crate::narration::organization::last_server(server)))
         } else {
             None
         };
@@ -96,19 +96,19 @@ impl World {
             }
         }
         self.links_down.retain(|(a, b), _| a != server && b != server);
-        format!("{server} is removed from the organization; its partners forget it. The objects it replicated stay on the others.")
+        crate::narration::organization::server_removed(server)
     }
 
     pub(crate) fn remove_site(&mut self, name: &str) -> String {
         let Some(at) = self.site_index(name) else {
-            self.refuse("-", "NO_SUCH_SITE", format!("There is no site named {name}."));
+            self.refuse("-", "NO_SUCH_SITE", crate::narration::organization::no_site(name));
             return String::new();
         };
         let joined = self.connectors.iter().any(|c| c.sites.iter().any(|s| s == name)) || self.drcs.iter().any(|d| d.sites.iter().any(|s| s == name));
         let refusal = if !self.sites[at].1.is_empty() {
-            Some(("SITE_NOT_EMPTY", format!("{name} still has servers: remove them first.")))
+            Some(("SITE_NOT_EMPTY", crate::narration::organization::site_not_empty(name)))
         } else if joined {
-            Some(("SITE_CONNECTED", format!("A connector still joins {name} to another site.")))
+            Some(("SITE_CONNECTED", crate::narration::organization::site_connected(name)))
         } else {
             None
         };
@@ -117,26 +117,22 @@ impl World {
             return String::new();
         }
         self.sites.remove(at);
-        format!("The site {name} is removed.")
+        crate::narration::organization::site_removed(name)
     }
 
     /// New notify pause and intervals; timers already set keep their time, the next ones use
     /// the new interval.
     pub(crate) fn set(&mut self, notify_pause_s: Option<u64>, periodic_sync_s: Option<u64>, intersite_sync_s: Option<u64>) -> String {
         let s = &mut self.settings;
-        let mut said = Vec::new();
         if let Some(v) = notify_pause_s {
             s.notify_pause_s = v;
-            said.push(format!("the notify pause is {v} s"));
         }
         if let Some(v) = periodic_sync_s {
             s.periodic_sync_s = v;
-            said.push(format!("periodic sync within a site every {v} s"));
         }
         if let Some(v) = intersite_sync_s {
             s.intersite_sync_s = v;
-            said.push(format!("the directory replication connectors' schedule every {v} s"));
         }
-        format!("From now on {} (timers already set keep their time).", said.join(", "))
+        crate::narration::organization::timers_set(notify_pause_s, periodic_sync_s, intersite_sync_s)
     }
 }

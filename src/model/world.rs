@@ -175,7 +175,7 @@ impl World {
         m.step = self.step;
         m.time_s = self.time;
         if let Some(failed) = &m.failed {
-            m.text = format!("{} Failed: {failed}.", m.text);
+            m.text = crate::narration::protocol::failed(&m.text, failed);
         }
         self.journal.messages.push(m);
     }
