@@ -481,36 +481,27 @@ pub fn why(w: &World, server: &str) -> Result<Vec<String>, String> {
     let s = known(w, server)?;
     let mut out = Vec::new();
     match s.state {
-        ServerState::Stopped => out.push(format!("{server}'s directory service is stopped: it neither sends nor receives changes.")),
-        ServerState::Quarantined => out.push(format!(
-            "{server} is quarantined: a partner had already received its changes up to a USN above its own (event 2095), so its database was rolled back. Only a supported restore, with a new Invocation-ID, brings it back."
-        )),
+        ServerState::Stopped => out.push(crate::narration::diagnosis::stopped(server)),
+        ServerState::Quarantined => out.push(crate::narration::diagnosis::quarantined(server)),
         ServerState::Backsync => {
             let b = s.backsync.as_ref();
-            let waiting = b.map(|b| b.waiting_on.keys().cloned().collect::<Vec<_>>().join(", ")).unwrap_or_default();
-            let deadline = b.map_or(0, |b| b.deadline_s);
-            out.push(format!(
-                "{server} is in a backsync after a restore, waiting for {waiting}. It refuses changes (DS_E_BUSY) until they answer or the backsync expires at {} s.",
-                deadline
-            ));
+            let waiting = b.map(|b| b.waiting_on.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+            out.push(crate::narration::diagnosis::in_backsync(server, &waiting, b.map_or(0, |b| b.deadline_s)));
         }
         ServerState::Running => {}
     }
     let gap = w.gap(server, None);
     for p in gap.partners.iter().filter(|p| p.watermark > s.usn) {
-        out.push(format!(
-            "{} asks for changes above {}, but {server}'s highest USN is {}, so the reply is empty (event 1224). {server} must make {} more changes, or be repaired with Authrest or import, before its changes reach {}.",
-            p.partner, p.watermark, s.usn, p.watermark - s.usn, p.partner
-        ));
+        out.push(crate::narration::diagnosis::stalled(server, s.usn, &p.partner, p.watermark));
     }
     for (a, b) in w.links_down.keys() {
         if a == server || b == server {
             let other = if a == server { b } else { a };
-            out.push(format!("The path between {server} and {other} is cut: requests between them fail until it is mended."));
+            out.push(crate::narration::diagnosis::path_cut(server, other));
         }
     }
     if out.is_empty() {
-        out.push(format!("{server} replicates normally: no partner's watermark for it is above its highest USN ({}).", s.usn));
+        out.push(crate::narration::diagnosis::healthy(server, s.usn));
     }
     Ok(out)
 }

@@ -5,6 +5,7 @@
 //! functions only to word it, so a sentence can be found, reviewed and changed here without
 //! reading the rules. (A malformed scenario's messages stay with the reader that finds the
 //! problem: they name a field, not something the directory did.)
+pub mod diagnosis;
 pub mod goals;
 pub mod log;
 pub mod organization;
