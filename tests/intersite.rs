@@ -56,6 +56,28 @@ fn every_message_between_sites_is_mail_on_a_route() {
     }
 }
 
+/// A server that missed its site partner's notification gets the other site's naming context
+/// at the next pull, once: the pull asks for it apart, and its request for its own naming context
+/// is not answered with the same objects again.
+#[test]
+fn a_pull_fetches_a_missing_naming_context_once() {
+    let steps = json!([
+        { "do": "link", "between": ["P1", "P2"], "up": false },
+        { "do": "create", "server": "Q1", "name": "Quinn" },
+        { "do": "run", "for_s": 600 },
+        { "do": "link", "between": ["P1", "P2"], "up": true },
+        { "do": "run" }
+    ]);
+    let s = play(two_sites(X400(), steps));
+    let w = s.world();
+    assert!(holds(w, "P1", "Quinn") && holds(w, "P2", "Quinn"));
+    let q_nc = nc_of_site("O", "Q");
+    let sent: u64 = w.journal.messages.iter().filter(|m| m.kind == "response" && m.from == "P1" && m.to == "P2" && m.failed.is_none()).map(|m| m.objects).sum();
+    assert_eq!(sent, 1, "Quinn crosses from P1 to P2 once");
+    let asked = w.journal.messages.iter().filter(|m| m.kind == "request" && m.from == "P2" && m.to == "P1" && m.nc == q_nc && m.failed.is_none()).count();
+    assert_eq!(asked, 1, "P2 asks for {q_nc} once");
+}
+
 #[test]
 fn a_drc_without_a_messaging_connector_sends_nothing_by_rpc_and_says_why() {
     let steps = json!([ { "do": "create", "server": "Q1", "name": "Quinn" }, { "do": "run", "for_s": 11000 } ]);

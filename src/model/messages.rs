@@ -72,7 +72,7 @@ impl Response {
     }
 }
 
-/// One entry of the message list (SCENARIOS.md's `messages`).
+/// One entry of the message list (docs/scenarios.md, the report's `messages`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Message {
     pub index: usize,

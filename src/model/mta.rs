@@ -162,13 +162,16 @@ impl World {
     /// The naming contexts an answer carries beyond those asked for, from 0. Between sites:
     /// every one the source holds except the requester's own site's (Q201414 step 6: a site's
     /// naming context lists only its own servers) and those it gets from the requester. Inside a
-    /// site, to a request for the requester's own naming context: every one the requester lacks
-    /// (MODEL.md: a request to a site partner covers every naming context the partner holds).
+    /// site, to a notified request for the requester's own naming context: every one the
+    /// requester lacks (docs/model-choices.md: a request to a site partner covers every naming
+    /// context the partner holds).
     pub(crate) fn ncs_to_offer(&self, req: &Request) -> Vec<(String, u64)> {
         let own = self.home_nc(&req.from);
         let (src, asker) = (self.server(&req.to), self.server(&req.from));
         let inside = !self.between_sites(&req.from, &req.to);
-        if inside && !req.wants.iter().any(|(n, _)| *n == own) {
+        // A pull (periodic, Init, Update Now) asks for the naming contexts it lacks in a request
+        // of their own (`pull_from_partners`), so only a notified request is offered them here.
+        if inside && (req.trigger != Trigger::Notify || !req.wants.iter().any(|(n, _)| *n == own)) {
             return Vec::new();
         }
         src.ncs
