@@ -18,6 +18,13 @@ pub struct Goal {
     pub require: Vec<Condition>,
 }
 
+impl Goal {
+    /// Does it ask `kept`, which needs every originating write recorded (`Journal::originated`)?
+    pub fn asks_kept(&self) -> bool {
+        self.require.iter().any(|c| matches!(c, Condition::Kept(_)))
+    }
+}
+
 /// One requirement of a goal, written in a file as a one-key object, e.g. `{"converged": true}`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Condition {

@@ -302,6 +302,9 @@ fn kept_counts_the_loser_of_a_conflict_as_lost() {
 #[test]
 fn kept_catches_the_authoritative_restore_scenario() {
     let mut sc = lessons::load("authoritative").unwrap();
+    assert!(session::run_scenario(sc.clone()).world().journal.originated.is_empty(), "without a goal asking kept, nothing is recorded");
+    // A goal asking `kept` turns the record on: first to learn every name changed.
+    sc.goal = Some(goal::read(json!({ "text": "record", "require": [{ "kept": ["nobody"] }] })).unwrap());
     let names: Vec<String> = {
         let s = session::run_scenario(sc.clone());
         s.world().journal.originated.keys().map(|dn| dn.rsplit("cn=").next().unwrap().to_string()).collect()

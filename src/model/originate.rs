@@ -42,12 +42,14 @@ impl World {
         let now = self.time;
         self.work.charge(1);
         self.work.created += (kind == WriteKind::Create) as u64;
+        let keeps = self.journal.keeps_originated;
         let srv = self.server_mut(server);
         srv.usn += 1;
         let (usn, id) = (srv.usn, srv.invocation_id.clone());
         let rep = srv.ncs.get_mut(&nc).expect("checked");
         let base = rep.get(dn).cloned();
-        let mut obj = base.clone().unwrap_or(DirObject {
+        let kept_base = if keeps { base.clone() } else { None };
+        let mut obj = base.unwrap_or(DirObject {
             dn: dn.into(),
             object_version: 0,
             usn_created: usn,
@@ -71,10 +73,12 @@ impl World {
             }
             _ => obj.attrs.extend(attrs.iter().map(|(k, v)| (k.clone(), v.clone()))),
         }
-        let copy = obj.clone();
+        let copy = keeps.then(|| obj.clone());
         rep.put(obj);
         rep.utd.insert(id, usn);
-        self.journal.originated.entry(dn.to_string()).or_default().push(Originated { base, copy });
+        if let Some(copy) = copy {
+            self.journal.originated.entry(dn.to_string()).or_default().push(Originated { base: kept_base, copy });
+        }
         self.note_written(server, dn, usn);
         self.schedule_notify(server, &nc);
         Some(usn)
