@@ -32,11 +32,15 @@ impl RepsFrom {
     }
 }
 
+/// A naming-context replica. Objects live in slots (never removed: a delete leaves a tombstone),
+/// found by DN through `by_dn` and in USN order through `by_usn`, so reading the changes above
+/// a watermark compares numbers, not DNs, and the index holds no second copy of each DN.
 #[derive(Clone, Debug, Default)]
 pub struct Replica {
     pub writable: bool,
-    objects: BTreeMap<String, DirObject>,
-    by_usn: BTreeMap<u64, String>,
+    slots: Vec<DirObject>,
+    by_dn: BTreeMap<String, u32>,
+    by_usn: BTreeMap<u64, u32>,
     pub reps_from: VecMap<String, RepsFrom>,
     pub reps_to: VecSet<String>,
     /// Invocation-ID → highest originating USN this replica is known to hold (AD only).
@@ -49,36 +53,42 @@ impl Replica {
     }
 
     pub fn get(&self, dn: &str) -> Option<&DirObject> {
-        self.objects.get(dn)
+        self.by_dn.get(dn).map(|&i| &self.slots[i as usize])
     }
 
     pub fn len(&self) -> usize {
-        self.objects.len()
+        self.slots.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.objects.is_empty()
+        self.slots.is_empty()
     }
 
     /// Stores `obj`, keeping the USN index in step.
     pub fn put(&mut self, obj: DirObject) {
-        if let Some(old) = self.objects.get(&obj.dn) {
-            self.by_usn.remove(&old.usn_changed);
+        match self.by_dn.get(&obj.dn) {
+            Some(&i) => {
+                let old = std::mem::replace(&mut self.slots[i as usize], obj);
+                self.by_usn.remove(&old.usn_changed);
+                self.by_usn.insert(self.slots[i as usize].usn_changed, i);
+            }
+            None => {
+                let i = u32::try_from(self.slots.len()).expect("a replica holds fewer than 2^32 objects (the budget's MAX_COPIES)");
+                self.by_dn.insert(obj.dn.clone(), i);
+                self.by_usn.insert(obj.usn_changed, i);
+                self.slots.push(obj);
+            }
         }
-        self.by_usn.insert(obj.usn_changed, obj.dn.clone());
-        self.objects.insert(obj.dn.clone(), obj);
     }
 
     /// Objects with USN-Changed above `watermark`, in USN order: a range read of the index.
     pub fn above(&self, watermark: u64) -> impl Iterator<Item = &DirObject> {
-        self.by_usn
-            .range((Excluded(watermark), std::ops::Bound::Unbounded))
-            .map(|(_, dn)| &self.objects[dn])
+        self.by_usn.range((Excluded(watermark), std::ops::Bound::Unbounded)).map(|(_, &i)| &self.slots[i as usize])
     }
 
     /// The highest USN-Changed held here (the hot potato of this naming context).
     pub fn top(&self) -> Option<&DirObject> {
-        self.by_usn.values().next_back().map(|dn| &self.objects[dn])
+        self.by_usn.values().next_back().map(|&i| &self.slots[i as usize])
     }
 
     pub fn max_usn(&self) -> u64 {
@@ -87,16 +97,16 @@ impl Replica {
 
     /// Every object, in USN order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &DirObject> {
-        self.by_usn.values().map(|dn| &self.objects[dn])
+        self.by_usn.values().map(|&i| &self.slots[i as usize])
     }
 
     /// Rewrites every object (Authrest); the index is rebuilt from the result.
     pub fn rewrite_all(&mut self, mut f: impl FnMut(&mut DirObject)) {
-        self.objects.values_mut().for_each(&mut f);
+        self.slots.iter_mut().for_each(&mut f);
         // Inserted one by one: collecting into a BTreeMap would pull a sort into the wasm.
         self.by_usn.clear();
-        for o in self.objects.values() {
-            self.by_usn.insert(o.usn_changed, o.dn.clone());
+        for (i, o) in self.slots.iter().enumerate() {
+            self.by_usn.insert(o.usn_changed, i as u32);
         }
     }
 }
