@@ -381,6 +381,18 @@ impl Live {
         (!done).then_some(*step)
     }
 
+    /// Ends the run at once when its last event is done (quiet, or nothing due before its end,
+    /// the clock then moving to that end), so the next step's question is asked at this
+    /// playhead, not one Step later.
+    fn close_finished_run(&mut self) {
+        if self.running_step().is_some() {
+            return;
+        }
+        if let Some((_, Budget::Until(t))) = self.run.take() {
+            self.world.time = self.world.time.max(t);
+        }
+    }
+
     fn apply(&mut self, sc: &Scenario, a: &Action) {
         self.world.actions += 1;
         self.last = match a {
@@ -435,6 +447,7 @@ impl Live {
                         let text = format!("This run stopped after {RUN_LIMIT} events without going quiet.");
                         self.world.refuse("-", "RUN_LIMIT", text);
                     }
+                    self.close_finished_run();
                     return r;
                 }
                 continue;
