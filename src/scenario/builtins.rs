@@ -24,6 +24,10 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("restore-stall", true),
     builtin!("backsync-busy", true),
     builtin!("repairs", true),
+    // Between sites: the article's Figures 2, 3 and 4.
+    builtin!("sites-chain", true),
+    builtin!("sites-routes", true),
+    builtin!("sites-together", true),
     builtin!("active-directory", true),
     builtin!("sandbox", false),
     builtin!("workbench", false),

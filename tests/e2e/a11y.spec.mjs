@@ -20,7 +20,7 @@ for (const scheme of ['light', 'dark']) {
 
     test('the lesson list has no serious accessibility violations', async ({ page }) => {
       await page.goto('./');
-      await expect(page.locator('ol.cards > li')).toHaveCount(7);
+      await expect(page.locator('ol.cards > li')).toHaveCount(10);
       expect(await serious(page)).toEqual([]);
     });
 

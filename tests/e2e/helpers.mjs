@@ -30,3 +30,30 @@ export async function selectServer(page, name) {
   await page.locator('.tabs').getByRole('button', { name, exact: true }).click();
   await settled(page);
 }
+
+/** A learner who counts every press (Step, Next mail, Finish step, an answer), to check that a
+ *  lesson's idea is reached within a number of presses. `press(/Next mail/)` names a button. */
+export function learner(page) {
+  const l = {
+    presses: 0,
+    async press(name) {
+      await page.getByRole('button', { name }).click();
+      await settled(page);
+      l.presses += 1;
+    },
+    async answer(text) {
+      await page.locator('.question .choices button', { hasText: text }).click();
+      await settled(page);
+      l.presses += 1;
+    },
+    /** Presses `name` until `done()` holds, at most `cap` times in all; true when it held. */
+    async until(name, done, cap = 15) {
+      while (!(await done())) {
+        if (l.presses >= cap) return false;
+        await l.press(name);
+      }
+      return true;
+    },
+  };
+  return l;
+}

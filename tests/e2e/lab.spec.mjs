@@ -33,7 +33,7 @@ test.beforeEach(async ({ page }) => {
 test('the lesson list loads under a sub-path and opens a lesson', async ({ page }) => {
   await page.goto('./');
   await expect(page.getByRole('heading', { name: 'How a directory replicates' })).toBeVisible();
-  await expect(page.locator('ol.cards > li')).toHaveCount(7);
+  await expect(page.locator('ol.cards > li')).toHaveCount(10);
   await expect.poll(() => page.evaluate(() => window.__usnlabReady)).toBe(true);
   await page.getByRole('link', { name: /Bill Lee moves to London/ }).click();
   await expect(page.locator('.story h2')).toHaveText('One replication cycle: Bill Lee moves to London');
@@ -162,7 +162,7 @@ test('a malformed saved state shows a clear message and the lesson list', async 
   await page.evaluate((v) => localStorage.setItem('usnlab.v1', v), bad);
   await page.reload();
   await expect(page.locator('#notice')).toContainText('Your saved lab could not be restored: the lab in progress has no scenario text');
-  await expect(page.locator('ol.cards > li')).toHaveCount(7);
+  await expect(page.locator('ol.cards > li')).toHaveCount(10);
   await expect(page.locator('li.card.done')).toHaveCount(1);
   expect(await page.evaluate(() => localStorage.getItem('usnlab.v1.set-aside'))).toBe(bad);
   await page.evaluate(() => localStorage.setItem('usnlab.v1', '{not json'));
@@ -178,7 +178,7 @@ test('a saved lab whose history no longer replays falls back to the lessons', as
   await page.goto('./#resume');
   await page.reload(); // a new page load reads the saved state
   await expect(page.locator('#notice')).toContainText('unknown server "Mars01"');
-  await expect(page.locator('ol.cards > li')).toHaveCount(7);
+  await expect(page.locator('ol.cards > li')).toHaveCount(10);
 });
 
 test('a scenario file with a mistake names the step and the problem', async ({ page }) => {

@@ -65,7 +65,7 @@ test('a link to a changed scenario carries the scenario itself', async ({ page, 
 test('a malformed link shows a clear message and the lesson list', async ({ page }) => {
   await page.goto('./#v=1&lesson=bill-lee&h=not-deflate&p=3');
   await expect(page.locator('#notice')).toContainText("This link could not be opened: the link's history is damaged");
-  await expect(page.locator('ol.cards > li')).toHaveCount(7);
+  await expect(page.locator('ol.cards > li')).toHaveCount(10);
   await page.goto('./');
   await page.goto('./#v=7&lesson=bill-lee');
   await page.reload();
