@@ -8,6 +8,7 @@ pub mod frame;
 pub mod goal;
 pub mod ids;
 pub mod model;
+pub mod narration;
 pub mod report;
 pub mod scenario;
 pub mod session;

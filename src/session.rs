@@ -6,6 +6,7 @@
 //! answers are actions in the history (so Back, links and follower windows carry them), and
 //! Forward walks the recorded history instead of branching it. docs/architecture.md.
 use crate::model::messages::StepReport;
+use crate::commands::{Run, Step};
 use crate::scenario::{Command, Scenario};
 use crate::model::world::World;
 use crate::model::queue::RUN_LIMIT;
@@ -450,9 +451,9 @@ impl Live {
                 }
                 self.world.work.begin_step();
                 match &sc.steps[i].command {
-                    Command::Run { for_s: Some(s), .. } => self.run = Some((i, Budget::Until(self.world.time.saturating_add(*s)))),
-                    Command::Run { .. } => self.run = Some((i, Budget::Quiet)),
-                    Command::Step { count } => self.run = Some((i, Budget::Count(count.unwrap_or(1)))),
+                    Command::Run(Run { for_s: Some(s), .. }) => self.run = Some((i, Budget::Until(self.world.time.saturating_add(*s)))),
+                    Command::Run(_) => self.run = Some((i, Budget::Quiet)),
+                    Command::Step(Step { count }) => self.run = Some((i, Budget::Count(count.unwrap_or(1)))),
                     cmd => return Some(self.world.execute(cmd)),
                 }
                 continue;
