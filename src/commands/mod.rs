@@ -1,9 +1,14 @@
 //! The scenario's commands, one spec per command (docs/architecture.md, "Commands"). A command
-//! lives in one file of this folder: its `do` name and fields (`command!`), and its `Spec`: how
-//! it is read from JSON, its help line, the servers and sites it names, its checks, what it does
-//! to the world and the few words that describe it. The registry at the foot of this file ties
-//! them together: the `Command` enum, `ACTIONS`, `HELP` and one `match` per question. The
-//! sentences a command says when it runs are in `crate::narration::commands`.
+//! lives in one file of this folder: its `do` name, fields and help line (`command!`), and its
+//! `Spec`: how it is read from JSON, the servers and sites it names, its checks, what it asks for
+//! in advance, what it does to the world and the few words that describe it. The `registry!` list
+//! below ties them together: the `Command` enum, `ACTIONS`, `HELP`, the readers, and one `match`
+//! per question. The sentences a command says when it runs are in `crate::narration::commands`.
+//!
+//! Size: the page downloads this as wasm (docs/performance.md). The `Spec` methods are marked
+//! `#[inline(always)]` so that each `match` compiles as the one hand-written `match` did before
+//! the commands were split; reading and writing are by hand (one small function per kind of
+//! field, none per command), as src/scenario/reading.rs explains.
 //!
 //! A command is a guard (may the directory do this now?) and an action: a refused command is
 //! recorded and the run goes on (docs/scenarios.md, "Steps").
@@ -117,7 +122,8 @@ impl<T: Field> Field for Option<T> {
 }
 
 /// What each command says of itself besides its `command!` declaration. The registry asks
-/// through one `match` per question; no generic code is made per command.
+/// through one `match` per question; no generic code is made per command. Mark each method
+/// `#[inline(always)]` (but `read`, which the registry holds as a function pointer).
 pub trait Spec {
     /// Reads the fields (already checked against `FIELDS`), in the lab's words when one is wrong.
     fn read(f: &mut Fields) -> Result<Command, String>;
@@ -316,5 +322,29 @@ impl World {
             return String::new();
         }
         cmd.execute_on(self)
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::{Command, ACTIONS, HELP};
+
+    /// Every command the built-in scenarios use is written as it was read, and read again the
+    /// same; every action has its help line.
+    #[test]
+    fn each_command_reads_what_it_writes() {
+        let mut seen = Vec::new();
+        for b in crate::scenario::builtins::BUILTINS {
+            let sc = crate::scenario::builtins::load(b.id).expect("a built-in scenario");
+            for step in sc.steps.iter().chain(&sc.solution) {
+                let v = step.command.to_tagged();
+                assert_eq!(v["do"], step.command.name());
+                assert_eq!(Command::from_tagged(v).as_ref(), Ok(&step.command));
+                seen.push(step.command.name());
+            }
+        }
+        assert!(seen.len() > 20);
+        assert_eq!(HELP.iter().map(|(name, _)| *name).collect::<Vec<_>>(), ACTIONS);
+        assert!(HELP.iter().all(|(_, help)| !help.is_empty() && !help.contains('\n')));
     }
 }
