@@ -37,6 +37,7 @@ command! {
 }
 
 impl Spec for Backup {
+    #[inline(always)]
     fn read(f: &mut Fields) -> Result<Command, String> {
         Ok(Command::Backup(Backup { server: f.text("server")?, label: f.text("label")? }))
     }
@@ -62,6 +63,7 @@ impl Spec for Backup {
 }
 
 impl Spec for Restore {
+    #[inline(always)]
     fn read(f: &mut Fields) -> Result<Command, String> {
         Ok(Command::Restore(Restore { server: f.text("server")?, label: f.text("label")?, backsync: f.opt_bool("backsync")?, new_invocation_id: f.opt_bool("new_invocation_id")?, start: f.opt_bool("start")? }))
     }
@@ -102,6 +104,7 @@ impl Spec for Restore {
 }
 
 impl Spec for ExpireBacksync {
+    #[inline(always)]
     fn read(f: &mut Fields) -> Result<Command, String> {
         Ok(Command::ExpireBacksync(ExpireBacksync { server: f.text("server")? }))
     }

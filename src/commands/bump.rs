@@ -15,6 +15,7 @@ command! {
 }
 
 impl Spec for Bump {
+    #[inline(always)]
     fn read(f: &mut Fields) -> Result<Command, String> {
         Ok(Command::Bump(Bump { server: f.text("server")?, to: f.opt_number("to")?, by: f.opt_number("by")? }))
     }

@@ -24,6 +24,7 @@ command! {
 }
 
 impl Spec for Run {
+    #[inline(always)]
     fn read(f: &mut Fields) -> Result<Command, String> {
         Ok(Command::Run(Run { for_s: f.opt_number("for_s")?, until: f.opt_text("until")? }))
     }
@@ -37,8 +38,8 @@ impl Spec for Run {
         }
     }
     #[inline(always)]
-    fn asks(&self) -> (u64, u64) {
-        (0, self.for_s.unwrap_or(0))
+    fn runs_s(&self) -> u64 {
+        self.for_s.unwrap_or(0)
     }
     #[inline(always)]
     fn free(&self) -> bool {
@@ -67,6 +68,7 @@ impl Spec for Run {
 }
 
 impl Spec for Step {
+    #[inline(always)]
     fn read(f: &mut Fields) -> Result<Command, String> {
         Ok(Command::Step(Step { count: f.opt_number("count")? }))
     }

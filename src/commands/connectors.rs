@@ -39,6 +39,7 @@ command! {
 }
 
 impl Spec for AddDrc {
+    #[inline(always)]
     fn read(f: &mut Fields) -> Result<Command, String> {
         Ok(Command::AddDrc(AddDrc { sites: f.pair("sites")?, bridgeheads: f.pair("bridgeheads")? }))
     }
@@ -71,6 +72,7 @@ impl Spec for AddDrc {
 }
 
 impl Spec for AddConnector {
+    #[inline(always)]
     fn read(f: &mut Fields) -> Result<Command, String> {
         Ok(Command::AddConnector(AddConnector { kind: f.text("kind")?, sites: f.pair("sites")?, cost: f.small("cost")?, schedule: reading::schedule(f)?, one_way: f.opt_bool("one_way")?.unwrap_or(false) }))
     }
@@ -104,6 +106,7 @@ impl AddConnector {
 }
 
 impl Spec for Connector {
+    #[inline(always)]
     fn read(f: &mut Fields) -> Result<Command, String> {
         Ok(Command::Connector(Connector { sites: f.pair("sites")?, kind: f.opt_text("kind")?, up: f.opt_bool("up")?.ok_or("missing field \"up\"")? }))
     }

@@ -14,6 +14,7 @@ command! {
 }
 
 impl Spec for Link {
+    #[inline(always)]
     fn read(f: &mut Fields) -> Result<Command, String> {
         Ok(Command::Link(Link { between: f.pair("between")?, up: f.opt_bool("up")?.ok_or("missing field \"up\"")? }))
     }

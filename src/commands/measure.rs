@@ -17,6 +17,7 @@ command! {
 }
 
 impl Spec for Measure {
+    #[inline(always)]
     fn read(f: &mut Fields) -> Result<Command, String> {
         Ok(Command::Measure(Measure { server: f.text("server")?, probe: f.opt_text("probe")? }))
     }
@@ -37,8 +38,8 @@ impl Spec for Measure {
     }
     /// A probe is a mailbox created.
     #[inline(always)]
-    fn asks(&self) -> (u64, u64) {
-        (u64::from(self.probe.is_some()), 0)
+    fn mailboxes(&self) -> u64 {
+        u64::from(self.probe.is_some())
     }
     /// Looking is free; a probe writes a mailbox, so it counts.
     #[inline(always)]

@@ -2,8 +2,9 @@
 //! lives in one file of this folder: its `do` name, fields and help line (`command!`), and its
 //! `Spec`: how it is read from JSON, the servers and sites it names, its checks, what it asks for
 //! in advance, what it does to the world and the few words that describe it. The `registry!` list
-//! below ties them together: the `Command` enum, `ACTIONS`, `HELP`, the readers, and one `match`
-//! per question. The sentences a command says when it runs are in `crate::narration::commands`.
+//! below ties them together: the `Command` enum, `ACTIONS`, `HELP` and one `match` (for reading,
+//! one `if` chain) per question. The sentences a command says when it runs are in
+//! `crate::narration::commands`.
 //!
 //! Size: the page downloads this as wasm (docs/performance.md). The `Spec` methods are marked
 //! `#[inline(always)]` so that each `match` compiles as the one hand-written `match` did before
@@ -106,10 +107,7 @@ impl Field for BTreeMap<String, String> {
 
 impl Field for Schedule {
     fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Value)>) {
-        let mut m = serde_json::Map::new();
-        m.insert("every_s".into(), self.every_s.into());
-        m.insert("open_s".into(), self.open_s.into());
-        out.push((key, Value::Object(m)));
+        out.push((key, serde_json::to_value(self).unwrap_or(Value::Null)));
     }
 }
 
@@ -123,15 +121,17 @@ impl<T: Field> Field for Option<T> {
 
 /// What each command says of itself besides its `command!` declaration. The registry asks
 /// through one `match` per question; no generic code is made per command. Mark each method
-/// `#[inline(always)]` (but `read`, which the registry holds as a function pointer).
+/// `#[inline(always)]`.
 pub trait Spec {
     /// Reads the fields (already checked against `FIELDS`), in the lab's words when one is wrong.
     fn read(f: &mut Fields) -> Result<Command, String>;
     /// The servers it names (a step naming one that is gone by then is refused).
+    #[inline(always)]
     fn servers(&self) -> Names<'_> {
         NONE
     }
     /// The sites it names (besides the one an `add_site` makes).
+    #[inline(always)]
     fn sites(&self) -> Names<'_> {
         NONE
     }
@@ -140,13 +140,21 @@ pub trait Spec {
     fn check(&self, known: &mut Known) -> Result<(), String>;
     /// What a learner's command may take as known before it is checked as a step (a restore's
     /// backup: one that is not there is refused when it runs).
+    #[inline(always)]
     fn assume_live(&self, _known: &mut Known) {}
     /// What it asks for in advance (docs/model-choices.md, "Limits"): the mailboxes it may
-    /// create and the simulated seconds it runs.
-    fn asks(&self) -> (u64, u64) {
-        (0, 0)
+    /// create,
+    #[inline(always)]
+    fn mailboxes(&self) -> u64 {
+        0
+    }
+    /// and the simulated seconds it runs.
+    #[inline(always)]
+    fn runs_s(&self) -> u64 {
+        0
     }
     /// A move a goal does not count: letting time pass, or looking (docs/scenarios.md, "Goals").
+    #[inline(always)]
     fn free(&self) -> bool {
         false
     }
@@ -190,14 +198,19 @@ macro_rules! registry {
         /// Each action with its help line, in the same order.
         pub const HELP: &[(&str, &str)] = &[$(($T::NAME, $T::HELP)),*];
 
-        /// Each action's fields and reader, in the same order.
-        const READERS: &[(&str, &[&str], fn(&mut Fields) -> Result<Command, String>)] =
-            &[$(($T::NAME, $T::FIELDS, $T::read)),*];
-
         impl Command {
             /// The step's `do`.
             pub fn name(&self) -> &'static str {
                 match self { $(Command::$T(_) => $T::NAME),* }
+            }
+
+            /// Reads the fields of the action named `action`; `None` when there is no such
+            /// action.
+            pub(crate) fn read(action: &str, f: &mut Fields) -> Option<Result<Command, String>> {
+                $(if action == $T::NAME {
+                    return Some(f.expect($T::FIELDS).and_then(|()| $T::read(f)));
+                })*
+                None
             }
 
             /// Its fields as files write them, `do` first.
@@ -208,15 +221,13 @@ macro_rules! registry {
             }
 
             /// The servers a command names (a command naming one that is gone is refused).
-            pub fn servers(&self) -> Vec<&str> {
-                let names = match self { $(Command::$T(c) => c.servers()),* };
-                names.into_iter().flatten().collect()
+            pub fn servers(&self) -> Names<'_> {
+                match self { $(Command::$T(c) => c.servers()),* }
             }
 
             /// The sites a command names (besides the one an `add_site` makes).
-            pub fn sites(&self) -> Vec<&str> {
-                let names = match self { $(Command::$T(c) => c.sites()),* };
-                names.into_iter().flatten().collect()
+            pub fn sites(&self) -> Names<'_> {
+                match self { $(Command::$T(c) => c.sites()),* }
             }
 
             /// Checks one step, and learns the names and backups it makes.
@@ -230,9 +241,14 @@ macro_rules! registry {
                 self.check(known)
             }
 
-            /// The mailboxes it may create and the simulated seconds it runs, asked in advance.
-            pub fn asks(&self) -> (u64, u64) {
-                match self { $(Command::$T(c) => c.asks()),* }
+            /// The mailboxes it may create, asked in advance.
+            pub fn mailboxes(&self) -> u64 {
+                match self { $(Command::$T(c) => c.mailboxes()),* }
+            }
+
+            /// The simulated seconds it runs, asked in advance.
+            pub fn runs_s(&self) -> u64 {
+                match self { $(Command::$T(c) => c.runs_s()),* }
             }
 
             /// A move a goal does not count.
@@ -269,12 +285,6 @@ impl Command {
     /// Reads `{"do": "create", ...}`.
     pub fn from_tagged(v: Value) -> Result<Command, String> {
         crate::scenario::reading::command(v)
-    }
-
-    /// Reads the fields of the action named `action`; `None` when there is no such action.
-    pub(crate) fn read(action: &str, f: &mut Fields) -> Option<Result<Command, String>> {
-        let (_, fields, read) = READERS.iter().find(|(name, _, _)| *name == action)?;
-        Some(f.expect(fields).and_then(|()| read(f)))
     }
 }
 
@@ -313,11 +323,11 @@ impl World {
 
     fn dispatch(&mut self, cmd: &Command) -> String {
         // A step may name a server or site a workbench step removed (or one a later step adds).
-        if let Some(gone) = cmd.servers().into_iter().find(|s| !self.has_server(s)) {
+        if let Some(gone) = cmd.servers().into_iter().flatten().find(|s| !self.has_server(s)) {
             self.refuse(gone, "NO_SUCH_SERVER", say::no_such_server(gone));
             return String::new();
         }
-        if let Some(gone) = cmd.sites().into_iter().find(|s| !self.sites.iter().any(|(n, _)| n == s)) {
+        if let Some(gone) = cmd.sites().into_iter().flatten().find(|s| !self.sites.iter().any(|(n, _)| n == s)) {
             self.refuse("-", "NO_SUCH_SITE", say::no_such_site(gone));
             return String::new();
         }

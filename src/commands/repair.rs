@@ -25,6 +25,7 @@ command! {
 }
 
 impl Spec for Authrest {
+    #[inline(always)]
     fn read(f: &mut Fields) -> Result<Command, String> {
         Ok(Command::Authrest(Authrest { server: f.text("server")?, objver: f.small("objver")?, usn: f.number("usn")? }))
     }
@@ -52,6 +53,7 @@ impl Spec for Authrest {
 }
 
 impl Spec for Import {
+    #[inline(always)]
     fn read(f: &mut Fields) -> Result<Command, String> {
         Ok(Command::Import(Import { server: f.text("server")?, name: f.text("name")?, times: f.number("times")? }))
     }
@@ -72,8 +74,8 @@ impl Spec for Import {
         Ok(())
     }
     #[inline(always)]
-    fn asks(&self) -> (u64, u64) {
-        (1, 0)
+    fn mailboxes(&self) -> u64 {
+        1
     }
     #[inline(always)]
     fn execute(&self, w: &mut World) -> String {

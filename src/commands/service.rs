@@ -21,6 +21,7 @@ command! {
 }
 
 impl Spec for Stop {
+    #[inline(always)]
     fn read(f: &mut Fields) -> Result<Command, String> {
         Ok(Command::Stop(Stop { server: f.text("server")? }))
     }
@@ -57,6 +58,7 @@ impl Spec for Stop {
 }
 
 impl Spec for Start {
+    #[inline(always)]
     fn read(f: &mut Fields) -> Result<Command, String> {
         Ok(Command::Start(Start { server: f.text("server")? }))
     }

@@ -17,6 +17,7 @@ command! {
 }
 
 impl Spec for UpdateNow {
+    #[inline(always)]
     fn read(f: &mut Fields) -> Result<Command, String> {
         Ok(Command::UpdateNow(UpdateNow { server: f.text("server")?, from: f.opt_text("from")?, refresh_all: f.opt_bool("refresh_all")?.unwrap_or(false) }))
     }

@@ -53,6 +53,7 @@ command! {
 }
 
 impl Spec for AddSite {
+    #[inline(always)]
     fn read(f: &mut Fields) -> Result<Command, String> {
         Ok(Command::AddSite(AddSite { name: f.text("name")? }))
     }
@@ -73,6 +74,7 @@ impl Spec for AddSite {
 }
 
 impl Spec for AddServer {
+    #[inline(always)]
     fn read(f: &mut Fields) -> Result<Command, String> {
         Ok(Command::AddServer(AddServer { site: f.text("site")?, name: f.text("name")?, usn: f.opt_number("usn")? }))
     }
@@ -104,6 +106,7 @@ impl Spec for AddServer {
 }
 
 impl Spec for RemoveServer {
+    #[inline(always)]
     fn read(f: &mut Fields) -> Result<Command, String> {
         Ok(Command::RemoveServer(RemoveServer { server: f.text("server")? }))
     }
@@ -128,6 +131,7 @@ impl Spec for RemoveServer {
 }
 
 impl Spec for RemoveSite {
+    #[inline(always)]
     fn read(f: &mut Fields) -> Result<Command, String> {
         Ok(Command::RemoveSite(RemoveSite { name: f.text("name")? }))
     }
@@ -152,6 +156,7 @@ impl Spec for RemoveSite {
 }
 
 impl Spec for Set {
+    #[inline(always)]
     fn read(f: &mut Fields) -> Result<Command, String> {
         Ok(Command::Set(Set { notify_pause_s: f.opt_number("notify_pause_s")?, periodic_sync_s: f.opt_number("periodic_sync_s")?, intersite_sync_s: f.opt_number("intersite_sync_s")? }))
     }

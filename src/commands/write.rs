@@ -41,14 +41,18 @@ command! {
     help: "delete a mailbox on a server, leaving a tombstone (server, name or dn)"
 }
 
-/// The mailbox's name and DN as names (docs/scenarios.md: names go into DNs).
-fn check_names(name: &Option<String>, dn: &Option<String>) -> Result<(), String> {
+/// The checks of the three writes, in this order: the mailbox's name and DN as names
+/// (docs/scenarios.md: names go into DNs), the attributes, `create`'s `count`, the server, and
+/// the mailbox named by its `name` or its `dn`.
+fn check_write(known: &Known, server: &str, name: &Option<String>, dn: &Option<String>, attrs: Option<&BTreeMap<String, String>>, count: Option<u64>) -> Result<(), String> {
     name.as_deref().map_or(Ok(()), |n| names::check("the mailbox name", n))?;
-    dn.as_deref().map_or(Ok(()), names::dn)
-}
-
-/// The server is known, and the mailbox is named by its `name` or its `dn`.
-fn check_target(known: &Known, server: &str, name: &Option<String>, dn: &Option<String>) -> Result<(), String> {
+    dn.as_deref().map_or(Ok(()), names::dn)?;
+    attrs.map_or(Ok(()), names::attrs)?;
+    match (count, name) {
+        (Some(n), None) if n > 0 => return Err(format!("create with count {n} needs a \"name\" to number")),
+        (Some(n), _) if n == 0 || n > MAX_IMPORT => return Err(format!("count must be 1 to {MAX_IMPORT}")),
+        _ => {}
+    }
     known.has_server(server)?;
     match (name, dn) {
         (Some(n), None) if !n.trim().is_empty() && !n.contains('/') => Ok(()),
@@ -69,6 +73,7 @@ fn attrs_text(a: &BTreeMap<String, String>) -> String {
 }
 
 impl Spec for Create {
+    #[inline(always)]
     fn read(f: &mut Fields) -> Result<Command, String> {
         Ok(Command::Create(Create { server: f.text("server")?, name: f.opt_text("name")?, dn: f.opt_text("dn")?, attrs: f.attrs("attrs")?, count: f.opt_number("count")? }))
     }
@@ -78,17 +83,11 @@ impl Spec for Create {
     }
     #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
-        check_names(&self.name, &self.dn)?;
-        names::attrs(&self.attrs)?;
-        match (self.count, &self.name) {
-            (Some(n), None) if n > 0 => Err(format!("create with count {n} needs a \"name\" to number")),
-            (Some(n), _) if n == 0 || n > MAX_IMPORT => Err(format!("count must be 1 to {MAX_IMPORT}")),
-            _ => check_target(known, &self.server, &self.name, &self.dn),
-        }
+        check_write(known, &self.server, &self.name, &self.dn, Some(&self.attrs), self.count)
     }
     #[inline(always)]
-    fn asks(&self) -> (u64, u64) {
-        (self.count.unwrap_or(1), 0)
+    fn mailboxes(&self) -> u64 {
+        self.count.unwrap_or(1)
     }
     #[inline(always)]
     fn execute(&self, w: &mut World) -> String {
@@ -107,6 +106,7 @@ impl Spec for Create {
 }
 
 impl Spec for Modify {
+    #[inline(always)]
     fn read(f: &mut Fields) -> Result<Command, String> {
         Ok(Command::Modify(Modify { server: f.text("server")?, name: f.opt_text("name")?, dn: f.opt_text("dn")?, attrs: f.attrs("attrs")? }))
     }
@@ -116,9 +116,7 @@ impl Spec for Modify {
     }
     #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
-        check_names(&self.name, &self.dn)?;
-        names::attrs(&self.attrs)?;
-        check_target(known, &self.server, &self.name, &self.dn)
+        check_write(known, &self.server, &self.name, &self.dn, Some(&self.attrs), None)
     }
     #[inline(always)]
     fn execute(&self, w: &mut World) -> String {
@@ -131,6 +129,7 @@ impl Spec for Modify {
 }
 
 impl Spec for Delete {
+    #[inline(always)]
     fn read(f: &mut Fields) -> Result<Command, String> {
         Ok(Command::Delete(Delete { server: f.text("server")?, name: f.opt_text("name")?, dn: f.opt_text("dn")? }))
     }
@@ -140,8 +139,7 @@ impl Spec for Delete {
     }
     #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
-        check_names(&self.name, &self.dn)?;
-        check_target(known, &self.server, &self.name, &self.dn)
+        check_write(known, &self.server, &self.name, &self.dn, None, None)
     }
     #[inline(always)]
     fn execute(&self, w: &mut World) -> String {

@@ -135,9 +135,8 @@ pub fn check_scenario(sc: &Scenario) -> Result<(), (usize, String)> {
     let servers = sc.servers().count() as u64;
     let (mut objects, mut time) = (0u64, 0u64);
     for (i, step) in sc.steps.iter().enumerate() {
-        let (made, runs_s) = step.command.asks();
-        objects = objects.saturating_add(made);
-        time = time.saturating_add(runs_s);
+        objects = objects.saturating_add(step.command.mailboxes());
+        time = time.saturating_add(step.command.runs_s());
         if objects.saturating_mul(servers) > MAX_COPIES {
             return Err((i, format!(
                 "the scenario's creates come to {} objects on {servers} servers, over the {} object copies (objects × servers) the lab holds",
