@@ -1,6 +1,6 @@
 //! `add_drc`, `add_connector` and `connector`: between sites, a directory replication connector
 //! added, a messaging connector added, and messaging connectors taken down or brought up
-//! (docs/scenarios.md, "Between sites"). The MTA's work is the model's (`model/mta.rs`).
+//! (docs/model-choices.md, "Between sites"). The MTA's work is the model's (`model/mta.rs`).
 use super::{Names, two, Command, Spec};
 use crate::model::sites;
 use crate::model::world::World;

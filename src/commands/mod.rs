@@ -120,8 +120,8 @@ impl<T: Field> Field for Option<T> {
 }
 
 /// What each command says of itself besides its `command!` declaration. The registry asks
-/// through one `match` per question; no generic code is made per command. Mark each method
-/// `#[inline(always)]`.
+/// through one `match` per question; no generic code is made per command. Mark each method of
+/// an impl `#[inline(always)]` (the size note at the head of this file).
 pub trait Spec {
     /// Reads the fields (already checked against `FIELDS`), in the lab's words when one is wrong.
     fn read(f: &mut Fields) -> Result<Command, String>;
