@@ -5,6 +5,7 @@
 //!   cargo bench --bench replication -- --warm-up-time 1 --measurement-time 2
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use serde_json::json;
+use usnlab::commands::{Bump, Modify, UpdateNow};
 use usnlab::scenario::{Command, Scenario};
 use usnlab::session::Session;
 use usnlab::frame as views;
@@ -36,7 +37,7 @@ fn pair(objects: u64, changes: u64) -> Session {
     let mut s = Session::new(Scenario::from_json(&doc.to_string()).unwrap());
     s.run_script();
     for i in 1..=changes {
-        let cmd = Command::Modify { server: "A".into(), name: Some(format!("User {i}")), dn: None, attrs: [("Phone".into(), "555".into())].into() };
+        let cmd = Command::Modify(Modify { server: "A".into(), name: Some(format!("User {i}")), dn: None, attrs: [("Phone".into(), "555".into())].into() });
         s.act(cmd);
     }
     s
@@ -50,7 +51,7 @@ fn stepping(c: &mut Criterion) {
         b.iter_batched(
             || {
                 let mut s = base.clone();
-                s.act(Command::Modify { server: "S03".into(), name: None, dn: Some("/o=Bench/ou=East/cn=Recipients/cn=User 7".into()), attrs: Default::default() });
+                s.act(Command::Modify(Modify { server: "S03".into(), name: None, dn: Some("/o=Bench/ou=East/cn=Recipients/cn=User 7".into()), attrs: Default::default() }));
                 s
             },
             |mut s| {
@@ -71,7 +72,7 @@ fn stepping(c: &mut Criterion) {
 /// One Update Now from B: a Request, a Response and a Write. (Routines return the session so
 /// that dropping a large directory is not part of what is timed.)
 fn one_pull(s: &mut Session) -> u64 {
-    s.act(Command::UpdateNow { server: "B".into(), from: Some("A".into()), refresh_all: false });
+    s.act(Command::UpdateNow(UpdateNow { server: "B".into(), from: Some("A".into()), refresh_all: false }));
     let mut objects = 0;
     while let Some(r) = s.advance() {
         if r.kind == "response" {
@@ -106,7 +107,7 @@ fn request_cost(c: &mut Criterion) {
 fn rewinding(c: &mut Criterion) {
     let mut s = big(10, 200);
     for i in 0..2000 {
-        s.act(Command::Bump { server: format!("S{:02}", i % 10), to: None, by: Some(1) });
+        s.act(Command::Bump(Bump { server: format!("S{:02}", i % 10), to: None, by: Some(1) }));
         s.advance();
     }
     let end = s.actions().len();

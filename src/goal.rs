@@ -262,7 +262,7 @@ pub fn moves(session: &Session) -> Vec<&Command> {
 
 /// Moves that change nothing by themselves: letting time pass, and measuring without a probe.
 pub fn is_free(cmd: &Command) -> bool {
-    matches!(cmd, Command::Run { .. } | Command::Step { .. } | Command::Measure { probe: None, .. })
+    cmd.is_free()
 }
 
 /// The goal against a world and the learner's moves.

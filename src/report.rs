@@ -1,4 +1,4 @@
-//! What a run reports: the JSON document of SCENARIOS.md, and a transcript a person can read.
+//! What a run reports: the JSON document of docs/scenarios.md, and a transcript a person can read.
 use crate::narration::repair::gap as gap_text;
 use crate::scenario::{Command, Model, Scenario};
 use crate::session::Session;
@@ -62,55 +62,10 @@ pub fn report_json(session: &Session) -> Value {
     report
 }
 
-/// Describes a scenario step in a few words, e.g. "modify Bill Lee on NewYork01 (City = London)".
+/// Describes a scenario step in a few words, e.g. "modify Bill Lee on NewYork01 (City = London)"
+/// (each command's own words, in its file under src/commands/).
 pub fn describe(cmd: &Command) -> String {
-    use Command::*;
-    let who = |name: &Option<String>, dn: &Option<String>| name.clone().or_else(|| dn.clone()).unwrap_or_default();
-    let attrs = |a: &std::collections::BTreeMap<String, String>| {
-        if a.is_empty() { String::new() } else { format!(" ({})", a.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ")) }
-    };
-    match cmd {
-        Create { server, name, dn, attrs: a, count: Some(n) } => format!("create {n} mailboxes \"{} 1\"… on {server}{}", who(name, dn), attrs(a)),
-        Create { server, name, dn, attrs: a, .. } => format!("create {} on {server}{}", who(name, dn), attrs(a)),
-        Modify { server, name, dn, attrs: a } => format!("modify {} on {server}{}", who(name, dn), attrs(a)),
-        Delete { server, name, dn } => format!("delete {} on {server}", who(name, dn)),
-        Bump { server, to: Some(t), .. } => format!("raise {server}'s USN to {t} (changes elsewhere)"),
-        Bump { server, by, .. } => format!("raise {server}'s USN by {} (changes elsewhere)", by.unwrap_or(0)),
-        Run { for_s: Some(s), .. } => format!("run the clock for {s} s"),
-        Run { .. } => "run until quiet".into(),
-        Step { count } => format!("process {} event(s)", count.unwrap_or(1)),
-        UpdateNow { server, from, refresh_all } => format!(
-            "Update Now on {server}{}{}",
-            from.as_ref().map_or(String::new(), |f| format!(" from {f}")),
-            if *refresh_all { ": Refresh All Items" } else { ": new and modified items" }
-        ),
-        Backup { server, label } => format!("back up {server} as \"{label}\""),
-        Restore { server, label, backsync, new_invocation_id, start } => format!(
-            "restore {server} from \"{label}\"{}{}{}",
-            if *backsync == Some(false) { " without backsync" } else { "" },
-            match new_invocation_id { Some(true) => " with a new Invocation-ID", Some(false) => " keeping its Invocation-ID", None => "" },
-            if *start == Some(false) { ", leaving the directory service stopped" } else { "" }
-        ),
-        ExpireBacksync { server } => format!("force {server}'s backsync to expire (Q160850)"),
-        Stop { server } => format!("stop the directory service on {server}"),
-        Start { server } => format!("start the directory service on {server}"),
-        Authrest { server, objver, usn } => format!("AUTHREST {objver} {usn} on {server}"),
-        Import { server, name, times } => format!("import {name} {times} times on {server}"),
-        Link { between, up } => format!("{} the path between {} and {}", if *up { "mend" } else { "cut" }, between[0], between[1]),
-        AddDrc { sites, bridgeheads } => format!("add a directory replication connector {} ({}) to {} ({})", sites[0], bridgeheads[0], sites[1], bridgeheads[1]),
-        AddConnector { kind, sites, cost, .. } => format!("add a {kind} connector {} to {}, cost {cost}", sites[0], sites[1]),
-        Connector { sites, kind, up } => format!("{} the {}connector between {} and {}", if *up { "bring up" } else { "take down" }, kind.as_ref().map_or(String::new(), |k| format!("{k} ")), sites[0], sites[1]),
-        Measure { server, probe } => format!("measure {server}'s USN gap{}", probe.as_ref().map_or(String::new(), |p| format!(" with the probe mailbox {p}"))),
-        AddSite { name } => format!("add the site {name}"),
-        AddServer { site, name, usn } => format!("add the server {name} to {site}{}", usn.map_or(String::new(), |u| format!(" at USN {u}"))),
-        RemoveServer { server } => format!("remove the server {server}"),
-        RemoveSite { name } => format!("remove the site {name}"),
-        Set { notify_pause_s, periodic_sync_s, intersite_sync_s } => {
-            let parts: Vec<String> = [("notify pause", notify_pause_s), ("periodic sync", periodic_sync_s), ("intersite sync", intersite_sync_s)]
-                .iter().filter_map(|(k, v)| v.map(|v| format!("{k} {v} s"))).collect();
-            format!("set the {}", parts.join(", "))
-        }
-    }
+    cmd.describe()
 }
 
 fn clock(t: u64) -> String {

@@ -6,6 +6,7 @@
 //! answers are actions in the history (so Back, links and follower windows carry them), and
 //! Forward walks the recorded history instead of branching it. docs/architecture.md.
 use crate::model::messages::StepReport;
+use crate::commands::{Run, Step};
 use crate::scenario::{Command, Scenario};
 use crate::model::world::World;
 use crate::model::queue::RUN_LIMIT;
@@ -444,7 +445,7 @@ impl Live {
                     self.events_in_run += 1;
                     if self.events_in_run >= RUN_LIMIT && self.run.is_some() {
                         self.run = None;
-                        let text = format!("This run stopped after {RUN_LIMIT} events without going quiet.");
+                        let text = crate::narration::commands::run_limit(RUN_LIMIT);
                         self.world.refuse("-", "RUN_LIMIT", text);
                     }
                     self.close_finished_run();
@@ -463,9 +464,9 @@ impl Live {
                 }
                 self.world.work.begin_step();
                 match &sc.steps[i].command {
-                    Command::Run { for_s: Some(s), .. } => self.run = Some((i, Budget::Until(self.world.time.saturating_add(*s)))),
-                    Command::Run { .. } => self.run = Some((i, Budget::Quiet)),
-                    Command::Step { count } => self.run = Some((i, Budget::Count(count.unwrap_or(1)))),
+                    Command::Run(Run { for_s: Some(s), .. }) => self.run = Some((i, Budget::Until(self.world.time.saturating_add(*s)))),
+                    Command::Run(_) => self.run = Some((i, Budget::Quiet)),
+                    Command::Step(Step { count }) => self.run = Some((i, Budget::Count(count.unwrap_or(1)))),
                     cmd => return Some(self.world.execute(cmd)),
                 }
                 continue;

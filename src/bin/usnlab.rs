@@ -7,6 +7,7 @@
 //!   usnlab lessons                 list the built-in scenarios
 //!   usnlab show ID                 print a built-in scenario's JSON
 //!   usnlab index                   print www/scenarios/index.json (the page's lesson list)
+//!   usnlab commands                the steps a scenario may take, one line each
 //!
 //! Exit status: 0 when the scenario ran (whatever the directory refused), 2 when it was rejected.
 // The runner is a native program; `cargo test --target wasm32-unknown-unknown` still builds
@@ -26,7 +27,7 @@ mod cli {
     use usnlab::scenario::builtins as lessons;
     use usnlab::{report, session};
 
-    const USAGE: &str = "usage: usnlab run FILE [--json] [--solution] | usnlab gap FILE SERVER [--json] | usnlab lessons | usnlab show ID | usnlab index";
+    const USAGE: &str = "usage: usnlab run FILE [--json] [--solution] | usnlab gap FILE SERVER [--json] | usnlab lessons | usnlab show ID | usnlab index | usnlab commands";
 
     pub fn main() -> ExitCode {
         let args: Vec<String> = std::env::args().skip(1).collect();
@@ -38,6 +39,7 @@ mod cli {
             ["run", file] => load(file).map(|sc| run(sc, json)),
             ["gap", file, server] => load(file).and_then(|sc| gap(sc, server, json)),
             ["lessons"] => Ok(list()),
+            ["commands"] => Ok(usnlab::commands::HELP.iter().map(|(name, help)| format!("{name:<16} {help}")).collect::<Vec<_>>().join("\n")),
             ["index"] => serde_json::to_value(lessons::catalogue()).and_then(|v| serde_json::to_string_pretty(&v)).map_err(|e| e.to_string()),
             ["show", id] => lessons::find(id).map(|b| b.json.to_string()).ok_or_else(|| format!("no built-in scenario \"{id}\"")),
             _ => Err(USAGE.to_string()),

@@ -1,13 +1,305 @@
-//! One scenario step carried out on the world: each command is a guard (may the directory do
-//! this now?) and an action. A refused command is recorded and the run goes on.
-use crate::model::messages::{StepReport, Trigger};
-use crate::scenario::Command;
-use crate::model::server::ServerState;
-use crate::model::sites;
-use crate::model::world::{mailbox_dn, World};
-use crate::model::originate::WriteKind;
-use crate::model::queue::RUN_LIMIT;
+//! The scenario's commands, one spec per command (docs/architecture.md, "Commands"). A command
+//! lives in one file of this folder: its `do` name, fields and help line (`command!`), and its
+//! `Spec`: how it is read from JSON, the servers and sites it names, its checks, what it asks for
+//! in advance, what it does to the world and the few words that describe it. The `registry!` list
+//! below ties them together: the `Command` enum, `ACTIONS`, `HELP` and one `match` (for reading,
+//! one `if` chain) per question. The sentences a command says when it runs are in
+//! `crate::narration::commands`.
+//!
+//! Size: the page downloads this as wasm (docs/performance.md). The `Spec` methods are marked
+//! `#[inline(always)]` so that each `match` compiles as the one hand-written `match` did before
+//! the commands were split; reading and writing are by hand (one small function per kind of
+//! field, none per command), as src/scenario/reading.rs explains.
+//!
+//! A command is a guard (may the directory do this now?) and an action: a refused command is
+//! recorded and the run goes on (docs/scenarios.md, "Steps").
+use crate::model::messages::StepReport;
+use crate::model::world::World;
+use crate::narration::commands as say;
+use crate::scenario::reading::Fields;
+use crate::scenario::{Known, Schedule};
+use serde::Serialize;
+use serde_json::Value;
 use std::collections::BTreeMap;
+
+/// Declares a command's struct: its `do` name, its fields as scenario files write them, and its
+/// help line. The struct gets `NAME`, `HELP`, `FIELDS` (in the order the unknown-field message
+/// lists them) and `write`, its serialized fields in that order (`None` left out).
+macro_rules! command {
+    ($(#[$meta:meta])* $T:ident $name:literal { $($field:ident: $ty:ty),* $(,)? } help: $help:literal) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq)]
+        pub struct $T { $(pub $field: $ty),* }
+
+        impl $T {
+            /// The step's `do`.
+            pub const NAME: &'static str = $name;
+            /// One line for the page and the command line: what it does, then its fields.
+            pub const HELP: &'static str = $help;
+            /// The fields it takes besides `do`.
+            pub const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
+
+            pub(crate) fn write(&self, out: &mut Vec<(&'static str, serde_json::Value)>) {
+                $($crate::commands::Field::put(&self.$field, stringify!($field), out);)*
+            }
+        }
+    };
+}
+
+pub mod backup;
+pub mod bump;
+pub mod clock;
+pub mod connectors;
+pub mod link;
+pub mod measure;
+pub mod repair;
+pub mod service;
+pub mod update_now;
+pub mod workbench;
+pub mod write;
+
+/// A field's value as a scenario file writes it (docs/scenarios.md); an absent one is left out.
+/// Written by hand, as the reader is (src/scenario/reading.rs says why): one small function per
+/// kind of field, none per command.
+pub(crate) trait Field {
+    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Value)>);
+}
+
+impl Field for String {
+    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Value)>) {
+        out.push((key, Value::String(self.clone())));
+    }
+}
+
+impl Field for u64 {
+    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Value)>) {
+        out.push((key, Value::from(*self)));
+    }
+}
+
+impl Field for u32 {
+    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Value)>) {
+        out.push((key, Value::from(*self)));
+    }
+}
+
+impl Field for bool {
+    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Value)>) {
+        out.push((key, Value::Bool(*self)));
+    }
+}
+
+impl Field for [String; 2] {
+    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Value)>) {
+        out.push((key, Value::Array(self.iter().cloned().map(Value::String).collect())));
+    }
+}
+
+impl Field for BTreeMap<String, String> {
+    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Value)>) {
+        let mut m = serde_json::Map::new();
+        for (k, v) in self {
+            m.insert(k.clone(), Value::String(v.clone()));
+        }
+        out.push((key, Value::Object(m)));
+    }
+}
+
+impl Field for Schedule {
+    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Value)>) {
+        out.push((key, serde_json::to_value(self).unwrap_or(Value::Null)));
+    }
+}
+
+impl<T: Field> Field for Option<T> {
+    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Value)>) {
+        if let Some(v) = self {
+            v.put(key, out);
+        }
+    }
+}
+
+/// What each command says of itself besides its `command!` declaration. The registry asks
+/// through one `match` per question; no generic code is made per command. Mark each method of
+/// an impl `#[inline(always)]` (the size note at the head of this file).
+pub trait Spec {
+    /// Reads the fields (already checked against `FIELDS`), in the lab's words when one is wrong.
+    fn read(f: &mut Fields) -> Result<Command, String>;
+    /// The servers it names (a step naming one that is gone by then is refused).
+    #[inline(always)]
+    fn servers(&self) -> Names<'_> {
+        NONE
+    }
+    /// The sites it names (besides the one an `add_site` makes).
+    #[inline(always)]
+    fn sites(&self) -> Names<'_> {
+        NONE
+    }
+    /// Checks it as a step is checked when the scenario is read, and learns the names and
+    /// backups it makes.
+    fn check(&self, known: &mut Known) -> Result<(), String>;
+    /// What a learner's command may take as known before it is checked as a step (a restore's
+    /// backup: one that is not there is refused when it runs).
+    #[inline(always)]
+    fn assume_live(&self, _known: &mut Known) {}
+    /// What it asks for in advance (docs/model-choices.md, "Limits"): the mailboxes it may
+    /// create,
+    #[inline(always)]
+    fn mailboxes(&self) -> u64 {
+        0
+    }
+    /// and the simulated seconds it runs.
+    #[inline(always)]
+    fn runs_s(&self) -> u64 {
+        0
+    }
+    /// A move a goal does not count: letting time pass, or looking (docs/scenarios.md, "Goals").
+    #[inline(always)]
+    fn free(&self) -> bool {
+        false
+    }
+    /// Carries it out on the world: the sentence saying what it did, or a refusal recorded and
+    /// an empty sentence.
+    fn execute(&self, w: &mut World) -> String;
+    /// A few words, e.g. "modify Bill Lee on NewYork01 (City = London)".
+    fn describe(&self) -> String;
+}
+
+/// The servers or sites a command names: at most two.
+pub type Names<'a> = [Option<&'a str>; 2];
+
+/// No names.
+pub const NONE: Names<'static> = [None, None];
+
+/// One name.
+pub fn one(name: &str) -> Names<'_> {
+    [Some(name), None]
+}
+
+/// Two names.
+pub fn two(names: &[String; 2]) -> Names<'_> {
+    [Some(&names[0]), Some(&names[1])]
+}
+
+/// The registry: each command's struct, in the order the lab lists them.
+macro_rules! registry {
+    ($($m:ident :: $T:ident),* $(,)?) => {
+        $(pub use $m::$T;)*
+
+        /// One scenario step: what the directory is asked to do, written `{"do": "create", ...}`
+        /// in files. It is read by the hand-written reader (`reading::command`) and written by
+        /// `Serialize` below, each struct with its own `do` and fields.
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum Command { $($T($T)),* }
+
+        /// The actions a step may name, in the order the lab lists them.
+        pub const ACTIONS: &[&str] = &[$($T::NAME),*];
+
+        /// Each action with its help line, in the same order.
+        pub const HELP: &[(&str, &str)] = &[$(($T::NAME, $T::HELP)),*];
+
+        impl Command {
+            /// The step's `do`.
+            pub fn name(&self) -> &'static str {
+                match self { $(Command::$T(_) => $T::NAME),* }
+            }
+
+            /// Reads the fields of the action named `action`; `None` when there is no such
+            /// action.
+            pub(crate) fn read(action: &str, f: &mut Fields) -> Option<Result<Command, String>> {
+                $(if action == $T::NAME {
+                    return Some(f.expect($T::FIELDS).and_then(|()| $T::read(f)));
+                })*
+                None
+            }
+
+            /// Its fields as files write them, `do` first.
+            fn fields(&self) -> Vec<(&'static str, Value)> {
+                let mut out = vec![("do", Value::String(self.name().into()))];
+                match self { $(Command::$T(c) => c.write(&mut out)),* }
+                out
+            }
+
+            /// The servers a command names (a command naming one that is gone is refused).
+            pub fn servers(&self) -> Names<'_> {
+                match self { $(Command::$T(c) => c.servers()),* }
+            }
+
+            /// The sites a command names (besides the one an `add_site` makes).
+            pub fn sites(&self) -> Names<'_> {
+                match self { $(Command::$T(c) => c.sites()),* }
+            }
+
+            /// Checks one step, and learns the names and backups it makes.
+            pub fn check(&self, known: &mut Known) -> Result<(), String> {
+                match self { $(Command::$T(c) => c.check(known)),* }
+            }
+
+            /// Checks a learner's command as a step would be checked.
+            pub fn check_live(&self, known: &mut Known) -> Result<(), String> {
+                match self { $(Command::$T(c) => c.assume_live(known)),* }
+                self.check(known)
+            }
+
+            /// The mailboxes it may create, asked in advance.
+            pub fn mailboxes(&self) -> u64 {
+                match self { $(Command::$T(c) => c.mailboxes()),* }
+            }
+
+            /// The simulated seconds it runs, asked in advance.
+            pub fn runs_s(&self) -> u64 {
+                match self { $(Command::$T(c) => c.runs_s()),* }
+            }
+
+            /// A move a goal does not count.
+            pub fn is_free(&self) -> bool {
+                match self { $(Command::$T(c) => c.free()),* }
+            }
+
+            /// A few words, e.g. "modify Bill Lee on NewYork01 (City = London)".
+            pub fn describe(&self) -> String {
+                match self { $(Command::$T(c) => c.describe()),* }
+            }
+
+            fn execute_on(&self, w: &mut World) -> String {
+                match self { $(Command::$T(c) => c.execute(w)),* }
+            }
+        }
+    };
+}
+
+registry! {
+    write::Create, write::Modify, write::Delete, bump::Bump, clock::Run, clock::Step,
+    update_now::UpdateNow, backup::Backup, backup::Restore, backup::ExpireBacksync,
+    service::Stop, service::Start, repair::Authrest, repair::Import, link::Link,
+    connectors::AddDrc, connectors::AddConnector, connectors::Connector, measure::Measure,
+    workbench::AddSite, workbench::AddServer, workbench::RemoveServer, workbench::RemoveSite, workbench::Set,
+}
+
+impl Command {
+    /// `{"do": "create", "server": ...}`, as scenario files write it.
+    pub fn to_tagged(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+
+    /// Reads `{"do": "create", ...}`.
+    pub fn from_tagged(v: Value) -> Result<Command, String> {
+        crate::scenario::reading::command(v)
+    }
+}
+
+/// `{"do": "restore", "server": ...}`: `do`, then the fields in their declared order.
+impl Serialize for Command {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let fields = self.fields();
+        let mut map = s.serialize_map(Some(fields.len()))?;
+        for (key, value) in &fields {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
 
 impl World {
     /// Carries out `cmd` and reports what it did. `run` and `step` run their events here at once;
@@ -24,195 +316,45 @@ impl World {
         let mut r = self.report_since(mark, "action", text);
         r.message = None;
         if let Some(refusal) = &r.refused {
-            r.text = format!("Refused ({}): {}", refusal.error, refusal.text);
+            r.text = say::refused(refusal.error, &refusal.text);
         }
         r
     }
 
     fn dispatch(&mut self, cmd: &Command) -> String {
-        use Command::*;
         // A step may name a server or site a workbench step removed (or one a later step adds).
-        if let Some(gone) = cmd.servers().into_iter().find(|s| !self.has_server(s)) {
-            self.refuse(gone, "NO_SUCH_SERVER", format!("There is no server named {gone} (now)."));
+        if let Some(gone) = cmd.servers().into_iter().flatten().find(|s| !self.has_server(s)) {
+            self.refuse(gone, "NO_SUCH_SERVER", say::no_such_server(gone));
             return String::new();
         }
-        if let Some(gone) = cmd.sites().into_iter().find(|s| !self.sites.iter().any(|(n, _)| n == s)) {
-            self.refuse("-", "NO_SUCH_SITE", format!("There is no site named {gone} (now)."));
+        if let Some(gone) = cmd.sites().into_iter().flatten().find(|s| !self.sites.iter().any(|(n, _)| n == s)) {
+            self.refuse("-", "NO_SUCH_SITE", say::no_such_site(gone));
             return String::new();
         }
-        match cmd {
-            Create { server, name: Some(name), count: Some(n), attrs, .. } => self.create_many(server, name, *n, attrs),
-            Create { server, name, dn, attrs, .. } => self.write(server, name, dn, WriteKind::Create, attrs),
-            Modify { server, name, dn, attrs } => self.write(server, name, dn, WriteKind::Modify, attrs),
-            Delete { server, name, dn } => self.write(server, name, dn, WriteKind::Delete, &BTreeMap::new()),
-            Bump { server, to, by } => self.bump(server, *to, *by),
-            Run { for_s: Some(s), .. } => {
-                let n = self.run_for(*s, RUN_LIMIT);
-                format!("The clock runs for {s} s: {n} messages.")
-            }
-            Run { .. } => {
-                let n = self.run_until_quiet(RUN_LIMIT);
-                let quiet = if self.quiet() { "all quiet" } else { "stopped at the event limit, not yet quiet" };
-                format!("Replication runs until quiet: {n} messages, {quiet}.")
-            }
-            Step { count } => {
-                let n = (0..count.unwrap_or(1)).take_while(|_| self.next_event().is_some()).count();
-                format!("{n} events processed.")
-            }
-            UpdateNow { server, from, refresh_all } => self.update_now(server, from.as_deref(), *refresh_all),
-            Backup { server, label } => self.backup(server, label),
-            Restore { server, label, backsync, new_invocation_id, start } => {
-                self.restore(server, label, *backsync, *new_invocation_id, start.unwrap_or(true))
-            }
-            ExpireBacksync { server } => self.expire_backsync(server),
-            Stop { server } => self.stop(server),
-            Start { server } => self.start(server),
-            Authrest { server, objver, usn } => self.authrest(server, *objver, *usn),
-            Import { server, name, times } => self.import(server, name, *times),
-            Link { between, up } => self.link(between, *up),
-            AddDrc { sites, bridgeheads } => self.add_drc(sites, bridgeheads),
-            AddConnector { kind, sites, cost, schedule, one_way } => self.add_connector(crate::scenario::ConnectorSpec {
-                kind: kind.clone(),
-                sites: sites.clone(),
-                cost: *cost,
-                schedule: schedule.clone(),
-                one_way: *one_way,
-            }),
-            Connector { sites, kind, up } => self.set_connector(sites, kind.as_deref(), *up),
-            Measure { server, probe } => self.measure(server, probe.as_deref()),
-            AddSite { name } => self.add_site(name),
-            AddServer { site, name, usn } => self.add_server(site, name, usn.unwrap_or(0)),
-            RemoveServer { server } => self.remove_server(server),
-            RemoveSite { name } => self.remove_site(name),
-            Set { notify_pause_s, periodic_sync_s, intersite_sync_s } => self.set(*notify_pause_s, *periodic_sync_s, *intersite_sync_s),
-        }
+        cmd.execute_on(self)
     }
+}
 
-    fn dn_for(&self, server: &str, name: &Option<String>, dn: &Option<String>) -> String {
-        match (name, dn) {
-            (_, Some(dn)) => dn.clone(),
-            (Some(name), None) => mailbox_dn(&self.org, &self.server(server).site, name),
-            (None, None) => unreachable!("checked when the scenario was read"),
-        }
-    }
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::{Command, ACTIONS, HELP};
 
-    fn write(&mut self, server: &str, name: &Option<String>, dn: &Option<String>, kind: WriteKind, attrs: &BTreeMap<String, String>) -> String {
-        let dn = self.dn_for(server, name, dn);
-        let Some(usn) = self.originate(server, &dn, kind, attrs) else { return String::new() };
-        let who = crate::model::object::common_name(&dn).to_string();
-        let what = match kind {
-            WriteKind::Create => "is created".to_string(),
-            WriteKind::Delete => "is deleted (a tombstone remains)".to_string(),
-            WriteKind::Modify => {
-                let list: Vec<String> = attrs.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-                if list.is_empty() { "is modified".into() } else { format!("is modified ({})", list.join(", ")) }
-            }
-        };
-        format!("{who} {what} on {server} at USN {usn}: the hot potato.")
-    }
-
-    fn create_many(&mut self, server: &str, name: &str, n: u64, attrs: &BTreeMap<String, String>) -> String {
-        if let Some((code, text)) = self.create_refusal(n) {
-            self.refuse(server, code, text);
-            return String::new();
-        }
-        let mut usns = Vec::new();
-        for i in 1..=n {
-            let dn = mailbox_dn(&self.org, &self.server(server).site, &format!("{name} {i}"));
-            match self.originate(server, &dn, WriteKind::Create, attrs) {
-                Some(usn) => usns.push(usn),
-                None => break,
+    /// Every command the built-in scenarios use is written as it was read, and read again the
+    /// same; every action has its help line.
+    #[test]
+    fn each_command_reads_what_it_writes() {
+        let mut seen = Vec::new();
+        for b in crate::scenario::builtins::BUILTINS {
+            let sc = crate::scenario::builtins::load(b.id).expect("a built-in scenario");
+            for step in sc.steps.iter().chain(&sc.solution) {
+                let v = step.command.to_tagged();
+                assert_eq!(v["do"], step.command.name());
+                assert_eq!(Command::from_tagged(v).as_ref(), Ok(&step.command));
+                seen.push(step.command.name());
             }
         }
-        match (usns.first(), usns.last()) {
-            (Some(a), Some(b)) => format!("{} mailboxes \"{name} 1\" to \"{name} {}\" are created on {server}, USN {a} to {b}.", usns.len(), usns.len()),
-            _ => String::new(),
-        }
-    }
-
-    fn bump(&mut self, server: &str, to: Option<u64>, by: Option<u64>) -> String {
-        if let Some((code, text)) = self.write_refusal(server) {
-            self.refuse(server, code, text);
-            return String::new();
-        }
-        let usn = self.server(server).usn;
-        if self.refused_by(server, self.usn_refusal(server, by.unwrap_or(0))) {
-            return String::new();
-        }
-        let target = to.unwrap_or_else(|| usn.saturating_add(by.unwrap_or(0)));
-        if target < usn {
-            self.refuse(server, "USN_GOES_UP", format!("{server}'s USN is already {usn}; a USN never goes down (except by a restore)."));
-            return String::new();
-        }
-        self.server_mut(server).usn = target;
-        format!("{server} makes {} unrelated changes elsewhere: its USN is now {target}.", target - usn)
-    }
-
-    fn update_now(&mut self, server: &str, from: Option<&str>, refresh_all: bool) -> String {
-        if !self.server(server).replicates() {
-            let state = self.server(server).state.as_str();
-            self.refuse(server, "DS_E_UNAVAILABLE", format!("{server}'s directory service is {state}."));
-            return String::new();
-        }
-        let trigger = if refresh_all { Trigger::RefreshAll } else { Trigger::UpdateNow };
-        let n = self.pull_from_partners(server, from, u32::MAX, trigger);
-        if n == 0 {
-            let who = from.map_or("any partner".to_string(), |f| format!("{f} (not a partner in its site)"));
-            self.refuse(server, "NO_PARTNER", format!("{server} has no replica link to {who}."));
-            return String::new();
-        }
-        let how = if refresh_all { "Refresh All Items: asks as if every watermark were 0" } else { "asks for new and modified items" };
-        format!("Update Now on {server}: it {how}.")
-    }
-
-    fn stop(&mut self, server: &str) -> String {
-        match self.server(server).state {
-            ServerState::Stopped => {
-                self.refuse(server, "ALREADY_STOPPED", format!("{server}'s directory service is already stopped."));
-                String::new()
-            }
-            ServerState::Quarantined => {
-                self.refuse(server, "QUARANTINED", format!("{server} is quarantined; only a supported restore (new Invocation-ID) brings it back."));
-                String::new()
-            }
-            _ => {
-                self.server_mut(server).state = ServerState::Stopped;
-                format!("{server}'s directory service stops.")
-            }
-        }
-    }
-
-    fn start(&mut self, server: &str) -> String {
-        if self.server(server).state != ServerState::Stopped {
-            let state = self.server(server).state.as_str();
-            self.refuse(server, "ALREADY_RUNNING", format!("{server}'s directory service is not stopped (it is {state})."));
-            return String::new();
-        }
-        self.start_ds(server);
-        format!("{server}'s directory service starts and asks its partners for their changes (Init sync).")
-    }
-
-    fn link(&mut self, between: &[String; 2], up: bool) -> String {
-        let pair = if between[0] <= between[1] { (between[0].clone(), between[1].clone()) } else { (between[1].clone(), between[0].clone()) };
-        if up {
-            self.links_down.remove(&pair);
-            format!("The path between {} and {} is mended; replication resumes at the next trigger.", between[0], between[1])
-        } else {
-            self.links_down.add(pair);
-            format!("The path between {} and {} is cut.", between[0], between[1])
-        }
-    }
-
-    fn add_drc(&mut self, sites: &[String; 2], bridgeheads: &[String; 2]) -> String {
-        if sites::drc_is_redundant(&self.drcs, &sites[0], &sites[1]) {
-            let text = format!(
-                "{} and {} already know each other through directory replication connectors; a second path is refused (N sites need N-1 connectors).",
-                sites[0], sites[1]
-            );
-            self.refuse(&bridgeheads[0], "DRC_REDUNDANT", text);
-            return String::new();
-        }
-        self.install_drc(crate::scenario::DrcSpec { sites: sites.clone(), bridgeheads: bridgeheads.clone() });
-        format!("A directory replication connector joins {} ({}) and {} ({}).", sites[0], bridgeheads[0], sites[1], bridgeheads[1])
+        assert!(seen.len() > 20);
+        assert_eq!(HELP.iter().map(|(name, _)| *name).collect::<Vec<_>>(), ACTIONS);
+        assert!(HELP.iter().all(|(_, help)| !help.is_empty() && !help.contains('\n')));
     }
 }

@@ -12,7 +12,7 @@
 //! What a scenario asks for in advance (a create's `count`, the sum of its runs) is refused when
 //! it is read (`check_scenario`); what only running shows is stopped where the budget ends, with
 //! a sentence naming the step and the limit. docs/model-choices.md lists the numbers.
-use crate::scenario::{Command, Scenario};
+use crate::scenario::Scenario;
 
 /// Units one scenario step, learner command or advance past the script may use.
 pub const STEP_WORK: u64 = 10_000_000;
@@ -118,13 +118,8 @@ pub fn check_scenario(sc: &Scenario) -> Result<(), (usize, String)> {
     let servers = sc.servers().count() as u64;
     let (mut objects, mut time) = (0u64, 0u64);
     for (i, step) in sc.steps.iter().enumerate() {
-        match &step.command {
-            Command::Create { count, .. } => objects = objects.saturating_add(count.unwrap_or(1)),
-            Command::Import { .. } => objects = objects.saturating_add(1),
-            Command::Measure { probe: Some(_), .. } => objects = objects.saturating_add(1),
-            Command::Run { for_s: Some(s), .. } => time = time.saturating_add(*s),
-            _ => {}
-        }
+        objects = objects.saturating_add(step.command.mailboxes());
+        time = time.saturating_add(step.command.runs_s());
         if objects.saturating_mul(servers) > MAX_COPIES {
             return Err((i, format!(
                 "the scenario's creates come to {} objects on {servers} servers, over the {} object copies (objects × servers) the lab holds",

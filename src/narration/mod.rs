@@ -1,10 +1,12 @@
 //! Every sentence the lab says about the directory, in one place (docs/architecture.md,
-//! "Narration"): what each message of the protocol says, what a repair or a workbench step did,
-//! why the directory refused a step, and how far a challenge's goal is met. The Application
+//! "Narration"): what each message of the protocol says, what a command (`commands`), a repair
+//! or a workbench step did, why the directory refused a step, and how far a challenge's goal is
+//! met. The Application
 //! Log's own wording is `log`, beside them. The model decides what happened and calls these
 //! functions only to word it, so a sentence can be found, reviewed and changed here without
 //! reading the rules. (A malformed scenario's messages stay with the reader that finds the
 //! problem: they name a field, not something the directory did.)
+pub mod commands;
 pub mod diagnosis;
 pub mod goals;
 pub mod log;

@@ -1,4 +1,4 @@
-//! Scenario files (SCENARIOS.md): parsed, then checked before anything runs, so that a scenario
+//! Scenario files (docs/scenarios.md): parsed, then checked before anything runs, so that a scenario
 //! that cannot be understood is rejected with the step's index and a sentence saying why.
 use crate::ids::{derive_invocation_id, is_invocation_id};
 pub mod builtins;
@@ -10,7 +10,6 @@ use crate::excerpt::quoted;
 use serde::Serialize;
 use serde_json::Value;
 use crate::vecmap::VecSet;
-use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -20,7 +19,7 @@ pub enum Model {
     ActiveDirectory,
 }
 
-/// Every number MODEL.md names, with its default; a scenario may override any of them.
+/// Every number of the model (docs/scenarios.md, `settings`), with its default; a scenario may override any of them.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Settings {
     pub notify_pause_s: u64,
@@ -94,50 +93,7 @@ pub struct DrcSpec {
     pub bridgeheads: [String; 2],
 }
 
-/// One scenario step: what the directory is asked to do, written `{"do": "create", ...}` in files.
-/// It is read by the hand-written reader (`reading::command`) and written by serde.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "do", rename_all = "snake_case")]
-pub enum Command {
-    /// With `count`, creates `<name> 1` … `<name> count`.
-    Create { server: String, #[serde(skip_serializing_if = "Option::is_none")] name: Option<String>, #[serde(skip_serializing_if = "Option::is_none")] dn: Option<String>, attrs: BTreeMap<String, String>, #[serde(skip_serializing_if = "Option::is_none")] count: Option<u64> },
-    Modify { server: String, #[serde(skip_serializing_if = "Option::is_none")] name: Option<String>, #[serde(skip_serializing_if = "Option::is_none")] dn: Option<String>, attrs: BTreeMap<String, String> },
-    Delete { server: String, #[serde(skip_serializing_if = "Option::is_none")] name: Option<String>, #[serde(skip_serializing_if = "Option::is_none")] dn: Option<String> },
-    Bump { server: String, #[serde(skip_serializing_if = "Option::is_none")] to: Option<u64>, #[serde(skip_serializing_if = "Option::is_none")] by: Option<u64> },
-    Run { #[serde(skip_serializing_if = "Option::is_none")] for_s: Option<u64>, #[serde(skip_serializing_if = "Option::is_none")] until: Option<String> },
-    Step { #[serde(skip_serializing_if = "Option::is_none")] count: Option<u64> },
-    UpdateNow { server: String, #[serde(skip_serializing_if = "Option::is_none")] from: Option<String>, refresh_all: bool },
-    Backup { server: String, label: String },
-    /// With `start: false` the directory service stays stopped (for Authrest) and the backsync
-    /// begins when it is started.
-    Restore { server: String, label: String, #[serde(skip_serializing_if = "Option::is_none")] backsync: Option<bool>, #[serde(skip_serializing_if = "Option::is_none")] new_invocation_id: Option<bool>, #[serde(skip_serializing_if = "Option::is_none")] start: Option<bool> },
-    ExpireBacksync { server: String },
-    Stop { server: String },
-    Start { server: String },
-    Authrest { server: String, objver: u32, usn: u64 },
-    Import { server: String, name: String, times: u64 },
-    Link { between: [String; 2], up: bool },
-    AddDrc { sites: [String; 2], bridgeheads: [String; 2] },
-    AddConnector { kind: String, sites: [String; 2], cost: u32, #[serde(skip_serializing_if = "Option::is_none")] schedule: Option<Schedule>, one_way: bool },
-    /// Takes down (`up: false`) or brings up the messaging connectors joining two sites; `kind`
-    /// says which when the sites share more than one kind.
-    Connector { sites: [String; 2], #[serde(skip_serializing_if = "Option::is_none")] kind: Option<String>, up: bool },
-    /// Q201414 steps 1–10: optionally create a probe mailbox, then compare the server's USN with
-    /// each partner's watermark for it.
-    Measure { server: String, #[serde(skip_serializing_if = "Option::is_none")] probe: Option<String> },
-    /// The workbench: a new, empty site (docs/scenarios.md, "The workbench").
-    AddSite { name: String },
-    /// A new server in a site: it links with every server of its site and pulls their
-    /// naming contexts (an Init sync).
-    AddServer { site: String, name: String, #[serde(skip_serializing_if = "Option::is_none")] usn: Option<u64> },
-    /// Takes a server out of the organization; refused while replication is busy, or for a
-    /// bridgehead.
-    RemoveServer { server: String },
-    /// Removes a site that has no servers and no connectors.
-    RemoveSite { name: String },
-    /// Changes the notify pause and the periodic intervals from now on.
-    Set { #[serde(skip_serializing_if = "Option::is_none")] notify_pause_s: Option<u64>, #[serde(skip_serializing_if = "Option::is_none")] periodic_sync_s: Option<u64>, #[serde(skip_serializing_if = "Option::is_none")] intersite_sync_s: Option<u64> },
-}
+pub use crate::commands::Command;
 
 /// A lesson's question, asked before the step runs and answered by what the step shows.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -146,74 +102,6 @@ pub struct Question {
     pub choices: Vec<String>,
     pub answer: String,
     pub explain: Option<String>,
-}
-
-impl Command {
-    /// `{"do": "create", "server": ...}`, as scenario files write it.
-    pub fn to_tagged(&self) -> Value {
-        serde_json::to_value(self).unwrap_or(Value::Null)
-    }
-
-    /// Reads `{"do": "create", ...}`.
-    pub fn from_tagged(v: Value) -> Result<Command, String> {
-        reading::command(v)
-    }
-
-    /// The step's `do`.
-    pub fn name(&self) -> &'static str {
-        use Command::*;
-        match self {
-            Create { .. } => "create",
-            Modify { .. } => "modify",
-            Delete { .. } => "delete",
-            Bump { .. } => "bump",
-            Run { .. } => "run",
-            Step { .. } => "step",
-            UpdateNow { .. } => "update_now",
-            Backup { .. } => "backup",
-            Restore { .. } => "restore",
-            ExpireBacksync { .. } => "expire_backsync",
-            Stop { .. } => "stop",
-            Start { .. } => "start",
-            Authrest { .. } => "authrest",
-            Import { .. } => "import",
-            Link { .. } => "link",
-            AddDrc { .. } => "add_drc",
-            AddConnector { .. } => "add_connector",
-            Connector { .. } => "connector",
-            Measure { .. } => "measure",
-            AddSite { .. } => "add_site",
-            AddServer { .. } => "add_server",
-            RemoveServer { .. } => "remove_server",
-            RemoveSite { .. } => "remove_site",
-            Set { .. } => "set",
-        }
-    }
-
-    /// The servers a command names (a command naming one that is gone is refused).
-    pub fn servers(&self) -> Vec<&str> {
-        use Command::*;
-        match self {
-            Create { server, .. } | Modify { server, .. } | Delete { server, .. } | Bump { server, .. } | Backup { server, .. } | Restore { server, .. }
-            | ExpireBacksync { server } | Stop { server } | Start { server } | Authrest { server, .. } | Import { server, .. } | Measure { server, .. }
-            | RemoveServer { server } => vec![server],
-            UpdateNow { server, from, .. } => std::iter::once(server).chain(from).map(String::as_str).collect(),
-            Link { between, .. } => between.iter().map(String::as_str).collect(),
-            AddDrc { bridgeheads, .. } => bridgeheads.iter().map(String::as_str).collect(),
-            _ => Vec::new(),
-        }
-    }
-
-    /// The sites a command names (besides the one an `add_site` makes).
-    pub fn sites(&self) -> Vec<&str> {
-        use Command::*;
-        match self {
-            AddDrc { sites, .. } | AddConnector { sites, .. } | Connector { sites, .. } => sites.iter().map(String::as_str).collect(),
-            AddServer { site, .. } => vec![site],
-            RemoveSite { name } => vec![name],
-            _ => Vec::new(),
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -385,16 +273,16 @@ impl Scenario {
             crate::goal::check(g, self).map_err(|m| whole(format!("goal: {m}")))?;
         }
         let mut known = Known::of(self);
-        let mut connectors = self.connectors.clone();
+        known.file_connectors = Some(self.connectors.clone());
         for (i, step) in self.steps.iter().enumerate() {
             known.check(&step.command).map_err(|m| at(i, m))?;
-            check_connector_step(&step.command, &mut connectors).map_err(|m| at(i, m))?;
             if let Some(q) = &step.question {
                 if !q.choices.contains(&q.answer) {
                     return Err(at(i, format!("the question's answer {} is not one of its choices", quoted(&q.answer))));
                 }
             }
         }
+        known.file_connectors = None;
         for (i, step) in self.solution.iter().enumerate() {
             known.check(&step.command).map_err(|m| whole(format!("solution step {i}: {m}")))?;
         }
@@ -503,6 +391,9 @@ pub struct Known {
     /// Servers and sites a step removes: still known (the removal may be refused when it
     /// runs), and free to be added again.
     removed: VecSet<String>,
+    /// While a file's steps are checked: the connectors it has and its steps add so far (a
+    /// `connector` step must name one of them).
+    pub(crate) file_connectors: Option<Vec<ConnectorSpec>>,
 }
 
 impl Known {
@@ -512,19 +403,20 @@ impl Known {
             sites: sc.sites.iter().map(|s| s.name.clone()).collect(),
             backups: VecSet::new(),
             removed: VecSet::new(),
+            file_connectors: None,
         }
     }
 
     /// The names as they are now (a live world's servers and sites).
     pub fn new(servers: Vec<(String, String)>, sites: Vec<String>) -> Known {
-        Known { servers, sites, backups: VecSet::new(), removed: VecSet::new() }
+        Known { servers, sites, backups: VecSet::new(), removed: VecSet::new(), file_connectors: None }
     }
 
     fn site_of(&self, server: &str) -> Option<&str> {
         self.servers.iter().find(|(n, _)| n == server).map(|(_, s)| s.as_str())
     }
 
-    fn has_server(&self, name: &str) -> Result<(), String> {
+    pub(crate) fn has_server(&self, name: &str) -> Result<(), String> {
         if self.site_of(name).is_some() {
             return Ok(());
         }
@@ -532,7 +424,7 @@ impl Known {
         Err(format!("unknown server {} (the servers are {})", quoted(name), crate::scenario::names::some_of(&known)))
     }
 
-    fn has_site(&self, name: &str) -> Result<(), String> {
+    pub(crate) fn has_site(&self, name: &str) -> Result<(), String> {
         if self.sites.iter().any(|s| s == name) {
             Ok(())
         } else {
@@ -540,7 +432,7 @@ impl Known {
         }
     }
 
-    fn fresh_name(&mut self, name: &str, what: &str) -> Result<(), String> {
+    pub(crate) fn fresh_name(&mut self, name: &str, what: &str) -> Result<(), String> {
         if name.trim().is_empty() || name.contains('/') {
             return Err(format!("a {what} name must be non-empty and contain no '/'"));
         }
@@ -551,7 +443,7 @@ impl Known {
         if taken { Err(format!("there is already a {what} named \"{name}\"")) } else { Ok(()) }
     }
 
-    fn check_connector(&self, kind: &str, sites: &[String; 2], cost: u32, schedule: Option<&Schedule>) -> Result<(), String> {
+    pub(crate) fn check_connector(&self, kind: &str, sites: &[String; 2], cost: u32, schedule: Option<&Schedule>) -> Result<(), String> {
         if !["site", "x400", "ras", "ims"].contains(&kind) {
             return Err(format!("unknown connector kind {} (site, x400, ras or ims)", quoted(kind)));
         }
@@ -571,7 +463,7 @@ impl Known {
         Ok(())
     }
 
-    fn check_drc(&self, sites: &[String; 2], bridgeheads: &[String; 2]) -> Result<(), String> {
+    pub(crate) fn check_drc(&self, sites: &[String; 2], bridgeheads: &[String; 2]) -> Result<(), String> {
         sites.iter().try_for_each(|s| self.has_site(s))?;
         if sites[0] == sites[1] {
             return Err("a directory replication connector joins two different sites".into());
@@ -585,161 +477,44 @@ impl Known {
         Ok(())
     }
 
-    /// Checks a learner's command as a step would be checked; a restore names a backup by
-    /// label and is refused at run time if there is none.
+    /// A backup made (by an earlier step, or named by a learner's restore).
+    pub(crate) fn add_backup(&mut self, server: &str, label: &str) {
+        self.backups.add((server.to_string(), label.to_string()));
+    }
+
+    pub(crate) fn has_backup(&self, server: &str, label: &str) -> bool {
+        self.backups.contains(&(server.to_string(), label.to_string()))
+    }
+
+    /// A site an `add_site` step makes.
+    pub(crate) fn learn_site(&mut self, name: &str) {
+        if !self.sites.iter().any(|s| s == name) {
+            self.sites.push(name.to_string());
+        }
+    }
+
+    /// A server an `add_server` step makes (in place of one removed under that name).
+    pub(crate) fn learn_server(&mut self, name: &str, site: &str) {
+        self.servers.retain(|(n, _)| n != name);
+        self.servers.push((name.to_string(), site.to_string()));
+    }
+
+    /// A server or site (`what`) a step removes: still known (the removal may be refused when
+    /// it runs), and free to be added again.
+    pub(crate) fn forget(&mut self, what: &str, name: &str) {
+        self.removed.add(format!("{what}:{}", name.to_ascii_lowercase()));
+    }
+
+    /// Checks a learner's command as a step would be checked (a restore names a backup by
+    /// label and is refused at run time if there is none).
     pub fn check_live(&mut self, cmd: &Command) -> Result<(), String> {
-        if let Command::Restore { server, label, .. } = cmd {
-            self.backups.add((server.clone(), label.clone()));
-        }
-        self.check(cmd)
+        cmd.check_live(self)
     }
 
-    /// Checks one step, and learns the names and backups it makes.
+    /// Checks one step, and learns the names and backups it makes (each command's own checks,
+    /// in its file under src/commands/).
     pub fn check(&mut self, cmd: &Command) -> Result<(), String> {
-        crate::scenario::names::check_command_names(cmd)?;
-        use Command::*;
-        match cmd {
-            Create { count: Some(n), name: None, .. } if *n > 0 => Err(format!("create with count {n} needs a \"name\" to number")),
-            Create { count: Some(n), .. } if *n == 0 || *n > MAX_IMPORT => Err(format!("count must be 1 to {MAX_IMPORT}")),
-            Create { server, name, dn, .. } | Modify { server, name, dn, .. } | Delete { server, name, dn } => {
-                self.has_server(server)?;
-                match (name, dn) {
-                    (Some(n), None) if !n.trim().is_empty() && !n.contains('/') => Ok(()),
-                    (Some(_), None) => Err("a mailbox name must be non-empty and contain no '/'".into()),
-                    (None, Some(d)) if d.starts_with("/o=") => Ok(()),
-                    (None, Some(_)) => Err("a dn starts with /o=".into()),
-                    _ => Err("give the mailbox's \"name\" or its \"dn\", not both or neither".into()),
-                }
-            }
-            Bump { server, to, by } => {
-                self.has_server(server)?;
-                match (to, by) {
-                    (Some(n), None) | (None, Some(n)) if *n <= MAX_USN => Ok(()),
-                    (Some(_), None) | (None, Some(_)) => Err("that USN is too large".into()),
-                    _ => Err("bump takes \"to\" or \"by\"".into()),
-                }
-            }
-            Run { for_s, until } => match (for_s, until.as_deref()) {
-                (Some(_), Some(_)) => Err("run takes \"for_s\" or \"until\", not both".into()),
-                (Some(s), None) if *s > 10 * 365 * 86_400 => Err("run for at most ten years".into()),
-                (_, Some(u)) if u != "quiet" => Err(format!("run until {}: the only condition is \"quiet\"", quoted(u))),
-                _ => Ok(()),
-            },
-            Step { count } => match count {
-                Some(n) if *n == 0 || *n > MAX_STEP_COUNT => Err(format!("count must be 1 to {MAX_STEP_COUNT}")),
-                _ => Ok(()),
-            },
-            UpdateNow { server, from, .. } => {
-                self.has_server(server)?;
-                if let Some(f) = from {
-                    self.has_server(f)?;
-                }
-                Ok(())
-            }
-            Backup { server, label } => {
-                self.has_server(server)?;
-                self.backups.add((server.clone(), label.clone()));
-                Ok(())
-            }
-            Restore { server, label, .. } => {
-                self.has_server(server)?;
-                if self.backups.contains(&(server.clone(), label.clone())) {
-                    Ok(())
-                } else {
-                    Err(format!("{server} has no backup labelled {} made by an earlier step", quoted(label)))
-                }
-            }
-            ExpireBacksync { server } | Stop { server } | Start { server } => self.has_server(server),
-            Authrest { server, usn, objver } => {
-                self.has_server(server)?;
-                if *usn > MAX_USN || *objver > MAX_OBJVER {
-                    Err(format!("Authrest takes an Object-Version increment up to {MAX_OBJVER} and a USN increment up to {MAX_USN}"))
-                } else {
-                    Ok(())
-                }
-            }
-            Import { server, name, times } => {
-                self.has_server(server)?;
-                if name.trim().is_empty() || name.contains('/') {
-                    return Err("a mailbox name must be non-empty and contain no '/'".into());
-                }
-                if *times == 0 || *times > MAX_IMPORT {
-                    return Err(format!("times must be 1 to {MAX_IMPORT}"));
-                }
-                Ok(())
-            }
-            Link { between, .. } => {
-                between.iter().try_for_each(|s| self.has_server(s))?;
-                if between[0] == between[1] { Err("a path joins two different servers".into()) } else { Ok(()) }
-            }
-            AddDrc { sites, bridgeheads } => self.check_drc(sites, bridgeheads),
-            AddConnector { kind, sites, cost, schedule, .. } => self.check_connector(kind, sites, *cost, schedule.as_ref()),
-            // Checked as a connector of that kind would be (cost and schedule do not apply).
-            Connector { sites, kind, .. } => self.check_connector(kind.as_deref().unwrap_or("x400"), sites, 1, None),
-            Measure { server, probe } => {
-                self.has_server(server)?;
-                match probe {
-                    Some(p) if p.trim().is_empty() || p.contains('/') => Err("a probe mailbox name must be non-empty and contain no '/'".into()),
-                    _ => Ok(()),
-                }
-            }
-            AddSite { name } => {
-                self.fresh_name(name, "site")?;
-                if !self.sites.contains(name) {
-                    self.sites.push(name.clone());
-                }
-                Ok(())
-            }
-            AddServer { site, name, usn } => {
-                self.has_site(site)?;
-                self.fresh_name(name, "server")?;
-                if usn.is_some_and(|u| u > MAX_USN) {
-                    return Err(format!("usn must be at most {MAX_USN}"));
-                }
-                if self.servers.len() >= MAX_SERVERS {
-                    return Err(format!("the lab holds at most {MAX_SERVERS} servers"));
-                }
-                self.servers.retain(|(n, _)| n != name);
-                self.servers.push((name.clone(), site.clone()));
-                Ok(())
-            }
-            RemoveServer { server } => {
-                self.has_server(server)?;
-                self.removed.add(format!("server:{}", server.to_ascii_lowercase()));
-                Ok(())
-            }
-            RemoveSite { name } => {
-                self.has_site(name)?;
-                self.removed.add(format!("site:{}", name.to_ascii_lowercase()));
-                Ok(())
-            }
-            Set { notify_pause_s, periodic_sync_s, intersite_sync_s } => {
-                const MONTH: u64 = 30 * 86_400;
-                if notify_pause_s.is_none() && periodic_sync_s.is_none() && intersite_sync_s.is_none() {
-                    return Err("set takes notify_pause_s, periodic_sync_s or intersite_sync_s".into());
-                }
-                if notify_pause_s.is_some_and(|s| s > MONTH) {
-                    return Err("the notify pause must be under 30 days".into());
-                }
-                if [periodic_sync_s, intersite_sync_s].iter().any(|v| v.is_some_and(|s| s == 0 || s > MONTH)) {
-                    return Err("an interval must be from 1 second to 30 days".into());
-                }
-                Ok(())
-            }
-        }
-    }
-}
-
-/// A `connector` step must name connectors the file has (or an earlier `add_connector` step
-/// adds), with `kind` when the two sites share more than one kind.
-fn check_connector_step(cmd: &Command, connectors: &mut Vec<ConnectorSpec>) -> Result<(), String> {
-    match cmd {
-        Command::AddConnector { kind, sites, cost, schedule, one_way } => {
-            connectors.push(ConnectorSpec { kind: kind.clone(), sites: sites.clone(), cost: *cost, schedule: schedule.clone(), one_way: *one_way });
-            Ok(())
-        }
-        Command::Connector { sites, kind, .. } => crate::model::sites::named_connectors(connectors, sites, kind.as_deref()).map(|_| ()).map_err(|(_, why)| why),
-        _ => Ok(()),
+        cmd.check(self)
     }
 }
 

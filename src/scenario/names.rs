@@ -1,12 +1,14 @@
 //! Names checked when a scenario or a command is read (issue 12): an organization, site,
 //! server, mailbox, probe, backup label or attribute name that would break a distinguished name
 //! (a '/'), or that holds a control or bidirectional character, is refused with a sentence that
-//! says which one; attribute values are bounded too. docs/scenarios.md lists the rules.
+//! says which one; attribute values are bounded too. docs/scenarios.md lists the rules. Each
+//! command checks the names it carries with these (src/commands/).
 use crate::excerpt::{is_hazard, name_problem, quoted, MAX_NAME_CHARS, MAX_VALUE_CHARS};
-use crate::scenario::{Command, Scenario};
+use crate::scenario::Scenario;
 use std::collections::BTreeMap;
 
-fn check(what: &str, name: &str) -> Result<(), String> {
+/// A name that goes into a DN (`what` says which, in the message).
+pub(crate) fn check(what: &str, name: &str) -> Result<(), String> {
     match name_problem(name) {
         Some(p) => Err(format!("{what} {} {p}", quoted(name))),
         None => Ok(()),
@@ -25,7 +27,8 @@ pub fn check_names(sc: &Scenario) -> Result<(), String> {
     Ok(())
 }
 
-fn attrs(a: &BTreeMap<String, String>) -> Result<(), String> {
+/// Attribute names and values.
+pub(crate) fn attrs(a: &BTreeMap<String, String>) -> Result<(), String> {
     for (k, v) in a {
         check("the attribute name", k)?;
         if v.chars().count() > MAX_VALUE_CHARS || v.chars().any(is_hazard) {
@@ -40,32 +43,12 @@ fn attrs(a: &BTreeMap<String, String>) -> Result<(), String> {
 }
 
 /// A DN given whole: bounded, no hazards, and each part a name (after its `o=`, `ou=`, `cn=`).
-fn dn(d: &str) -> Result<(), String> {
+pub(crate) fn dn(d: &str) -> Result<(), String> {
     let problem = d.chars().count() > 4 * (MAX_NAME_CHARS + 4) || d.chars().any(is_hazard) || d.split('/').skip(1).any(|p| p.trim().is_empty());
     if problem {
         return Err(format!("the dn {} must be /o=…/ou=…/cn=… with short parts and no control characters", quoted(d)));
     }
     Ok(())
-}
-
-/// The names and values a command carries (its servers are checked against the scenario's).
-pub fn check_command_names(cmd: &Command) -> Result<(), String> {
-    use Command::*;
-    match cmd {
-        Create { name, dn: d, attrs: a, .. } | Modify { name, dn: d, attrs: a, .. } => {
-            name.as_deref().map_or(Ok(()), |n| check("the mailbox name", n))?;
-            d.as_deref().map_or(Ok(()), dn)?;
-            attrs(a)
-        }
-        Delete { name, dn: d, .. } => {
-            name.as_deref().map_or(Ok(()), |n| check("the mailbox name", n))?;
-            d.as_deref().map_or(Ok(()), dn)
-        }
-        Import { name, .. } => check("the mailbox name", name),
-        Measure { probe: Some(p), .. } => check("the probe mailbox name", p),
-        Backup { label, .. } | Restore { label, .. } => check("the backup label", label),
-        _ => Ok(()),
-    }
 }
 
 /// Up to ten names of a list, then how many more: a message never lists two hundred servers.

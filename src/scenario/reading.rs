@@ -173,7 +173,8 @@ fn server(v: Value, what: &str) -> Result<ServerSpec, String> {
     Ok(spec)
 }
 
-fn schedule(f: &mut Fields) -> Result<Option<Schedule>, String> {
+/// A connector's optional `schedule`: `{"every_s", "open_s"}`.
+pub fn schedule(f: &mut Fields) -> Result<Option<Schedule>, String> {
     let Some(v) = f.take("schedule") else { return Ok(None) };
     let mut s = Fields::new(v, "schedule")?;
     s.expect(&["every_s", "open_s"])?;
@@ -252,14 +253,11 @@ pub fn narration_for(v: Value) -> Result<Value, String> {
     Ok(v)
 }
 
-/// The actions a step may name, in the order the lab lists them.
-pub const ACTIONS: [&str; 25] = [
-    "create", "modify", "delete", "bump", "run", "step", "update_now", "backup", "restore", "expire_backsync",
-    "stop", "start", "authrest", "import", "link", "add_drc", "add_connector", "connector", "measure",
-    "add_site", "add_server", "remove_server", "remove_site", "set", "",
-];
+/// The actions a step may name, in the order the lab lists them (the registry's, src/commands/).
+pub use crate::commands::ACTIONS;
 
-/// A command from `{"do": "create", ...}`, with the step's own fields checked.
+/// A command from `{"do": "create", ...}`, with the step's own fields checked (each command
+/// reads its own, in its file under src/commands/).
 pub fn command(v: Value) -> Result<Command, String> {
     let mut f = Fields::new(v, "a step")?;
     let action = match f.take("do") {
@@ -268,67 +266,8 @@ pub fn command(v: Value) -> Result<Command, String> {
         None => return Err("a step needs \"do\" (create, modify, delete, run, restore, ...)".into()),
     };
     f.what = format!("a {} step", quoted(&action));
-    if let Some(known) = fields_of(&action) {
-        f.expect(known)?;
-    }
-    use Command::*;
-    let cmd = match action.as_str() {
-        "create" => Create { server: f.text("server")?, name: f.opt_text("name")?, dn: f.opt_text("dn")?, attrs: f.attrs("attrs")?, count: f.opt_number("count")? },
-        "modify" => Modify { server: f.text("server")?, name: f.opt_text("name")?, dn: f.opt_text("dn")?, attrs: f.attrs("attrs")? },
-        "delete" => Delete { server: f.text("server")?, name: f.opt_text("name")?, dn: f.opt_text("dn")? },
-        "bump" => Bump { server: f.text("server")?, to: f.opt_number("to")?, by: f.opt_number("by")? },
-        "run" => Run { for_s: f.opt_number("for_s")?, until: f.opt_text("until")? },
-        "step" => Step { count: f.opt_number("count")? },
-        "update_now" => UpdateNow { server: f.text("server")?, from: f.opt_text("from")?, refresh_all: f.opt_bool("refresh_all")?.unwrap_or(false) },
-        "backup" => Backup { server: f.text("server")?, label: f.text("label")? },
-        "restore" => Restore { server: f.text("server")?, label: f.text("label")?, backsync: f.opt_bool("backsync")?, new_invocation_id: f.opt_bool("new_invocation_id")?, start: f.opt_bool("start")? },
-        "expire_backsync" => ExpireBacksync { server: f.text("server")? },
-        "stop" => Stop { server: f.text("server")? },
-        "start" => Start { server: f.text("server")? },
-        "authrest" => Authrest { server: f.text("server")?, objver: f.small("objver")?, usn: f.number("usn")? },
-        "import" => Import { server: f.text("server")?, name: f.text("name")?, times: f.number("times")? },
-        "link" => Link { between: f.pair("between")?, up: f.opt_bool("up")?.ok_or("missing field \"up\"")? },
-        "add_drc" => AddDrc { sites: f.pair("sites")?, bridgeheads: f.pair("bridgeheads")? },
-        "add_connector" => AddConnector { kind: f.text("kind")?, sites: f.pair("sites")?, cost: f.small("cost")?, schedule: schedule(&mut f)?, one_way: f.opt_bool("one_way")?.unwrap_or(false) },
-        "connector" => Connector { sites: f.pair("sites")?, kind: f.opt_text("kind")?, up: f.opt_bool("up")?.ok_or("missing field \"up\"")? },
-        "measure" => Measure { server: f.text("server")?, probe: f.opt_text("probe")? },
-        "add_site" => AddSite { name: f.text("name")? },
-        "add_server" => AddServer { site: f.text("site")?, name: f.text("name")?, usn: f.opt_number("usn")? },
-        "remove_server" => RemoveServer { server: f.text("server")? },
-        "remove_site" => RemoveSite { name: f.text("name")? },
-        "set" => Set { notify_pause_s: f.opt_number("notify_pause_s")?, periodic_sync_s: f.opt_number("periodic_sync_s")?, intersite_sync_s: f.opt_number("intersite_sync_s")? },
-        other => {
-            let list = ACTIONS.iter().filter(|a| !a.is_empty()).map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ");
-            return Err(format!("unknown action {}, expected one of {list}", quoted(other)));
-        }
-    };
-    Ok(cmd)
-}
-
-/// The fields each action takes (besides "do").
-fn fields_of(action: &str) -> Option<&'static [&'static str]> {
-    Some(match action {
-        "create" => &["server", "name", "dn", "attrs", "count"],
-        "modify" => &["server", "name", "dn", "attrs"],
-        "delete" => &["server", "name", "dn"],
-        "bump" => &["server", "to", "by"],
-        "run" => &["for_s", "until"],
-        "step" => &["count"],
-        "update_now" => &["server", "from", "refresh_all"],
-        "backup" => &["server", "label"],
-        "restore" => &["server", "label", "backsync", "new_invocation_id", "start"],
-        "expire_backsync" | "stop" | "start" => &["server"],
-        "authrest" => &["server", "objver", "usn"],
-        "import" => &["server", "name", "times"],
-        "link" => &["between", "up"],
-        "add_drc" => &["sites", "bridgeheads"],
-        "add_connector" => &["kind", "sites", "cost", "schedule", "one_way"],
-        "connector" => &["sites", "kind", "up"],
-        "measure" => &["server", "probe"],
-        "add_site" | "remove_site" => &["name"],
-        "add_server" => &["site", "name", "usn"],
-        "remove_server" => &["server"],
-        "set" => &["notify_pause_s", "periodic_sync_s", "intersite_sync_s"],
-        _ => return None,
+    Command::read(&action, &mut f).unwrap_or_else(|| {
+        let list = ACTIONS.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ");
+        Err(format!("unknown action {}, expected one of {list}", quoted(&action)))
     })
 }

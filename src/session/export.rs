@@ -6,6 +6,7 @@
 //! that run in two: the events it had handled (`step` with their count), the command, and the
 //! rest of the run.
 use super::{Action, Budget, Session, Tape};
+use crate::commands::{Run, Step};
 use crate::scenario::{Command, Scenario, ScriptStep};
 
 fn plain(command: Command, learner: bool) -> ScriptStep {
@@ -13,7 +14,7 @@ fn plain(command: Command, learner: bool) -> ScriptStep {
 }
 
 fn events(count: u64) -> Command {
-    Command::Step { count: Some(count) }
+    Command::Step(Step { count: Some(count) })
 }
 
 /// The step at `out[at]` (the last one, whose run is under way) keeps only its first `k` events.
@@ -52,8 +53,8 @@ impl Session {
                     cut(&mut out, at, k);
                     out.push(act);
                     let rest = match budget {
-                        Budget::Quiet => Command::Run { for_s: None, until: None },
-                        Budget::Until(t) => Command::Run { for_s: Some(t.saturating_sub(live.world.time)), until: None },
+                        Budget::Quiet => Command::Run(Run { for_s: None, until: None }),
+                        Budget::Until(t) => Command::Run(Run { for_s: Some(t.saturating_sub(live.world.time)), until: None }),
                         Budget::Count(n) => events(n),
                     };
                     out.push(plain(rest, sc.steps[step].learner));
@@ -66,7 +67,7 @@ impl Session {
                     Tape::Begin(i) => {
                         flush(&mut out, &mut free);
                         out.push(sc.steps[i].clone());
-                        open = matches!(sc.steps[i].command, Command::Run { .. } | Command::Step { .. }).then_some((out.len() - 1, 0));
+                        open = matches!(sc.steps[i].command, Command::Run(_) | Command::Step(_)).then_some((out.len() - 1, 0));
                     }
                     Tape::RunEvent => {
                         if let Some((_, k)) = &mut open {
