@@ -1,7 +1,7 @@
 //! The browser binding: a thin layer that runs in the page's Web Worker (www/js/worker.js). It
 //! converts at the boundary and nowhere else: scenarios, commands and histories arrive as JS
-//! objects and are read by the core's own reader; frames and reports leave as JS objects
-//! (serde-wasm-bindgen); every error is a JS `Error` with a sentence and, where known, the
+//! objects, are walked into a `serde_json::Value` (js-sys) and read by the core's own reader;
+//! frames and reports leave as JS objects (serde-wasm-bindgen); every error is a JS `Error` with a sentence and, where known, the
 //! `step` or history `entry` it is about (js-sys), never a panic. Long work is time-boxed with
 //! the worker's clock (web-sys `performance.now()`). docs/wasm-api.md is the contract.
 use crate::frame::{self, Look};
@@ -12,6 +12,12 @@ use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+
+/// talc instead of Rust's default dlmalloc: 3.1 KB less of the gzipped download; a step (key
+/// press to frame) is as fast, opening 20 servers x 2,500 mailboxes about 15% slower
+/// (docs/performance.md). The worker is single-threaded.
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -41,7 +47,59 @@ fn out<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
 
 /// A JS value read as JSON data; anything that is not plain data is named.
 fn data(v: JsValue, what: &str) -> Result<Value, JsValue> {
-    serde_wasm_bindgen::from_value(v).map_err(|e| say(format!("{what} is not plain JSON data: {e}")))
+    json(&v).map_err(|e| say(format!("{what} is not plain JSON data: {e}")))
+}
+
+/// A JS value as a `serde_json::Value`, walked with js-sys: what
+/// `serde_wasm_bindgen::from_value::<Value>` gave, without serde's deserializer machinery, which
+/// cost 12.7 KB of the gzipped download (docs/performance.md). `null` and `undefined` are null;
+/// a safe integer is an integer, any other number a float (NaN and the infinities null); a
+/// BigInt is an integer when it fits 64 bits; arrays are lists; plain objects and `Map`s are
+/// objects with string keys; bytes, other iterables, functions and symbols are refused, in
+/// serde's words but naming the JS type (`object`, `symbol`) where it printed the value.
+fn json(v: &JsValue) -> Result<Value, String> {
+    let wrong = |what: String, expected: &str| Err(format!("invalid type: {what}, expected {expected}"));
+    if v.loose_eq(&JsValue::NULL) {
+        Ok(Value::Null)
+    } else if let Some(b) = v.as_bool() {
+        Ok(Value::Bool(b))
+    } else if v.is_bigint() {
+        match i64::try_from(v.clone()) {
+            Ok(n) => Ok(n.into()),
+            Err(v) => u64::try_from(v).map(Value::from).map_err(|_| {
+                "Couldn't deserialize i64 or u64 from a BigInt outside i64::MIN..u64::MAX bounds".to_string()
+            }),
+        }
+    } else if let Some(n) = v.as_f64() {
+        if js_sys::Number::is_safe_integer(v) {
+            Ok((n as i64).into())
+        } else {
+            Ok(serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number))
+        }
+    } else if let Some(text) = v.as_string() {
+        Ok(Value::String(text))
+    } else if js_sys::Array::is_array(v) {
+        v.unchecked_ref::<js_sys::Array>().iter().map(|x| json(&x)).collect::<Result<_, _>>().map(Value::Array)
+    } else if v.is_instance_of::<js_sys::Uint8Array>() || v.is_instance_of::<js_sys::ArrayBuffer>() {
+        wrong("byte array".into(), "any valid JSON value")
+    } else if let Some(map) = v.dyn_ref::<js_sys::Map>() {
+        let mut object = serde_json::Map::new();
+        for pair in map.entries() {
+            let pair: js_sys::Array = pair.map_err(|_| "a Map that cannot be read".to_string())?.unchecked_into();
+            let Some(key) = pair.get(0).as_string() else { return wrong(pair.get(0).js_typeof().as_string().unwrap_or_default(), "a string key") };
+            object.insert(key, json(&pair.get(1))?);
+        }
+        Ok(Value::Object(object))
+    } else if v.is_object() && !js_sys::Symbol::iterator().js_in(v) {
+        let mut object = serde_json::Map::new();
+        for pair in js_sys::Object::entries(v.unchecked_ref()) {
+            let pair: js_sys::Array = pair.unchecked_into();
+            object.insert(pair.get(0).as_string().unwrap_or_default(), json(&pair.get(1))?);
+        }
+        Ok(Value::Object(object))
+    } else {
+        wrong(v.js_typeof().as_string().unwrap_or_default(), "any valid JSON value")
+    }
 }
 
 fn scenario(v: JsValue) -> Result<Scenario, JsValue> {

@@ -30,6 +30,7 @@ for (const scheme of ['light', 'dark']) {
         expect(await serious(page)).toEqual([]);
         for (let i = 0; i < 6; i++) await step(page);
         await page.locator('details.tools summary').click();
+        await expect(page.locator('details.tools form.tool').first()).toBeVisible(); // built when first opened
         expect(await serious(page)).toEqual([]);
       });
     }

@@ -16,7 +16,8 @@ const boot = bootLab(new URLSearchParams(location.hash.slice(1)));
 
 function bootLab(p) {
   if (!['lesson', 'v', 'sandbox', 'resume'].some((k) => p.has(k))) return null;
-  for (const m of ['lab.js', 'core.js', 'classroom.js', 'topology.js', 'timeline.js', 'panels/controls.js', 'panels/story.js', 'panels/detail.js', 'panels/log.js', 'panels/tools.js']) {
+  // What a lesson's first frame draws; js/lab.js loads the rest (classroom, tools, goal) when needed.
+  for (const m of ['lab.js', 'core.js', 'topology.js', 'timeline.js', 'panels/controls.js', 'panels/story.js', 'panels/detail.js', 'panels/log.js']) {
     document.head.append(el('link', { rel: 'modulepreload', href: new URL(m, import.meta.url).href }));
   }
   const wasm = new URL('../pkg/usnlab_bg.wasm', import.meta.url);

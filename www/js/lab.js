@@ -6,15 +6,24 @@ import { el, svg, $, put } from './dom.js';
 import { state as progress, saveProgress, notify, announce, scenarioText } from './shell.js';
 import { drawTopology } from './topology.js';
 import { drawTimeline } from './timeline.js';
-import * as classroom from './classroom.js';
 import * as controls from './panels/controls.js';
 import * as story from './panels/story.js';
 import * as detail from './panels/detail.js';
 import * as log from './panels/log.js';
-import * as tools from './panels/tools.js';
-import * as goal from './panels/goal.js';
 
 export const SPEEDS = [['0.5', 2000], ['1', 1000], ['2', 500], ['5', 200], ['20', 50]];
+
+// Modules a lesson's first frame does not draw load when first needed, so the first visit
+// downloads less (docs/performance.md): classroom.js (links, embeds, presenter, follower) when
+// a link or a key asks for it, the tools and workbench when their panel is first opened, and a
+// challenge's goal panel when the scenario has a goal. Each is kept once loaded.
+let room = null;
+let tools = null;
+let goal = null;
+const classroom = () => import('./classroom.js').then((m) => (room = m));
+const loadTools = () => import('./panels/tools.js').then((m) => (tools = m));
+/** An embed, presenter mode or a follower needs classroom.js from the start. */
+const needsRoom = (o) => !!(o.present || o.panels || o.embed || o.follow);
 
 /** Opens a lab in `main`: a built-in `id`, a scenario `text`, a link's `history`, or a saved `resume`. */
 export async function open(main, what) {
@@ -29,6 +38,7 @@ export async function open(main, what) {
   S.core = new Core({ boot: what.boot, onBusy: (b) => controls.busy(S, b, go) });
   const go = moves(S);
   S.go = go;
+  const roomReady = room || needsRoom(S.opts) ? classroom() : null;
   try {
     await start(S, what);
   } catch (e) {
@@ -37,7 +47,7 @@ export async function open(main, what) {
   }
   build(S, go);
   render(S, go);
-  classroom.setup(S, go);
+  if (roomReady) (await roomReady).setup(S, go);
   if (S.opts.autoplay) go.play();
   const keys = (e) => onKey(S, go, e);
   document.addEventListener('keydown', keys);
@@ -48,7 +58,7 @@ export async function open(main, what) {
     S.closed = true;
     go.stop();
     persist(S, true);
-    classroom.close(S);
+    if (room) room.close(S);
     document.removeEventListener('keydown', keys);
     if (S.mapResize) S.mapResize.disconnect();
     window.removeEventListener('pagehide', flush);
@@ -70,8 +80,11 @@ async function start(S, what) {
   const text = r ? r.scenario : what.text ?? (what.boot && (await what.boot.text)) ?? (await scenarioText(what.id));
   S.scenario = parse(text, r ? 'Your saved lab' : 'This scenario');
   const history = r ? r.history : what.history;
+  // A challenge's goal panel loads while the core opens the scenario.
+  const goalReady = S.scenario.goal ? import('./panels/goal.js').then((m) => (goal = m)) : null;
   try {
     const opened = await S.core.call('open', { scenario: S.scenario, history, playhead: r ? r.playhead : what.playhead, start: S.opts.start });
+    if (goalReady) await goalReady;
     S.lesson = opened.lesson;
     S.frame = opened.frame;
     S.saved = { history: opened.history, playhead: opened.frame.playhead };
@@ -117,7 +130,7 @@ function moves(S) {
     if (text) announce(text);
     render(S, go);
     persist(S, false);
-    classroom.broadcast(S);
+    if (room) room.broadcast(S);
   };
   const go = {
     step: () => run('step', {}, async (m) => {
@@ -181,7 +194,7 @@ function moves(S) {
     gap: (server) => run('gap', { server }, (g) => { S.why = [g.text]; render(S, go); }),
     object: (server, dn) => run('object', { server, dn }, (o) => detail.raw(S, server, o)),
     history: () => S.core.call('history', {}),
-    export: () => run('export', {}, (sc) => tools.download(S, sc)),
+    export: () => run('export', {}, async (sc) => (await loadTools()).download(S, sc)),
     play: () => {
       if (S.playing) return go.stop();
       const tick = async () => {
@@ -324,7 +337,7 @@ export const KEYS = [
 function onKey(S, go, e) {
   if (e.target.closest('input, select, textarea, dialog, summary') || e.altKey || e.ctrlKey || e.metaKey) return;
   S.keyAt = performance.now(); // `make bench` reads the "usnlab:key-to-frame" measure
-  if (S.opts.follow && !S.takenOver) return classroom.followerKey(S, e);
+  if (S.opts.follow && !S.takenOver) return room.followerKey(S, e);
   const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
   const choice = /^[1-9]$/.test(k) && $('.question .choices', S.main);
   if (document.body.classList.contains('blank') && k !== 'b' && k !== '.') document.body.classList.remove('blank');
@@ -333,10 +346,10 @@ function onKey(S, go, e) {
   else if (k === ' ' || k === 'k') go.play();
   else if (k === 'Home') go.seek(0);
   else if (k === '+' || k === '=' || k === '-') go.faster(k === '-' ? -1 : 1);
-  else if (k === 'b' || k === '.') classroom.blank(S);
-  else if (k === 'l') classroom.share(S, go);
-  else if (k === 'f') classroom.togglePresent(S);
-  else if (k === 'w') classroom.openFollower(S);
+  else if (k === 'b' || k === '.') classroom().then((m) => m.blank(S));
+  else if (k === 'l') classroom().then((m) => m.share(S, go));
+  else if (k === 'f') classroom().then((m) => m.togglePresent(S));
+  else if (k === 'w') classroom().then((m) => m.openFollower(S));
   else if (k === 'm') go.switchModel();
   else if (k === 'x' && S.frame.connectors.length) go.nextMail();
   else if (k === 'e') go.finishStep();
@@ -365,13 +378,14 @@ function build(S, go) {
     timeline: svg('svg', { class: 'timeline', role: 'group' }),
     detail: el('section', { class: 'detail', 'aria-label': 'Server detail' }),
     log: el('section', { class: 'log', 'aria-label': 'Application Log' }),
-    tools: el('details', { class: 'tools' }),
+    tools: el('details', { class: 'tools', ontoggle: () => openTools(S, go) },
+      el('summary', {}, 'Tools and workbench: change the directory, build the organization')),
     dialog: el('dialog', { class: 'raw', 'aria-label': 'Details' }),
     share: el('div', { class: 'share' }),
   };
   put(S.main,
     el('h1', { class: 'sr-only' }, S.title),
-    S.el.controls, S.el.progress, S.el.share, goal.build(S),
+    S.el.controls, S.el.progress, S.el.share, goal && goal.build(S),
     el('div', { class: 'board' },
       S.el.story,
       el('div', { class: `stage${S.lesson.org && S.frame.sites.length > 2 ? ' wide-map' : ''}` },
@@ -381,8 +395,7 @@ function build(S, go) {
     S.el.log, S.el.tools, S.el.dialog);
   S.main.classList.add('in-lab');
   S.main.dataset.pending = S.main.dataset.pending || '0';
-  controls.build(S, go, keysHelp);
-  tools.build(S, go);
+  controls.build(S, go, keysHelp, classroom);
   // The map and the diagram are drawn at their shown width (scaled in presenter mode): redraw
   // when a figure's width changes (not on every pixel of height).
   const widths = new WeakMap();
@@ -403,6 +416,15 @@ function legend() {
   return el('ul', { class: 'legend', 'aria-label': 'Message kinds' },
     [['notify', 'Notify'], ['request', 'Request'], ['response', 'Response'], ['write', 'Write (objects written)'], ['mail', 'Mail'], ['failed', 'Failed']]
       .map(([k, label]) => el('li', { class: `kind-${k}` }, el('span', { class: 'tag' }, label))));
+}
+
+/** The tools' forms are built the first time their panel opens (a click, or the T key). */
+async function openTools(S, go) {
+  if (!S.el.tools.open || S.el.mailboxes) return;
+  await loadTools();
+  if (S.el.mailboxes || S.closed) return;
+  tools.build(S, go);
+  tools.refresh(S);
 }
 
 /** The scenario step under way (or the last one run), as the lesson lists it. */
@@ -438,7 +460,7 @@ function render(S, go) {
   S.focus = (st && st.focus) || {};
   controls.render(S);
   story.render(S, go);
-  goal.render(S, go);
+  if (goal) goal.render(S, go);
   const focus = drawMap(S, go);
   const proof = Object.values(S.proof).find((p) => p.at <= f.playhead && f.messages.some((m) => m.index === p.index));
   drawTimeline(S.el.timeline, f.servers.map((s) => s.name), f.messages, f.counts.messages, (n) => go.seek(n), S.motion, proof && proof.index);
@@ -446,7 +468,7 @@ function render(S, go) {
   scroller.scrollTop = scroller.scrollHeight; // the newest message stays in view
   detail.render(S, go);
   log.render(S, go);
-  tools.refresh(S);
+  if (S.el.mailboxes) tools.refresh(S); // the tools are built once their panel is opened
   for (const [name, node] of Object.entries(panelsOf(S))) if (node) node.classList.toggle('look-here', (focus.panels || []).includes(name));
   S.drawn = f;
   S.motion = null;

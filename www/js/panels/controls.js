@@ -4,7 +4,8 @@ import { el, put, clock } from '../dom.js';
 
 const SPEEDS = [['0.5', 2000], ['1', 1000], ['2', 500], ['5', 200], ['20', 50]];
 
-export function build(S, go, keysHelp) {
+/** `classroom` loads js/classroom.js (links, presenter, follower) when a button asks for it. */
+export function build(S, go, keysHelp, classroom) {
   const button = (label, title, onclick, attrs = {}) => el('button', { type: 'button', title, onclick, ...attrs }, label);
   const c = {
     restart: button(['|◀', el('span', { class: 'wide-only' }, ' Restart')], 'Back to the start (Home)', () => go.seek(0), { 'aria-label': '|◀ Restart' }),
@@ -21,9 +22,9 @@ export function build(S, go, keysHelp) {
     modelName: el('span', { class: 'model-name', title: 'The rules the lab is playing' }),
     status: el('span', { class: 'queue' }),
     model: button('', 'Play the same actions under the other model (M)', () => go.switchModel()),
-    share: button('Copy link', 'A link that reproduces this point (L)', () => import('../classroom.js').then((m) => m.share(S, go))),
-    present: button('Present', 'Large type for a projector (F)', () => import('../classroom.js').then((m) => m.togglePresent(S))),
-    follower: button('Follower window', 'A second window that follows this one (W)', () => import('../classroom.js').then((m) => m.openFollower(S))),
+    share: button('Copy link', 'A link that reproduces this point (L)', () => classroom().then((m) => m.share(S, go))),
+    present: button('Present', 'Large type for a projector (F)', () => classroom().then((m) => m.togglePresent(S))),
+    follower: button('Follower window', 'A second window that follows this one (W)', () => classroom().then((m) => m.openFollower(S))),
     keys: button('Keys', 'Keyboard shortcuts (?)', () => keysHelp(S)),
   };
   S.ctl = c;

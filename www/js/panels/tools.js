@@ -22,8 +22,8 @@ export function build(S, go) {
   const attrs = (d) => (d.get('attr') ? { [d.get('attr')]: d.get('value') || '' } : {});
   const act = (cmd) => go.act(cmd);
   S.el.mailboxes = el('datalist', { id: 'tool-mailboxes' });
-  put(S.el.tools, el('summary', {}, 'Tools and workbench: change the directory, build the organization'),
-    S.el.mailboxes,
+  // After the panel's <summary>, which js/lab.js draws (this module loads when the panel opens).
+  S.el.tools.append(S.el.mailboxes,
     el('p', { class: 'tool-note' }, 'Click a server on the map to act on it. ',
       el('button', { type: 'button', class: 'export', onclick: () => go.export() }, 'Export this situation (.json)'),
       ' A file that “Open a scenario file…” (or dropping it on the page) and usnlab run play to this very point.'),
