@@ -139,6 +139,8 @@ test('everything works from the keyboard, and a live region narrates each event'
   await page.keyboard.press('?');
   await expect(page.getByRole('dialog')).toContainText('Blank the screen');
   await page.keyboard.press('Escape');
+  // The dialog gives focus back where it was when it closes: wait for that before moving it.
+  await expect(page.getByRole('dialog')).toBeHidden();
   // Tab reaches the controls, and Enter on the focused Step button steps.
   await page.locator('.controls button', { hasText: 'Step ▶' }).focus();
   await page.keyboard.press('Enter');

@@ -1,41 +1,13 @@
 // The page's entry: routes between the lesson list, a lesson and the sandbox, keeps progress,
 // and reports problems in words. The replication itself is all in the wasm core (js/lab.js).
 import { el, put, $, clock } from './dom.js';
-import { state, loadProblem, notify, fetchText, scenarioUrl } from './shell.js';
+import { state, loadProblem, notify, fetchText } from './shell.js';
+import { takeBoot } from './boot.js';
 
 let closeLab = null;
 /** Counts what has been put on the page, so a lesson list still loading does not replace a lab
  *  opened meanwhile (a file dropped at once). */
 let shown = 0;
-
-/** On a lesson route, the slow things start at once and side by side: the lab's worker (which
- *  imports the glue), the wasm (compiled here, handed to the worker) and the scenario. With the
- *  page and app.js before them, a lesson is interactive after four round trips
- *  (docs/performance.md). The lesson list starts none of it. */
-const boot = bootLab(new URLSearchParams(location.hash.slice(1)));
-
-function bootLab(p) {
-  if (!['lesson', 'v', 'sandbox', 'resume'].some((k) => p.has(k))) return null;
-  // What a lesson's first frame draws; js/lab.js loads the rest (classroom, tools, goal) when needed.
-  for (const m of ['lab.js', 'core.js', 'topology.js', 'timeline.js', 'panels/controls.js', 'panels/story.js', 'panels/detail.js', 'panels/log.js']) {
-    document.head.append(el('link', { rel: 'modulepreload', href: new URL(m, import.meta.url).href }));
-  }
-  const wasm = new URL('../pkg/usnlab_bg.wasm', import.meta.url);
-  const lesson = p.get('lesson') || (p.has('sandbox') ? 'sandbox' : null);
-  return {
-    worker: new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }),
-    module: WebAssembly.compileStreaming(fetch(wasm)),
-    lesson,
-    text: lesson && /^[a-z0-9-]+$/.test(lesson) ? fetchText(scenarioUrl(lesson)).catch(() => null) : null,
-  };
-}
-
-/** The boot's parts, once: a later route starts its own. */
-function takeBoot(id) {
-  if (!boot || boot.taken) return null;
-  boot.taken = true;
-  return { worker: boot.worker, module: boot.module, text: id && id === boot.lesson ? boot.text : null };
-}
 
 async function route() {
   if (closeLab) closeLab();

@@ -26,11 +26,6 @@ export function close(S) {
   if (S.resize) S.resize.disconnect();
 }
 
-export function blank(S) {
-  const on = document.body.classList.toggle('blank');
-  if (S.channel && !S.opts.follow) S.channel.postMessage({ blank: on });
-}
-
 /** The presenter's window sends where it is after each change. */
 export async function broadcast(S) {
   if (!S.channel || S.opts.follow) return;

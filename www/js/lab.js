@@ -153,6 +153,7 @@ function moves(S) {
      *  one job, drawn once at the end; a question or the lesson's end stops it. */
     nextMail: () => { go.stop(); return run('step', {}, async (first) => {
       let m = first;
+      noteProof(S, m); // the first event may be the mail that proves a verdict
       for (let i = 0; i < 5000 && m.outcome === 'moved' && !(m.report && m.report.message && m.report.message.kind === 'mail'); i++) {
         m = await S.core.call('step', {});
         noteProof(S, m);
@@ -346,7 +347,7 @@ function onKey(S, go, e) {
   else if (k === ' ' || k === 'k') go.play();
   else if (k === 'Home') go.seek(0);
   else if (k === '+' || k === '=' || k === '-') go.faster(k === '-' ? -1 : 1);
-  else if (k === 'b' || k === '.') classroom().then((m) => m.blank(S));
+  else if (k === 'b' || k === '.') blank(S);
   else if (k === 'l') classroom().then((m) => m.share(S, go));
   else if (k === 'f') classroom().then((m) => m.togglePresent(S));
   else if (k === 'w') classroom().then((m) => m.openFollower(S));
@@ -358,6 +359,13 @@ function onKey(S, go, e) {
   else if (choice) { const b = choice.querySelectorAll('button')[Number(k) - 1]; if (b && !b.disabled) b.click(); else return; }
   else return;
   e.preventDefault();
+}
+
+/** Blanks the screen or brings it back, at once (a key after it must find it as it left it), and
+ *  tells a follower window if classroom.js has opened one. */
+function blank(S) {
+  const on = document.body.classList.toggle('blank');
+  if (S.channel && !S.opts.follow) S.channel.postMessage({ blank: on });
 }
 
 export function keysHelp(S) {

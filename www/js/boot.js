@@ -1,0 +1,34 @@
+// The first thing a lesson route starts, before anything else of the page has loaded: the lab's
+// worker (which imports the glue), the wasm (compiled here, handed to the worker), the scenario
+// and the modules the first frame draws, side by side. It imports nothing, so it runs one round
+// trip after the page (index.html loads it beside app.js): a lesson is drawn after four
+// sequential round trips, html -> this -> the worker -> the glue (docs/performance.md). The
+// lesson list starts none of it.
+const boot = bootLab(new URLSearchParams(location.hash.slice(1)));
+
+function bootLab(p) {
+  if (!['lesson', 'v', 'sandbox', 'resume'].some((k) => p.has(k))) return null;
+  // What a lesson's first frame draws; js/lab.js loads the rest (classroom, tools, goal) when needed.
+  for (const m of ['lab.js', 'core.js', 'topology.js', 'timeline.js', 'panels/controls.js', 'panels/story.js', 'panels/detail.js', 'panels/log.js']) {
+    const link = document.createElement('link');
+    link.rel = 'modulepreload';
+    link.href = new URL(m, import.meta.url).href;
+    document.head.append(link);
+  }
+  const lesson = p.get('lesson') || (p.has('sandbox') ? 'sandbox' : null);
+  // The same address shell.js's scenarioUrl gives; a name it would refuse is not fetched here.
+  const url = lesson && /^[a-z0-9-]+$/.test(lesson) ? `scenarios/${lesson}.json` : null;
+  return {
+    worker: new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }),
+    module: WebAssembly.compileStreaming(fetch(new URL('../pkg/usnlab_bg.wasm', import.meta.url))),
+    lesson,
+    text: url ? fetch(url).then((r) => (r.ok ? r.text() : null)).catch(() => null) : null,
+  };
+}
+
+/** The boot's parts, once: a later route starts its own. */
+export function takeBoot(id) {
+  if (!boot || boot.taken) return null;
+  boot.taken = true;
+  return { worker: boot.worker, module: boot.module, text: id && id === boot.lesson ? boot.text : null };
+}
