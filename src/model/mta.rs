@@ -103,16 +103,18 @@ impl World {
     /// now (model choice: the lab does not track where along its route a message is).
     fn reroute_broken(&mut self) -> usize {
         let all = std::mem::take(&mut self.queue).into_vec();
-        let (mut broken, keep): (Vec<_>, Vec<_>) = all.into_iter().partition(|q| match &q.ev {
+        let (broken, keep): (Vec<_>, Vec<_>) = all.into_iter().partition(|q| match &q.ev {
             Event::Request(r) => r.route.as_ref().is_some_and(|rt| !self.route_is_up(rt)),
             Event::Response(r) => r.route.as_ref().is_some_and(|rt| !self.route_is_up(rt)),
             _ => false,
         });
         self.queue = keep.into();
         self.in_flight -= broken.len();
-        broken.sort_by_key(|q| (q.at, q.seq));
+        // Handed off again in the queue's order: popped from a heap of them (a sort would add
+        // its code to the wasm, docs/performance.md).
+        let mut broken: std::collections::BinaryHeap<_> = broken.into();
         let n = broken.len();
-        for q in broken {
+        while let Some(q) = broken.pop() {
             self.hand_off(q.ev);
         }
         n

@@ -99,9 +99,12 @@ pub fn named_connectors(connectors: &[ConnectorSpec], pair: &[String; 2], kind: 
     let matching: Vec<usize> = (0..connectors.len())
         .filter(|&i| connectors[i].sites.contains(&pair[0]) && connectors[i].sites.contains(&pair[1]) && kind.is_none_or(|k| connectors[i].kind == k))
         .collect();
-    let mut kinds: Vec<&str> = matching.iter().map(|&i| connectors[i].kind.as_str()).collect();
-    kinds.sort();
-    kinds.dedup();
+    // A sorted set, not a sorted Vec: a sort would add its code to the wasm (docs/performance.md).
+    let mut kinds: VecSet<&str> = VecSet::new();
+    for &i in &matching {
+        kinds.add(connectors[i].kind.as_str());
+    }
+    let kinds: Vec<&str> = kinds.keys().copied().collect();
     let (a, b) = (&pair[0], &pair[1]);
     match kinds.len() {
         0 => Err(("NO_SUCH_CONNECTOR", crate::narration::organization::no_connector(a, b, kind))),

@@ -7,6 +7,7 @@ use crate::model::queue::Event;
 use crate::model::replica::{RepsFrom, INIT_SYNC, PERIODIC_SYNC, WRITEABLE};
 use crate::model::server::Server;
 use crate::model::world::{nc_of_site, World};
+use crate::vecmap::VecSet;
 
 impl World {
     fn site_index(&self, site: &str) -> Option<usize> {
@@ -39,14 +40,18 @@ impl World {
             return String::new();
         }
         let partners = self.sites[at].1.clone();
-        let mut ncs: Vec<String> = partners.iter().flat_map(|p| self.server(p).ncs.keys().cloned().collect::<Vec<_>>()).collect();
+        // The naming contexts its partners hold, each once and in order (a set: no sort in the wasm).
+        let mut ncs: VecSet<String> = VecSet::new();
+        for p in &partners {
+            for nc in self.server(p).ncs.keys() {
+                ncs.add(nc.clone());
+            }
+        }
         self.sites[at].1.push(name.to_string());
         self.index.insert(name.to_string(), self.servers.len());
         self.servers.push(Server::new(name, site, invocation_id.clone(), usn));
-        ncs.push(nc_of_site(&self.org, site));
-        ncs.sort();
-        ncs.dedup();
-        for nc in &ncs {
+        ncs.add(nc_of_site(&self.org, site));
+        for nc in ncs.keys() {
             self.ensure_replica(name, nc);
             for p in &partners {
                 let writable = self.home_nc(p) == *nc;
