@@ -77,7 +77,7 @@ impl World {
         rep.put(obj);
         rep.utd.insert(id, usn);
         if let Some(copy) = copy {
-            self.journal.originated.entry(dn.to_string()).or_default().push(Originated { base: kept_base, copy });
+            self.journal.originated.get_or_insert_with(dn.to_string(), Vec::new).push(Originated { base: kept_base, copy });
         }
         self.note_written(server, dn, usn);
         self.schedule_notify(server, &nc);

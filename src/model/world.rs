@@ -9,7 +9,6 @@ use crate::model::messages::*;
 use crate::scenario::{ConnectorSpec, DrcSpec, Model, Scenario, Settings};
 use crate::model::server::Server;
 use crate::model::object::DirObject;
-use std::collections::BTreeMap;
 use crate::model::budget::Work;
 use crate::vecmap::{VecMap, VecSet};
 use crate::model::queue::{Event, Queued};
@@ -28,7 +27,7 @@ pub struct Journal {
     /// (docs/scenarios.md). A restore does not undo it. Kept only when the scenario's goal asks
     /// `kept` (`keeps_originated`): at 40 servers × 5,000 mailboxes it would hold a copy of every
     /// object for nothing.
-    pub originated: BTreeMap<String, Vec<Originated>>,
+    pub originated: VecMap<String, Vec<Originated>>,
     pub keeps_originated: bool,
 }
 
