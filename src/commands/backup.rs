@@ -1,11 +1,10 @@
 //! `backup`, `restore` and `expire_backsync`: a server's backup, putting it back (the backsync,
 //! the 1224 stall it can leave), and forcing the backsync to end (Q160850). The work is the
 //! model's (`model/restore.rs`).
-use super::{Names, one, Command, Spec};
+use super::{Names, one, Spec};
 use crate::excerpt::quoted;
 use crate::model::world::World;
 use crate::scenario::names;
-use crate::scenario::reading::Fields;
 use crate::scenario::Known;
 
 command! {
@@ -38,10 +37,6 @@ command! {
 
 impl Spec for Backup {
     #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::Backup(Backup { server: f.text("server")?, label: f.text("label")? }))
-    }
-    #[inline(always)]
     fn servers(&self) -> Names<'_> {
         one(&self.server)
     }
@@ -63,10 +58,6 @@ impl Spec for Backup {
 }
 
 impl Spec for Restore {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::Restore(Restore { server: f.text("server")?, label: f.text("label")?, backsync: f.opt_bool("backsync")?, new_invocation_id: f.opt_bool("new_invocation_id")?, start: f.opt_bool("start")? }))
-    }
     #[inline(always)]
     fn servers(&self) -> Names<'_> {
         one(&self.server)
@@ -104,10 +95,6 @@ impl Spec for Restore {
 }
 
 impl Spec for ExpireBacksync {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::ExpireBacksync(ExpireBacksync { server: f.text("server")? }))
-    }
     #[inline(always)]
     fn servers(&self) -> Names<'_> {
         one(&self.server)

@@ -1,10 +1,10 @@
 //! The scenario's commands, one spec per command (docs/architecture.md, "Commands"). A command
-//! lives in one file of this folder: its `do` name, fields and help line (`command!`), and its
-//! `Spec`: how it is read from JSON, the servers and sites it names, its checks, what it asks for
-//! in advance, what it does to the world and the few words that describe it. The `registry!` list
-//! below ties them together: the `Command` enum, `ACTIONS`, `HELP` and one `match` (for reading,
-//! one `if` chain) per question. The sentences a command says when it runs are in
-//! `crate::narration::commands`.
+//! lives in one file of this folder: its `do` name, fields and help line (`command!`, which also
+//! makes its reader), and its `Spec`: the servers and sites it names, its checks, what it asks
+//! for in advance, what it does to the world and the few words that describe it. The
+//! `registry!` list below ties them together: the `Command` enum, `ACTIONS`, `HELP` and one
+//! `match` (for reading, one `if` chain) per question. The sentences a command says when it runs
+//! are in `crate::narration::commands`.
 //!
 //! Size: the page downloads this as wasm (docs/performance.md). The `Spec` methods are marked
 //! `#[inline(always)]` so that each `match` compiles as the one hand-written `match` did before
@@ -22,11 +22,36 @@ use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// Declares a command's struct: its `do` name, its fields as scenario files write them, and its
-/// help line. The struct gets `NAME`, `HELP`, `FIELDS` (in the order the unknown-field message
-/// lists them) and `write`, its serialized fields in that order (`None` left out).
+/// Declares a command:
+///
+/// ```text
+/// command! {
+///     UpdateNow "update_now" {          // the struct and its `do`
+///         server: String,               // the fields, as scenario files write them
+///         from: Option<String>,
+///         refresh_all: bool = false,    // absent reads as false
+///     }
+///     help: "press Update Now on a server: ... (server, from, refresh_all)"
+/// }
+/// ```
+///
+/// The struct gets `NAME`, `HELP`, `FIELDS` (in the declared order, which the unknown-field
+/// message lists), `read` and `write`. `read` reads each field by its type's `FromField`
+/// in the declared order, so a bad step's first error is its first wrong field. A `bool` says
+/// which it is: `= false` (absent reads as false) or `= required` (absent is refused, "missing
+/// field"). `write` gives the fields in the same order, `None` left out.
 macro_rules! command {
-    ($(#[$meta:meta])* $T:ident $name:literal { $($field:ident: $ty:ty),* $(,)? } help: $help:literal) => {
+    (@read $f:ident $field:ident $ty:ty) => {
+        <$ty as $crate::commands::FromField>::read($f, stringify!($field))?
+    };
+    (@read $f:ident $field:ident $ty:ty = required) => {
+        <Option<$ty> as $crate::commands::FromField>::read($f, stringify!($field))?
+            .ok_or(concat!("missing field \"", stringify!($field), "\""))?
+    };
+    (@read $f:ident $field:ident $ty:ty = $default:literal) => {
+        <Option<$ty> as $crate::commands::FromField>::read($f, stringify!($field))?.unwrap_or($default)
+    };
+    ($(#[$meta:meta])* $T:ident $name:literal { $($field:ident: $ty:ty $(= $default:tt)?),* $(,)? } help: $help:literal) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq)]
         pub struct $T { $(pub $field: $ty),* }
@@ -38,6 +63,13 @@ macro_rules! command {
             pub const HELP: &'static str = $help;
             /// The fields it takes besides `do`.
             pub const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
+
+            /// Reads the fields (already checked against `FIELDS`), in the lab's words when one
+            /// is wrong.
+            #[inline(always)]
+            pub(crate) fn read(f: &mut $crate::scenario::reading::Fields) -> Result<$crate::commands::Command, String> {
+                Ok($crate::commands::Command::$T($T { $($field: command!(@read f $field $ty $(= $default)?)),* }))
+            }
 
             pub(crate) fn write(&self, out: &mut Vec<(&'static str, serde_json::Value)>) {
                 $($crate::commands::Field::put(&self.$field, stringify!($field), out);)*
@@ -119,12 +151,42 @@ impl<T: Field> Field for Option<T> {
     }
 }
 
+/// A field's value read from a step (docs/scenarios.md), in the lab's words when it is wrong: one
+/// small function per kind of field (in src/scenario/reading.rs), none per command. An `Option`
+/// is `None` when the step leaves it out; `attrs` is then empty; the other kinds are required.
+/// `bool` has none: `command!` says `= false` or `= required` for it.
+pub(crate) trait FromField: Sized {
+    fn read(f: &mut Fields, key: &str) -> Result<Self, String>;
+}
+
+/// Each kind of field with the function of src/scenario/reading.rs that reads it.
+macro_rules! from_field {
+    ($($ty:ty => $read:path),* $(,)?) => {
+        $(impl FromField for $ty {
+            #[inline(always)]
+            fn read(f: &mut Fields, key: &str) -> Result<Self, String> {
+                $read(f, key)
+            }
+        })*
+    };
+}
+
+from_field! {
+    String => Fields::text,
+    Option<String> => Fields::opt_text,
+    u64 => Fields::number,
+    Option<u64> => Fields::opt_number,
+    u32 => Fields::small,
+    Option<bool> => Fields::opt_bool,
+    [String; 2] => Fields::pair,
+    BTreeMap<String, String> => Fields::attrs,
+    Option<Schedule> => crate::scenario::reading::schedule,
+}
+
 /// What each command says of itself besides its `command!` declaration. The registry asks
 /// through one `match` per question; no generic code is made per command. Mark each method of
 /// an impl `#[inline(always)]` (the size note at the head of this file).
 pub trait Spec {
-    /// Reads the fields (already checked against `FIELDS`), in the lab's words when one is wrong.
-    fn read(f: &mut Fields) -> Result<Command, String>;
     /// The servers it names (a step naming one that is gone by then is refused).
     #[inline(always)]
     fn servers(&self) -> Names<'_> {

@@ -1,9 +1,8 @@
 //! `authrest` and `import`: two of Q201414's repairs, raising USNs and versions so that changes
 //! flow out again. The work is the model's (`model/restore.rs`).
-use super::{Names, one, Command, Spec};
+use super::{Names, one, Spec};
 use crate::model::world::World;
 use crate::scenario::names;
-use crate::scenario::reading::Fields;
 use crate::scenario::{Known, MAX_IMPORT, MAX_OBJVER, MAX_USN};
 
 command! {
@@ -25,10 +24,6 @@ command! {
 }
 
 impl Spec for Authrest {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::Authrest(Authrest { server: f.text("server")?, objver: f.small("objver")?, usn: f.number("usn")? }))
-    }
     #[inline(always)]
     fn servers(&self) -> Names<'_> {
         one(&self.server)
@@ -53,10 +48,6 @@ impl Spec for Authrest {
 }
 
 impl Spec for Import {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::Import(Import { server: f.text("server")?, name: f.text("name")?, times: f.number("times")? }))
-    }
     #[inline(always)]
     fn servers(&self) -> Names<'_> {
         one(&self.server)

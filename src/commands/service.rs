@@ -1,9 +1,8 @@
 //! `stop` and `start`: the directory service on one server.
-use super::{Names, one, Command, Spec};
+use super::{Names, one, Spec};
 use crate::model::server::ServerState;
 use crate::model::world::World;
 use crate::narration::commands as say;
-use crate::scenario::reading::Fields;
 use crate::scenario::Known;
 
 command! {
@@ -21,10 +20,6 @@ command! {
 }
 
 impl Spec for Stop {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::Stop(Stop { server: f.text("server")? }))
-    }
     #[inline(always)]
     fn servers(&self) -> Names<'_> {
         one(&self.server)
@@ -58,10 +53,6 @@ impl Spec for Stop {
 }
 
 impl Spec for Start {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::Start(Start { server: f.text("server")? }))
-    }
     #[inline(always)]
     fn servers(&self) -> Names<'_> {
         one(&self.server)

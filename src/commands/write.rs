@@ -1,12 +1,11 @@
 //! `create`, `modify`, `delete`: an originating write on one server, to a mailbox named by
 //! `name` (in the server's site) or by `dn` (docs/scenarios.md, "Steps"). The object takes the
 //! server's next USN: the hot potato.
-use super::{Names, one, Command, Spec};
+use super::{Names, one, Spec};
 use crate::model::originate::WriteKind;
 use crate::model::world::{mailbox_dn, World};
 use crate::narration::commands as say;
 use crate::scenario::names;
-use crate::scenario::reading::Fields;
 use crate::scenario::{Known, MAX_IMPORT};
 use std::collections::BTreeMap;
 
@@ -74,10 +73,6 @@ fn attrs_text(a: &BTreeMap<String, String>) -> String {
 
 impl Spec for Create {
     #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::Create(Create { server: f.text("server")?, name: f.opt_text("name")?, dn: f.opt_text("dn")?, attrs: f.attrs("attrs")?, count: f.opt_number("count")? }))
-    }
-    #[inline(always)]
     fn servers(&self) -> Names<'_> {
         one(&self.server)
     }
@@ -107,10 +102,6 @@ impl Spec for Create {
 
 impl Spec for Modify {
     #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::Modify(Modify { server: f.text("server")?, name: f.opt_text("name")?, dn: f.opt_text("dn")?, attrs: f.attrs("attrs")? }))
-    }
-    #[inline(always)]
     fn servers(&self) -> Names<'_> {
         one(&self.server)
     }
@@ -129,10 +120,6 @@ impl Spec for Modify {
 }
 
 impl Spec for Delete {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::Delete(Delete { server: f.text("server")?, name: f.opt_text("name")?, dn: f.opt_text("dn")? }))
-    }
     #[inline(always)]
     fn servers(&self) -> Names<'_> {
         one(&self.server)
