@@ -1,5 +1,5 @@
 //! `bump`: unrelated changes elsewhere on a server raise its USN counter (`to` or `by`).
-use super::{Names, one, Spec};
+use super::Spec;
 use crate::model::world::World;
 use crate::narration::commands as say;
 use crate::scenario::{Known, MAX_USN};
@@ -10,14 +10,11 @@ command! {
         to: Option<u64>,
         by: Option<u64>,
     }
+    servers: server
     help: "raise a server's USN counter, as changes elsewhere would (server, to or by)"
 }
 
 impl Spec for Bump {
-    #[inline(always)]
-    fn servers(&self) -> Names<'_> {
-        one(&self.server)
-    }
     #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
         known.has_server(&self.server)?;

@@ -1,7 +1,7 @@
 //! `add_drc`, `add_connector` and `connector`: between sites, a directory replication connector
 //! added, a messaging connector added, and messaging connectors taken down or brought up
 //! (docs/model-choices.md, "Between sites"). The MTA's work is the model's (`model/mta.rs`).
-use super::{Names, two, Spec};
+use super::Spec;
 use crate::model::sites;
 use crate::model::world::World;
 use crate::narration::commands as say;
@@ -12,6 +12,8 @@ command! {
         sites: [String; 2],
         bridgeheads: [String; 2],
     }
+    servers: bridgeheads
+    sites: sites
     help: "join two sites with a directory replication connector, one bridgehead in each (sites, bridgeheads)"
 }
 
@@ -23,6 +25,7 @@ command! {
         schedule: Option<Schedule>,
         one_way: bool = false,
     }
+    sites: sites
     help: "join two sites with a messaging connector (kind, sites, cost, schedule, one_way)"
 }
 
@@ -34,18 +37,11 @@ command! {
         kind: Option<String>,
         up: bool = required,
     }
+    sites: sites
     help: "take down or bring up the messaging connectors joining two sites (sites, up, kind)"
 }
 
 impl Spec for AddDrc {
-    #[inline(always)]
-    fn servers(&self) -> Names<'_> {
-        two(&self.bridgeheads)
-    }
-    #[inline(always)]
-    fn sites(&self) -> Names<'_> {
-        two(&self.sites)
-    }
     #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
         known.check_drc(&self.sites, &self.bridgeheads)
@@ -67,10 +63,6 @@ impl Spec for AddDrc {
 }
 
 impl Spec for AddConnector {
-    #[inline(always)]
-    fn sites(&self) -> Names<'_> {
-        two(&self.sites)
-    }
     #[inline(always)]
     /// In a file, a later `connector` step may name it.
     fn check(&self, known: &mut Known) -> Result<(), String> {
@@ -97,10 +89,6 @@ impl AddConnector {
 }
 
 impl Spec for Connector {
-    #[inline(always)]
-    fn sites(&self) -> Names<'_> {
-        two(&self.sites)
-    }
     /// Checked as a connector of that kind would be (cost and schedule do not apply).
     #[inline(always)]
     /// In a file, it must name connectors the file has (or an earlier `add_connector` step

@@ -1,5 +1,5 @@
 //! `link`: cut (`up: false`) or mend the path between two servers.
-use super::{Names, two, Spec};
+use super::Spec;
 use crate::model::world::World;
 use crate::narration::commands as say;
 use crate::scenario::Known;
@@ -9,14 +9,11 @@ command! {
         between: [String; 2],
         up: bool = required,
     }
+    servers: between
     help: "cut or mend the path between two servers (between, up)"
 }
 
 impl Spec for Link {
-    #[inline(always)]
-    fn servers(&self) -> Names<'_> {
-        two(&self.between)
-    }
     #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
         self.between.iter().try_for_each(|s| known.has_server(s))?;

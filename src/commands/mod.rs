@@ -1,7 +1,7 @@
 //! The scenario's commands, one spec per command (docs/architecture.md, "Commands"). A command
-//! lives in one file of this folder: its `do` name, fields and help line (`command!`, which also
-//! makes its reader), and its `Spec`: the servers and sites it names, its checks, what it asks
-//! for in advance, what it does to the world and the few words that describe it. The
+//! lives in one file of this folder: its `do` name, fields, the servers and sites it names and
+//! its help line (`command!`, which also makes its reader), and its `Spec`: its checks, what it
+//! asks for in advance, what it does to the world and the few words that describe it. The
 //! `registry!` list below ties them together: the `Command` enum, `ACTIONS`, `HELP` and one
 //! `match` (for reading, one `if` chain) per question. The sentences a command says when it runs
 //! are in `crate::narration::commands`.
@@ -31,15 +31,18 @@ use std::collections::BTreeMap;
 ///         from: Option<String>,
 ///         refresh_all: bool = false,    // absent reads as false
 ///     }
+///     servers: server, from             // the fields naming servers (and `sites:`), if any
 ///     help: "press Update Now on a server: ... (server, from, refresh_all)"
 /// }
 /// ```
 ///
 /// The struct gets `NAME`, `HELP`, `FIELDS` (in the declared order, which the unknown-field
-/// message lists), `read` and `write`. `read` reads each field by its type's `FromField`
+/// message lists), `read`, `write` and `Named`. `read` reads each field by its type's `FromField`
 /// in the declared order, so a bad step's first error is its first wrong field. A `bool` says
 /// which it is: `= false` (absent reads as false) or `= required` (absent is refused, "missing
-/// field"). `write` gives the fields in the same order, `None` left out.
+/// field"). `write` gives the fields in the same order, `None` left out. `servers:` and `sites:`
+/// each name a field (`String`, `Option<String>` or `[String; 2]`) or two (`String` or
+/// `Option<String>`); without them a command names none.
 macro_rules! command {
     (@read $f:ident $field:ident $ty:ty) => {
         <$ty as $crate::commands::FromField>::read($f, stringify!($field))?
@@ -51,7 +54,17 @@ macro_rules! command {
     (@read $f:ident $field:ident $ty:ty = $default:literal) => {
         <Option<$ty> as $crate::commands::FromField>::read($f, stringify!($field))?.unwrap_or($default)
     };
-    ($(#[$meta:meta])* $T:ident $name:literal { $($field:ident: $ty:ty $(= $default:tt)?),* $(,)? } help: $help:literal) => {
+    (@names $s:ident) => {
+        $crate::commands::NONE
+    };
+    (@names $s:ident $a:ident) => {
+        $crate::commands::Naming::names(&$s.$a)
+    };
+    (@names $s:ident $a:ident, $b:ident) => {
+        [$crate::commands::Naming::names(&$s.$a)[0], $crate::commands::Naming::names(&$s.$b)[0]]
+    };
+    ($(#[$meta:meta])* $T:ident $name:literal { $($field:ident: $ty:ty $(= $default:tt)?),* $(,)? }
+     $(servers: $($server:ident),+)? $(sites: $($site:ident),+)? help: $help:literal) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq)]
         pub struct $T { $(pub $field: $ty),* }
@@ -73,6 +86,17 @@ macro_rules! command {
 
             pub(crate) fn write(&self, out: &mut Vec<(&'static str, serde_json::Value)>) {
                 $($crate::commands::Field::put(&self.$field, stringify!($field), out);)*
+            }
+        }
+
+        impl $crate::commands::Named for $T {
+            #[inline(always)]
+            fn servers(&self) -> $crate::commands::Names<'_> {
+                command!(@names self $($($server),+)?)
+            }
+            #[inline(always)]
+            fn sites(&self) -> $crate::commands::Names<'_> {
+                command!(@names self $($($site),+)?)
             }
         }
     };
@@ -183,23 +207,55 @@ from_field! {
     Option<Schedule> => crate::scenario::reading::schedule,
 }
 
+/// The servers and sites a command names, as its `command!` declaration says (`servers:`,
+/// `sites:`): a step naming one that is gone by then is refused.
+pub trait Named {
+    /// The servers it names.
+    fn servers(&self) -> Names<'_>;
+    /// The sites it names (besides the one an `add_site` makes).
+    fn sites(&self) -> Names<'_>;
+}
+
+/// The names a field of a `servers:` or `sites:` declaration gives.
+pub trait Naming {
+    fn names(&self) -> Names<'_>;
+}
+
+impl Naming for String {
+    #[inline(always)]
+    fn names(&self) -> Names<'_> {
+        [Some(self), None]
+    }
+}
+
+impl Naming for Option<String> {
+    #[inline(always)]
+    fn names(&self) -> Names<'_> {
+        [self.as_deref(), None]
+    }
+}
+
+impl Naming for [String; 2] {
+    #[inline(always)]
+    fn names(&self) -> Names<'_> {
+        [Some(&self[0]), Some(&self[1])]
+    }
+}
+
 /// What each command says of itself besides its `command!` declaration. The registry asks
 /// through one `match` per question; no generic code is made per command. Mark each method of
 /// an impl `#[inline(always)]` (the size note at the head of this file).
-pub trait Spec {
-    /// The servers it names (a step naming one that is gone by then is refused).
-    #[inline(always)]
-    fn servers(&self) -> Names<'_> {
-        NONE
-    }
-    /// The sites it names (besides the one an `add_site` makes).
-    #[inline(always)]
-    fn sites(&self) -> Names<'_> {
-        NONE
-    }
+pub trait Spec: Named {
     /// Checks it as a step is checked when the scenario is read, and learns the names and
-    /// backups it makes.
-    fn check(&self, known: &mut Known) -> Result<(), String>;
+    /// backups it makes. Unless a command says otherwise: the servers and sites it names are
+    /// known (one server written out, so that it compiles to the one call it is).
+    #[inline(always)]
+    fn check(&self, known: &mut Known) -> Result<(), String> {
+        match (self.servers(), self.sites()) {
+            ([Some(server), None], NONE) => known.has_server(server),
+            (servers, sites) => names_known(known, servers, sites),
+        }
+    }
     /// What a learner's command may take as known before it is checked as a step (a restore's
     /// backup: one that is not there is refused when it runs).
     #[inline(always)]
@@ -227,21 +283,17 @@ pub trait Spec {
     fn describe(&self) -> String;
 }
 
+/// The default check for any other names: the servers, then the sites, are known.
+fn names_known(known: &Known, servers: Names<'_>, sites: Names<'_>) -> Result<(), String> {
+    servers.iter().flatten().try_for_each(|s| known.has_server(s))?;
+    sites.iter().flatten().try_for_each(|s| known.has_site(s))
+}
+
 /// The servers or sites a command names: at most two.
 pub type Names<'a> = [Option<&'a str>; 2];
 
 /// No names.
 pub const NONE: Names<'static> = [None, None];
-
-/// One name.
-pub fn one(name: &str) -> Names<'_> {
-    [Some(name), None]
-}
-
-/// Two names.
-pub fn two(names: &[String; 2]) -> Names<'_> {
-    [Some(&names[0]), Some(&names[1])]
-}
 
 /// The registry: each command's struct, in the order the lab lists them.
 macro_rules! registry {

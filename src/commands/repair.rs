@@ -1,6 +1,6 @@
 //! `authrest` and `import`: two of Q201414's repairs, raising USNs and versions so that changes
 //! flow out again. The work is the model's (`model/restore.rs`).
-use super::{Names, one, Spec};
+use super::Spec;
 use crate::model::world::World;
 use crate::scenario::names;
 use crate::scenario::{Known, MAX_IMPORT, MAX_OBJVER, MAX_USN};
@@ -11,6 +11,7 @@ command! {
         objver: u32,
         usn: u64,
     }
+    servers: server
     help: "AUTHREST: raise every object's version and the USN counter, only while stopped (server, objver, usn)"
 }
 
@@ -20,14 +21,11 @@ command! {
         name: String,
         times: u64,
     }
+    servers: server
     help: "re-import one mailbox that many times, raising its version (server, name, times)"
 }
 
 impl Spec for Authrest {
-    #[inline(always)]
-    fn servers(&self) -> Names<'_> {
-        one(&self.server)
-    }
     #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
         known.has_server(&self.server)?;
@@ -48,10 +46,6 @@ impl Spec for Authrest {
 }
 
 impl Spec for Import {
-    #[inline(always)]
-    fn servers(&self) -> Names<'_> {
-        one(&self.server)
-    }
     #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
         names::check("the mailbox name", &self.name)?;

@@ -1,6 +1,6 @@
 //! `update_now`: the Update Now button (and Refresh All Items) on a server: it asks its partners,
 //! or the one named `from`, for their changes.
-use super::{Names, Spec};
+use super::Spec;
 use crate::model::messages::Trigger;
 use crate::model::world::World;
 use crate::narration::commands as say;
@@ -12,14 +12,11 @@ command! {
         from: Option<String>,
         refresh_all: bool = false,
     }
+    servers: server, from
     help: "press Update Now on a server: it asks its partners for their changes (server, from, refresh_all)"
 }
 
 impl Spec for UpdateNow {
-    #[inline(always)]
-    fn servers(&self) -> Names<'_> {
-        [Some(&self.server), self.from.as_deref()]
-    }
     #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
         known.has_server(&self.server)?;

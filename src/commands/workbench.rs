@@ -1,7 +1,7 @@
 //! The workbench's commands (docs/scenarios.md, "The workbench"): `add_site`, `add_server`,
 //! `remove_server`, `remove_site` and `set`, changing the organization while it runs. A later
 //! step may name what an earlier one adds. The work is the model's (`model/workbench.rs`).
-use super::{Names, one, Spec};
+use super::Spec;
 use crate::model::world::World;
 use crate::scenario::{Known, MAX_SERVERS, MAX_USN};
 
@@ -21,6 +21,7 @@ command! {
         name: String,
         usn: Option<u64>,
     }
+    sites: site
     help: "add a server to a site: it links with the site's servers and pulls their naming contexts (site, name, usn)"
 }
 
@@ -30,6 +31,7 @@ command! {
     RemoveServer "remove_server" {
         server: String,
     }
+    servers: server
     help: "take a server out of the organization; its partners forget it (server)"
 }
 
@@ -38,6 +40,7 @@ command! {
     RemoveSite "remove_site" {
         name: String,
     }
+    sites: name
     help: "remove a site with no servers and no connectors (name)"
 }
 
@@ -70,10 +73,6 @@ impl Spec for AddSite {
 
 impl Spec for AddServer {
     #[inline(always)]
-    fn sites(&self) -> Names<'_> {
-        one(&self.site)
-    }
-    #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
         known.has_site(&self.site)?;
         known.fresh_name(&self.name, "server")?;
@@ -98,10 +97,6 @@ impl Spec for AddServer {
 
 impl Spec for RemoveServer {
     #[inline(always)]
-    fn servers(&self) -> Names<'_> {
-        one(&self.server)
-    }
-    #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
         known.has_server(&self.server)?;
         known.forget("server", &self.server);
@@ -118,10 +113,6 @@ impl Spec for RemoveServer {
 }
 
 impl Spec for RemoveSite {
-    #[inline(always)]
-    fn sites(&self) -> Names<'_> {
-        one(&self.name)
-    }
     #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
         known.has_site(&self.name)?;
