@@ -1,11 +1,10 @@
 //! `backup`, `restore` and `expire_backsync`: a server's backup, putting it back (the backsync,
 //! the 1224 stall it can leave), and forcing the backsync to end (Q160850). The work is the
 //! model's (`model/restore.rs`).
-use super::{Names, one, Command, Spec};
+use super::Spec;
 use crate::excerpt::quoted;
 use crate::model::world::World;
 use crate::scenario::names;
-use crate::scenario::reading::Fields;
 use crate::scenario::Known;
 
 command! {
@@ -13,6 +12,7 @@ command! {
         server: String,
         label: String,
     }
+    servers: server
     help: "back up a server's directory under a label (server, label)"
 }
 
@@ -26,6 +26,7 @@ command! {
         new_invocation_id: Option<bool>,
         start: Option<bool>,
     }
+    servers: server
     help: "restore a server from a backup made earlier (server, label, backsync, new_invocation_id, start)"
 }
 
@@ -33,18 +34,11 @@ command! {
     ExpireBacksync "expire_backsync" {
         server: String,
     }
+    servers: server
     help: "force a server's backsync to end now, as if its time were up (server; Q160850)"
 }
 
 impl Spec for Backup {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::Backup(Backup { server: f.text("server")?, label: f.text("label")? }))
-    }
-    #[inline(always)]
-    fn servers(&self) -> Names<'_> {
-        one(&self.server)
-    }
     #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
         names::check("the backup label", &self.label)?;
@@ -63,14 +57,6 @@ impl Spec for Backup {
 }
 
 impl Spec for Restore {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::Restore(Restore { server: f.text("server")?, label: f.text("label")?, backsync: f.opt_bool("backsync")?, new_invocation_id: f.opt_bool("new_invocation_id")?, start: f.opt_bool("start")? }))
-    }
-    #[inline(always)]
-    fn servers(&self) -> Names<'_> {
-        one(&self.server)
-    }
     #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
         names::check("the backup label", &self.label)?;
@@ -104,18 +90,6 @@ impl Spec for Restore {
 }
 
 impl Spec for ExpireBacksync {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::ExpireBacksync(ExpireBacksync { server: f.text("server")? }))
-    }
-    #[inline(always)]
-    fn servers(&self) -> Names<'_> {
-        one(&self.server)
-    }
-    #[inline(always)]
-    fn check(&self, known: &mut Known) -> Result<(), String> {
-        known.has_server(&self.server)
-    }
     #[inline(always)]
     fn execute(&self, w: &mut World) -> String {
         w.expire_backsync(&self.server)

@@ -1,8 +1,7 @@
 //! `bump`: unrelated changes elsewhere on a server raise its USN counter (`to` or `by`).
-use super::{Names, one, Command, Spec};
+use super::Spec;
 use crate::model::world::World;
 use crate::narration::commands as say;
-use crate::scenario::reading::Fields;
 use crate::scenario::{Known, MAX_USN};
 
 command! {
@@ -11,18 +10,11 @@ command! {
         to: Option<u64>,
         by: Option<u64>,
     }
+    servers: server
     help: "raise a server's USN counter, as changes elsewhere would (server, to or by)"
 }
 
 impl Spec for Bump {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::Bump(Bump { server: f.text("server")?, to: f.opt_number("to")?, by: f.opt_number("by")? }))
-    }
-    #[inline(always)]
-    fn servers(&self) -> Names<'_> {
-        one(&self.server)
-    }
     #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
         known.has_server(&self.server)?;

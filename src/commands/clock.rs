@@ -1,11 +1,10 @@
 //! `run` and `step`: letting time pass. Here they run their events at once; the page's playback
 //! runs them event by event (`Session::advance`, docs/wasm-api.md).
-use super::{Command, Spec};
+use super::Spec;
 use crate::excerpt::quoted;
 use crate::model::queue::RUN_LIMIT;
 use crate::model::world::World;
 use crate::narration::commands as say;
-use crate::scenario::reading::Fields;
 use crate::scenario::{Known, MAX_STEP_COUNT};
 
 command! {
@@ -24,10 +23,6 @@ command! {
 }
 
 impl Spec for Run {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::Run(Run { for_s: f.opt_number("for_s")?, until: f.opt_text("until")? }))
-    }
     #[inline(always)]
     fn check(&self, _known: &mut Known) -> Result<(), String> {
         match (self.for_s, self.until.as_deref()) {
@@ -68,10 +63,6 @@ impl Spec for Run {
 }
 
 impl Spec for Step {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::Step(Step { count: f.opt_number("count")? }))
-    }
     #[inline(always)]
     fn check(&self, _known: &mut Known) -> Result<(), String> {
         match self.count {

@@ -1,11 +1,10 @@
 //! `add_drc`, `add_connector` and `connector`: between sites, a directory replication connector
 //! added, a messaging connector added, and messaging connectors taken down or brought up
 //! (docs/model-choices.md, "Between sites"). The MTA's work is the model's (`model/mta.rs`).
-use super::{Names, two, Command, Spec};
+use super::Spec;
 use crate::model::sites;
 use crate::model::world::World;
 use crate::narration::commands as say;
-use crate::scenario::reading::{self, Fields};
 use crate::scenario::{ConnectorSpec, DrcSpec, Known, Schedule};
 
 command! {
@@ -13,6 +12,8 @@ command! {
         sites: [String; 2],
         bridgeheads: [String; 2],
     }
+    servers: bridgeheads
+    sites: sites
     help: "join two sites with a directory replication connector, one bridgehead in each (sites, bridgeheads)"
 }
 
@@ -22,8 +23,9 @@ command! {
         sites: [String; 2],
         cost: u32,
         schedule: Option<Schedule>,
-        one_way: bool,
+        one_way: bool = false,
     }
+    sites: sites
     help: "join two sites with a messaging connector (kind, sites, cost, schedule, one_way)"
 }
 
@@ -33,24 +35,13 @@ command! {
     Connector "connector" {
         sites: [String; 2],
         kind: Option<String>,
-        up: bool,
+        up: bool = required,
     }
+    sites: sites
     help: "take down or bring up the messaging connectors joining two sites (sites, up, kind)"
 }
 
 impl Spec for AddDrc {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::AddDrc(AddDrc { sites: f.pair("sites")?, bridgeheads: f.pair("bridgeheads")? }))
-    }
-    #[inline(always)]
-    fn servers(&self) -> Names<'_> {
-        two(&self.bridgeheads)
-    }
-    #[inline(always)]
-    fn sites(&self) -> Names<'_> {
-        two(&self.sites)
-    }
     #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
         known.check_drc(&self.sites, &self.bridgeheads)
@@ -72,14 +63,6 @@ impl Spec for AddDrc {
 }
 
 impl Spec for AddConnector {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::AddConnector(AddConnector { kind: f.text("kind")?, sites: f.pair("sites")?, cost: f.small("cost")?, schedule: reading::schedule(f)?, one_way: f.opt_bool("one_way")?.unwrap_or(false) }))
-    }
-    #[inline(always)]
-    fn sites(&self) -> Names<'_> {
-        two(&self.sites)
-    }
     #[inline(always)]
     /// In a file, a later `connector` step may name it.
     fn check(&self, known: &mut Known) -> Result<(), String> {
@@ -106,14 +89,6 @@ impl AddConnector {
 }
 
 impl Spec for Connector {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::Connector(Connector { sites: f.pair("sites")?, kind: f.opt_text("kind")?, up: f.opt_bool("up")?.ok_or("missing field \"up\"")? }))
-    }
-    #[inline(always)]
-    fn sites(&self) -> Names<'_> {
-        two(&self.sites)
-    }
     /// Checked as a connector of that kind would be (cost and schedule do not apply).
     #[inline(always)]
     /// In a file, it must name connectors the file has (or an earlier `add_connector` step

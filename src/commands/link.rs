@@ -1,27 +1,19 @@
 //! `link`: cut (`up: false`) or mend the path between two servers.
-use super::{Names, two, Command, Spec};
+use super::Spec;
 use crate::model::world::World;
 use crate::narration::commands as say;
-use crate::scenario::reading::Fields;
 use crate::scenario::Known;
 
 command! {
     Link "link" {
         between: [String; 2],
-        up: bool,
+        up: bool = required,
     }
+    servers: between
     help: "cut or mend the path between two servers (between, up)"
 }
 
 impl Spec for Link {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::Link(Link { between: f.pair("between")?, up: f.opt_bool("up")?.ok_or("missing field \"up\"")? }))
-    }
-    #[inline(always)]
-    fn servers(&self) -> Names<'_> {
-        two(&self.between)
-    }
     #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
         self.between.iter().try_for_each(|s| known.has_server(s))?;

@@ -1,9 +1,8 @@
 //! `measure`: Q201414 steps 1–10. Optionally create a probe mailbox, then compare the server's USN
 //! with each partner's watermark for it (the model's `model/gap.rs`).
-use super::{Names, one, Command, Spec};
+use super::Spec;
 use crate::model::world::World;
 use crate::scenario::names;
-use crate::scenario::reading::Fields;
 use crate::scenario::Known;
 
 command! {
@@ -13,18 +12,11 @@ command! {
         server: String,
         probe: Option<String>,
     }
+    servers: server
     help: "measure the USN gap: a server's USN against its partners' watermarks for it (server, probe)"
 }
 
 impl Spec for Measure {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::Measure(Measure { server: f.text("server")?, probe: f.opt_text("probe")? }))
-    }
-    #[inline(always)]
-    fn servers(&self) -> Names<'_> {
-        one(&self.server)
-    }
     #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
         if let Some(p) = &self.probe {

@@ -1,10 +1,10 @@
 //! The scenario's commands, one spec per command (docs/architecture.md, "Commands"). A command
-//! lives in one file of this folder: its `do` name, fields and help line (`command!`), and its
-//! `Spec`: how it is read from JSON, the servers and sites it names, its checks, what it asks for
-//! in advance, what it does to the world and the few words that describe it. The `registry!` list
-//! below ties them together: the `Command` enum, `ACTIONS`, `HELP` and one `match` (for reading,
-//! one `if` chain) per question. The sentences a command says when it runs are in
-//! `crate::narration::commands`.
+//! lives in one file of this folder: its `do` name, fields, the servers and sites it names and
+//! its help line (`command!`, which also makes its reader), and its `Spec`: its checks, what it
+//! asks for in advance, what it does to the world and the few words that describe it. The
+//! `registry!` list below ties them together: the `Command` enum, `ACTIONS`, `HELP` and one
+//! `match` (for reading, one `if` chain) per question. The sentences a command says when it runs
+//! are in `crate::narration::commands`.
 //!
 //! Size: the page downloads this as wasm (docs/performance.md). The `Spec` methods are marked
 //! `#[inline(always)]` so that each `match` compiles as the one hand-written `match` did before
@@ -22,11 +22,49 @@ use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// Declares a command's struct: its `do` name, its fields as scenario files write them, and its
-/// help line. The struct gets `NAME`, `HELP`, `FIELDS` (in the order the unknown-field message
-/// lists them) and `write`, its serialized fields in that order (`None` left out).
+/// Declares a command:
+///
+/// ```text
+/// command! {
+///     UpdateNow "update_now" {          // the struct and its `do`
+///         server: String,               // the fields, as scenario files write them
+///         from: Option<String>,
+///         refresh_all: bool = false,    // absent reads as false
+///     }
+///     servers: server, from             // the fields naming servers (and `sites:`), if any
+///     help: "press Update Now on a server: ... (server, from, refresh_all)"
+/// }
+/// ```
+///
+/// The struct gets `NAME`, `HELP`, `FIELDS` (in the declared order, which the unknown-field
+/// message lists), `read`, `write` and `Named`. `read` reads each field by its type's `FromField`
+/// in the declared order, so a bad step's first error is its first wrong field. A `bool` says
+/// which it is: `= false` (absent reads as false) or `= required` (absent is refused, "missing
+/// field"). `write` gives the fields in the same order, `None` left out. `servers:` and `sites:`
+/// each name a field (`String`, `Option<String>` or `[String; 2]`) or two (`String` or
+/// `Option<String>`); without them a command names none.
 macro_rules! command {
-    ($(#[$meta:meta])* $T:ident $name:literal { $($field:ident: $ty:ty),* $(,)? } help: $help:literal) => {
+    (@read $f:ident $field:ident $ty:ty) => {
+        <$ty as $crate::commands::FromField>::read($f, stringify!($field))?
+    };
+    (@read $f:ident $field:ident $ty:ty = required) => {
+        <Option<$ty> as $crate::commands::FromField>::read($f, stringify!($field))?
+            .ok_or(concat!("missing field \"", stringify!($field), "\""))?
+    };
+    (@read $f:ident $field:ident $ty:ty = $default:literal) => {
+        <Option<$ty> as $crate::commands::FromField>::read($f, stringify!($field))?.unwrap_or($default)
+    };
+    (@names $s:ident) => {
+        $crate::commands::NONE
+    };
+    (@names $s:ident $a:ident) => {
+        $crate::commands::Naming::names(&$s.$a)
+    };
+    (@names $s:ident $a:ident, $b:ident) => {
+        [$crate::commands::Naming::names(&$s.$a)[0], $crate::commands::Naming::names(&$s.$b)[0]]
+    };
+    ($(#[$meta:meta])* $T:ident $name:literal { $($field:ident: $ty:ty $(= $default:tt)?),* $(,)? }
+     $(servers: $($server:ident),+)? $(sites: $($site:ident),+)? help: $help:literal) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq)]
         pub struct $T { $(pub $field: $ty),* }
@@ -39,8 +77,26 @@ macro_rules! command {
             /// The fields it takes besides `do`.
             pub const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
 
+            /// Reads the fields (already checked against `FIELDS`), in the lab's words when one
+            /// is wrong.
+            #[inline(always)]
+            pub(crate) fn read(f: &mut $crate::scenario::reading::Fields) -> Result<$crate::commands::Command, String> {
+                Ok($crate::commands::Command::$T($T { $($field: command!(@read f $field $ty $(= $default)?)),* }))
+            }
+
             pub(crate) fn write(&self, out: &mut Vec<(&'static str, serde_json::Value)>) {
                 $($crate::commands::Field::put(&self.$field, stringify!($field), out);)*
+            }
+        }
+
+        impl $crate::commands::Named for $T {
+            #[inline(always)]
+            fn servers(&self) -> $crate::commands::Names<'_> {
+                command!(@names self $($($server),+)?)
+            }
+            #[inline(always)]
+            fn sites(&self) -> $crate::commands::Names<'_> {
+                command!(@names self $($($site),+)?)
             }
         }
     };
@@ -119,25 +175,87 @@ impl<T: Field> Field for Option<T> {
     }
 }
 
+/// A field's value read from a step (docs/scenarios.md), in the lab's words when it is wrong: one
+/// small function per kind of field (in src/scenario/reading.rs), none per command. An `Option`
+/// is `None` when the step leaves it out; `attrs` is then empty; the other kinds are required.
+/// `bool` has none: `command!` says `= false` or `= required` for it.
+pub(crate) trait FromField: Sized {
+    fn read(f: &mut Fields, key: &str) -> Result<Self, String>;
+}
+
+/// Each kind of field with the function of src/scenario/reading.rs that reads it.
+macro_rules! from_field {
+    ($($ty:ty => $read:path),* $(,)?) => {
+        $(impl FromField for $ty {
+            #[inline(always)]
+            fn read(f: &mut Fields, key: &str) -> Result<Self, String> {
+                $read(f, key)
+            }
+        })*
+    };
+}
+
+from_field! {
+    String => Fields::text,
+    Option<String> => Fields::opt_text,
+    u64 => Fields::number,
+    Option<u64> => Fields::opt_number,
+    u32 => Fields::small,
+    Option<bool> => Fields::opt_bool,
+    [String; 2] => Fields::pair,
+    BTreeMap<String, String> => Fields::attrs,
+    Option<Schedule> => crate::scenario::reading::schedule,
+}
+
+/// The servers and sites a command names, as its `command!` declaration says (`servers:`,
+/// `sites:`): a step naming one that is gone by then is refused.
+pub trait Named {
+    /// The servers it names.
+    fn servers(&self) -> Names<'_>;
+    /// The sites it names (besides the one an `add_site` makes).
+    fn sites(&self) -> Names<'_>;
+}
+
+/// The names a field of a `servers:` or `sites:` declaration gives.
+pub trait Naming {
+    fn names(&self) -> Names<'_>;
+}
+
+impl Naming for String {
+    #[inline(always)]
+    fn names(&self) -> Names<'_> {
+        [Some(self), None]
+    }
+}
+
+impl Naming for Option<String> {
+    #[inline(always)]
+    fn names(&self) -> Names<'_> {
+        [self.as_deref(), None]
+    }
+}
+
+impl Naming for [String; 2] {
+    #[inline(always)]
+    fn names(&self) -> Names<'_> {
+        [Some(&self[0]), Some(&self[1])]
+    }
+}
+
 /// What each command says of itself besides its `command!` declaration. The registry asks
 /// through one `match` per question; no generic code is made per command. Mark each method of
 /// an impl `#[inline(always)]` (the size note at the head of this file).
-pub trait Spec {
-    /// Reads the fields (already checked against `FIELDS`), in the lab's words when one is wrong.
-    fn read(f: &mut Fields) -> Result<Command, String>;
-    /// The servers it names (a step naming one that is gone by then is refused).
-    #[inline(always)]
-    fn servers(&self) -> Names<'_> {
-        NONE
-    }
-    /// The sites it names (besides the one an `add_site` makes).
-    #[inline(always)]
-    fn sites(&self) -> Names<'_> {
-        NONE
-    }
+pub trait Spec: Named {
     /// Checks it as a step is checked when the scenario is read, and learns the names and
-    /// backups it makes.
-    fn check(&self, known: &mut Known) -> Result<(), String>;
+    /// backups it makes. Unless a command says otherwise: the servers and sites it names are
+    /// known (one server written out, so that it compiles to the one call it is).
+    #[inline(always)]
+    fn check(&self, known: &mut Known) -> Result<(), String> {
+        match (self.servers(), self.sites()) {
+            ([Some(server), None], NONE) => known.has_server(server),
+            (servers, sites) => names_known(known, servers, sites),
+        }
+    }
     /// What a learner's command may take as known before it is checked as a step (a restore's
     /// backup: one that is not there is refused when it runs).
     #[inline(always)]
@@ -165,21 +283,17 @@ pub trait Spec {
     fn describe(&self) -> String;
 }
 
+/// The default check for any other names: the servers, then the sites, are known.
+fn names_known(known: &Known, servers: Names<'_>, sites: Names<'_>) -> Result<(), String> {
+    servers.iter().flatten().try_for_each(|s| known.has_server(s))?;
+    sites.iter().flatten().try_for_each(|s| known.has_site(s))
+}
+
 /// The servers or sites a command names: at most two.
 pub type Names<'a> = [Option<&'a str>; 2];
 
 /// No names.
 pub const NONE: Names<'static> = [None, None];
-
-/// One name.
-pub fn one(name: &str) -> Names<'_> {
-    [Some(name), None]
-}
-
-/// Two names.
-pub fn two(names: &[String; 2]) -> Names<'_> {
-    [Some(&names[0]), Some(&names[1])]
-}
 
 /// The registry: each command's struct, in the order the lab lists them.
 macro_rules! registry {

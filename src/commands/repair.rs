@@ -1,9 +1,8 @@
 //! `authrest` and `import`: two of Q201414's repairs, raising USNs and versions so that changes
 //! flow out again. The work is the model's (`model/restore.rs`).
-use super::{Names, one, Command, Spec};
+use super::Spec;
 use crate::model::world::World;
 use crate::scenario::names;
-use crate::scenario::reading::Fields;
 use crate::scenario::{Known, MAX_IMPORT, MAX_OBJVER, MAX_USN};
 
 command! {
@@ -12,6 +11,7 @@ command! {
         objver: u32,
         usn: u64,
     }
+    servers: server
     help: "AUTHREST: raise every object's version and the USN counter, only while stopped (server, objver, usn)"
 }
 
@@ -21,18 +21,11 @@ command! {
         name: String,
         times: u64,
     }
+    servers: server
     help: "re-import one mailbox that many times, raising its version (server, name, times)"
 }
 
 impl Spec for Authrest {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::Authrest(Authrest { server: f.text("server")?, objver: f.small("objver")?, usn: f.number("usn")? }))
-    }
-    #[inline(always)]
-    fn servers(&self) -> Names<'_> {
-        one(&self.server)
-    }
     #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
         known.has_server(&self.server)?;
@@ -53,14 +46,6 @@ impl Spec for Authrest {
 }
 
 impl Spec for Import {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::Import(Import { server: f.text("server")?, name: f.text("name")?, times: f.number("times")? }))
-    }
-    #[inline(always)]
-    fn servers(&self) -> Names<'_> {
-        one(&self.server)
-    }
     #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
         names::check("the mailbox name", &self.name)?;

@@ -1,15 +1,14 @@
 //! `stop` and `start`: the directory service on one server.
-use super::{Names, one, Command, Spec};
+use super::Spec;
 use crate::model::server::ServerState;
 use crate::model::world::World;
 use crate::narration::commands as say;
-use crate::scenario::reading::Fields;
-use crate::scenario::Known;
 
 command! {
     Stop "stop" {
         server: String,
     }
+    servers: server
     help: "stop the directory service on a server (server)"
 }
 
@@ -17,22 +16,11 @@ command! {
     Start "start" {
         server: String,
     }
+    servers: server
     help: "start the directory service on a server: it asks its partners for their changes (server)"
 }
 
 impl Spec for Stop {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::Stop(Stop { server: f.text("server")? }))
-    }
-    #[inline(always)]
-    fn servers(&self) -> Names<'_> {
-        one(&self.server)
-    }
-    #[inline(always)]
-    fn check(&self, known: &mut Known) -> Result<(), String> {
-        known.has_server(&self.server)
-    }
     #[inline(always)]
     fn execute(&self, w: &mut World) -> String {
         let server = self.server.as_str();
@@ -58,18 +46,6 @@ impl Spec for Stop {
 }
 
 impl Spec for Start {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::Start(Start { server: f.text("server")? }))
-    }
-    #[inline(always)]
-    fn servers(&self) -> Names<'_> {
-        one(&self.server)
-    }
-    #[inline(always)]
-    fn check(&self, known: &mut Known) -> Result<(), String> {
-        known.has_server(&self.server)
-    }
     #[inline(always)]
     fn execute(&self, w: &mut World) -> String {
         let server = self.server.as_str();

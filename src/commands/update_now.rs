@@ -1,30 +1,22 @@
 //! `update_now`: the Update Now button (and Refresh All Items) on a server: it asks its partners,
 //! or the one named `from`, for their changes.
-use super::{Command, Names, Spec};
+use super::Spec;
 use crate::model::messages::Trigger;
 use crate::model::world::World;
 use crate::narration::commands as say;
-use crate::scenario::reading::Fields;
 use crate::scenario::Known;
 
 command! {
     UpdateNow "update_now" {
         server: String,
         from: Option<String>,
-        refresh_all: bool,
+        refresh_all: bool = false,
     }
+    servers: server, from
     help: "press Update Now on a server: it asks its partners for their changes (server, from, refresh_all)"
 }
 
 impl Spec for UpdateNow {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::UpdateNow(UpdateNow { server: f.text("server")?, from: f.opt_text("from")?, refresh_all: f.opt_bool("refresh_all")?.unwrap_or(false) }))
-    }
-    #[inline(always)]
-    fn servers(&self) -> Names<'_> {
-        [Some(&self.server), self.from.as_deref()]
-    }
     #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
         known.has_server(&self.server)?;

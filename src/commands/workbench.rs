@@ -1,9 +1,8 @@
 //! The workbench's commands (docs/scenarios.md, "The workbench"): `add_site`, `add_server`,
 //! `remove_server`, `remove_site` and `set`, changing the organization while it runs. A later
 //! step may name what an earlier one adds. The work is the model's (`model/workbench.rs`).
-use super::{Names, one, Command, Spec};
+use super::Spec;
 use crate::model::world::World;
-use crate::scenario::reading::Fields;
 use crate::scenario::{Known, MAX_SERVERS, MAX_USN};
 
 command! {
@@ -22,6 +21,7 @@ command! {
         name: String,
         usn: Option<u64>,
     }
+    sites: site
     help: "add a server to a site: it links with the site's servers and pulls their naming contexts (site, name, usn)"
 }
 
@@ -31,6 +31,7 @@ command! {
     RemoveServer "remove_server" {
         server: String,
     }
+    servers: server
     help: "take a server out of the organization; its partners forget it (server)"
 }
 
@@ -39,6 +40,7 @@ command! {
     RemoveSite "remove_site" {
         name: String,
     }
+    sites: name
     help: "remove a site with no servers and no connectors (name)"
 }
 
@@ -53,10 +55,6 @@ command! {
 }
 
 impl Spec for AddSite {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::AddSite(AddSite { name: f.text("name")? }))
-    }
     #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
         known.fresh_name(&self.name, "site")?;
@@ -74,14 +72,6 @@ impl Spec for AddSite {
 }
 
 impl Spec for AddServer {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::AddServer(AddServer { site: f.text("site")?, name: f.text("name")?, usn: f.opt_number("usn")? }))
-    }
-    #[inline(always)]
-    fn sites(&self) -> Names<'_> {
-        one(&self.site)
-    }
     #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
         known.has_site(&self.site)?;
@@ -107,14 +97,6 @@ impl Spec for AddServer {
 
 impl Spec for RemoveServer {
     #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::RemoveServer(RemoveServer { server: f.text("server")? }))
-    }
-    #[inline(always)]
-    fn servers(&self) -> Names<'_> {
-        one(&self.server)
-    }
-    #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
         known.has_server(&self.server)?;
         known.forget("server", &self.server);
@@ -132,14 +114,6 @@ impl Spec for RemoveServer {
 
 impl Spec for RemoveSite {
     #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::RemoveSite(RemoveSite { name: f.text("name")? }))
-    }
-    #[inline(always)]
-    fn sites(&self) -> Names<'_> {
-        one(&self.name)
-    }
-    #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
         known.has_site(&self.name)?;
         known.forget("site", &self.name);
@@ -156,10 +130,6 @@ impl Spec for RemoveSite {
 }
 
 impl Spec for Set {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::Set(Set { notify_pause_s: f.opt_number("notify_pause_s")?, periodic_sync_s: f.opt_number("periodic_sync_s")?, intersite_sync_s: f.opt_number("intersite_sync_s")? }))
-    }
     #[inline(always)]
     fn check(&self, _known: &mut Known) -> Result<(), String> {
         const MONTH: u64 = 30 * 86_400;

@@ -1,12 +1,11 @@
 //! `create`, `modify`, `delete`: an originating write on one server, to a mailbox named by
 //! `name` (in the server's site) or by `dn` (docs/scenarios.md, "Steps"). The object takes the
 //! server's next USN: the hot potato.
-use super::{Names, one, Command, Spec};
+use super::Spec;
 use crate::model::originate::WriteKind;
 use crate::model::world::{mailbox_dn, World};
 use crate::narration::commands as say;
 use crate::scenario::names;
-use crate::scenario::reading::Fields;
 use crate::scenario::{Known, MAX_IMPORT};
 use std::collections::BTreeMap;
 
@@ -19,6 +18,7 @@ command! {
         attrs: BTreeMap<String, String>,
         count: Option<u64>,
     }
+    servers: server
     help: "create a mailbox on a server (server, name or dn, attrs; count makes name 1 … name N)"
 }
 
@@ -29,6 +29,7 @@ command! {
         dn: Option<String>,
         attrs: BTreeMap<String, String>,
     }
+    servers: server
     help: "change a mailbox's attributes on a server (server, name or dn, attrs)"
 }
 
@@ -38,6 +39,7 @@ command! {
         name: Option<String>,
         dn: Option<String>,
     }
+    servers: server
     help: "delete a mailbox on a server, leaving a tombstone (server, name or dn)"
 }
 
@@ -74,14 +76,6 @@ fn attrs_text(a: &BTreeMap<String, String>) -> String {
 
 impl Spec for Create {
     #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::Create(Create { server: f.text("server")?, name: f.opt_text("name")?, dn: f.opt_text("dn")?, attrs: f.attrs("attrs")?, count: f.opt_number("count")? }))
-    }
-    #[inline(always)]
-    fn servers(&self) -> Names<'_> {
-        one(&self.server)
-    }
-    #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
         check_write(known, &self.server, &self.name, &self.dn, Some(&self.attrs), self.count)
     }
@@ -107,14 +101,6 @@ impl Spec for Create {
 
 impl Spec for Modify {
     #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::Modify(Modify { server: f.text("server")?, name: f.opt_text("name")?, dn: f.opt_text("dn")?, attrs: f.attrs("attrs")? }))
-    }
-    #[inline(always)]
-    fn servers(&self) -> Names<'_> {
-        one(&self.server)
-    }
-    #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
         check_write(known, &self.server, &self.name, &self.dn, Some(&self.attrs), None)
     }
@@ -129,14 +115,6 @@ impl Spec for Modify {
 }
 
 impl Spec for Delete {
-    #[inline(always)]
-    fn read(f: &mut Fields) -> Result<Command, String> {
-        Ok(Command::Delete(Delete { server: f.text("server")?, name: f.opt_text("name")?, dn: f.opt_text("dn")? }))
-    }
-    #[inline(always)]
-    fn servers(&self) -> Names<'_> {
-        one(&self.server)
-    }
     #[inline(always)]
     fn check(&self, known: &mut Known) -> Result<(), String> {
         check_write(known, &self.server, &self.name, &self.dn, None, None)

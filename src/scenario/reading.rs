@@ -173,10 +173,10 @@ fn server(v: Value, what: &str) -> Result<ServerSpec, String> {
     Ok(spec)
 }
 
-/// A connector's optional `schedule`: `{"every_s", "open_s"}`.
-pub fn schedule(f: &mut Fields) -> Result<Option<Schedule>, String> {
-    let Some(v) = f.take("schedule") else { return Ok(None) };
-    let mut s = Fields::new(v, "schedule")?;
+/// A connector's optional `schedule` (`key`): `{"every_s", "open_s"}`.
+pub fn schedule(f: &mut Fields, key: &str) -> Result<Option<Schedule>, String> {
+    let Some(v) = f.take(key) else { return Ok(None) };
+    let mut s = Fields::new(v, key)?;
     s.expect(&["every_s", "open_s"])?;
     let out = Schedule { every_s: s.number("every_s")?, open_s: s.number("open_s")? };
     Ok(Some(out))
@@ -186,7 +186,7 @@ pub fn connector(v: Value, what: &str) -> Result<ConnectorSpec, String> {
     let mut f = Fields::new(v, what)?;
     prefixed(what, f.expect(&["kind", "sites", "cost", "schedule", "one_way"]))?;
     let read = |f: &mut Fields| -> Result<ConnectorSpec, String> {
-        Ok(ConnectorSpec { kind: f.text("kind")?, sites: f.pair("sites")?, cost: f.small("cost")?, schedule: schedule(f)?, one_way: f.opt_bool("one_way")?.unwrap_or(false) })
+        Ok(ConnectorSpec { kind: f.text("kind")?, sites: f.pair("sites")?, cost: f.small("cost")?, schedule: schedule(f, "schedule")?, one_way: f.opt_bool("one_way")?.unwrap_or(false) })
     };
     read(&mut f).map_err(|e| format!("{what}: {e}"))
 }
