@@ -2,6 +2,7 @@
 //! A `Frame` is one screen: a summary of every server, the detail of the selected one (its
 //! table and log paged), the lesson's state, and the last step. What a frame carries grows with
 //! the number of servers, never with servers × links (docs/wasm-api.md).
+use crate::model::object::Attrs;
 use crate::model::gap::Gap;
 use crate::narration::repair::gap as gap_text;
 use crate::model::log::{LogEvent, Refusal};
@@ -14,7 +15,6 @@ use crate::scenario::{ConnectorSpec, DrcSpec, Model, Question};
 use crate::session::Session;
 use crate::vecmap::{VecMap, VecSet};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// What the page is looking at, kept by the binding between steps.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -214,7 +214,7 @@ pub struct ObjectRow<'a> {
     pub dsa_signature: &'a str,
     pub when_changed: u64,
     pub deleted: bool,
-    pub attrs: &'a BTreeMap<String, String>,
+    pub attrs: &'a Attrs,
     pub originating_usn: u64,
 }
 

@@ -1,6 +1,7 @@
 //! A challenge's goal: conditions on the lab's state, checked after every step, each with a
 //! sentence saying what it asks and, when it is not met, why (docs/scenarios.md, "Goals").
 //! Everything here is a pure function of a session (or a world and the learner's moves).
+use crate::model::object::Attrs;
 use crate::model::object::{common_name, DirObject};
 use crate::narration::goals as say;
 use crate::scenario::{Command, Model, Scenario, ScriptStep};
@@ -35,7 +36,7 @@ pub enum Condition {
     NoStall,
     /// `server` holds the mailbox (by `name` in any naming context, or by `dn`), not deleted,
     /// with these attribute values.
-    Holds { server: String, name: Option<String>, dn: Option<String>, attrs: BTreeMap<String, String> },
+    Holds { server: String, name: Option<String>, dn: Option<String>, attrs: Attrs },
     /// At most this many of the learner's moves (`run`, `step` and a `measure` without a probe
     /// are free).
     MaxActions(u64),
@@ -397,7 +398,7 @@ fn find_object<'w>(s: &'w Server, name: Option<&str>, dn: Option<&str>) -> Optio
     }
 }
 
-fn not_held(w: &World, server: &str, name: Option<&str>, dn: Option<&str>, attrs: &BTreeMap<String, String>) -> Option<String> {
+fn not_held(w: &World, server: &str, name: Option<&str>, dn: Option<&str>, attrs: &Attrs) -> Option<String> {
     let who = name.or(dn).unwrap_or_default();
     let Some(o) = find_object(w.server(server), name, dn) else { return Some(say::not_held(server, who)) };
     if o.deleted {

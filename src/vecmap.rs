@@ -1,7 +1,8 @@
 //! A small ordered map kept as a sorted `Vec`. The lab's many little maps (a server's partners,
 //! its naming contexts, its backups) hold a few dozen entries at most; a sorted vector keeps
 //! their order deterministic like a `BTreeMap` at a fraction of the code size in the wasm.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Ordered like a `BTreeMap`: entries compared in key order.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct VecMap<K, V> {
     entries: Vec<(K, V)>,
 }

@@ -17,7 +17,7 @@ fn copies(w: &World, name: &str) -> Vec<(String, Option<Copy>)> {
         .iter()
         .map(|s| {
             let o = s.ncs.values().flat_map(|r| r.iter()).find(|o| o.name() == name);
-            (s.name.clone(), o.map(|o| (o.object_version, o.dsa_signature.clone(), o.when_changed, o.attrs.clone().into_iter().collect())))
+            (s.name.clone(), o.map(|o| (o.object_version, o.dsa_signature.clone(), o.when_changed, o.attrs.iter().map(|(k, v)| (k.clone(), v.clone())).collect())))
         })
         .collect()
 }

@@ -124,7 +124,7 @@ fn replicas(w: &World) -> Vec<Vec<(String, u32, String, u64, bool, Vec<(String, 
         .iter()
         .map(|s| {
             let mut v: Vec<_> = s.ncs.values().flat_map(|r| r.iter()).map(|o| {
-                (o.dn.clone(), o.object_version, o.dsa_signature.clone(), o.when_changed, o.deleted, o.attrs.clone().into_iter().collect())
+                (o.dn.clone(), o.object_version, o.dsa_signature.clone(), o.when_changed, o.deleted, o.attrs.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
             }).collect();
             v.sort();
             v

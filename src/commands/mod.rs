@@ -13,6 +13,7 @@
 //!
 //! A command is a guard (may the directory do this now?) and an action: a refused command is
 //! recorded and the run goes on (docs/scenarios.md, "Steps").
+use crate::model::object::Attrs;
 use crate::model::messages::StepReport;
 use crate::model::world::World;
 use crate::narration::commands as say;
@@ -20,7 +21,6 @@ use crate::scenario::reading::Fields;
 use crate::scenario::{Known, Schedule};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// Declares a command:
 ///
@@ -151,7 +151,7 @@ impl Field for [String; 2] {
     }
 }
 
-impl Field for BTreeMap<String, String> {
+impl Field for Attrs {
     fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Value)>) {
         let mut m = serde_json::Map::new();
         for (k, v) in self {
@@ -203,7 +203,7 @@ from_field! {
     u32 => Fields::small,
     Option<bool> => Fields::opt_bool,
     [String; 2] => Fields::pair,
-    BTreeMap<String, String> => Fields::attrs,
+    Attrs => Fields::attrs,
     Option<Schedule> => crate::scenario::reading::schedule,
 }
 

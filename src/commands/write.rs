@@ -1,13 +1,13 @@
 //! `create`, `modify`, `delete`: an originating write on one server, to a mailbox named by
 //! `name` (in the server's site) or by `dn` (docs/scenarios.md, "Steps"). The object takes the
 //! server's next USN: the hot potato.
+use crate::model::object::Attrs;
 use super::Spec;
 use crate::model::originate::WriteKind;
 use crate::model::world::{mailbox_dn, World};
 use crate::narration::commands as say;
 use crate::scenario::names;
 use crate::scenario::{Known, MAX_IMPORT};
-use std::collections::BTreeMap;
 
 command! {
     /// With `count`, creates `<name> 1` … `<name> count`.
@@ -15,7 +15,7 @@ command! {
         server: String,
         name: Option<String>,
         dn: Option<String>,
-        attrs: BTreeMap<String, String>,
+        attrs: Attrs,
         count: Option<u64>,
     }
     servers: server
@@ -27,7 +27,7 @@ command! {
         server: String,
         name: Option<String>,
         dn: Option<String>,
-        attrs: BTreeMap<String, String>,
+        attrs: Attrs,
     }
     servers: server
     help: "change a mailbox's attributes on a server (server, name or dn, attrs)"
@@ -46,7 +46,7 @@ command! {
 /// The checks of the three writes, in this order: the mailbox's name and DN as names
 /// (docs/scenarios.md: names go into DNs), the attributes, `create`'s `count`, the server, and
 /// the mailbox named by its `name` or its `dn`.
-fn check_write(known: &Known, server: &str, name: &Option<String>, dn: &Option<String>, attrs: Option<&BTreeMap<String, String>>, count: Option<u64>) -> Result<(), String> {
+fn check_write(known: &Known, server: &str, name: &Option<String>, dn: &Option<String>, attrs: Option<&Attrs>, count: Option<u64>) -> Result<(), String> {
     name.as_deref().map_or(Ok(()), |n| names::check("the mailbox name", n))?;
     dn.as_deref().map_or(Ok(()), names::dn)?;
     attrs.map_or(Ok(()), names::attrs)?;
@@ -70,7 +70,7 @@ fn who(name: &Option<String>, dn: &Option<String>) -> String {
 }
 
 /// " (City = London)", or nothing.
-fn attrs_text(a: &BTreeMap<String, String>) -> String {
+fn attrs_text(a: &Attrs) -> String {
     if a.is_empty() { String::new() } else { format!(" ({})", a.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ")) }
 }
 
@@ -121,7 +121,7 @@ impl Spec for Delete {
     }
     #[inline(always)]
     fn execute(&self, w: &mut World) -> String {
-        write(w, &self.server, &self.name, &self.dn, WriteKind::Delete, &BTreeMap::new())
+        write(w, &self.server, &self.name, &self.dn, WriteKind::Delete, &Attrs::new())
     }
     #[inline(always)]
     fn describe(&self) -> String {
@@ -137,13 +137,13 @@ fn dn_for(w: &World, server: &str, name: &Option<String>, dn: &Option<String>) -
     }
 }
 
-fn write(w: &mut World, server: &str, name: &Option<String>, dn: &Option<String>, kind: WriteKind, attrs: &BTreeMap<String, String>) -> String {
+fn write(w: &mut World, server: &str, name: &Option<String>, dn: &Option<String>, kind: WriteKind, attrs: &Attrs) -> String {
     let dn = dn_for(w, server, name, dn);
     let Some(usn) = w.originate(server, &dn, kind, attrs) else { return String::new() };
     say::written(crate::model::object::common_name(&dn), kind, attrs, server, usn)
 }
 
-fn create_many(w: &mut World, server: &str, name: &str, n: u64, attrs: &BTreeMap<String, String>) -> String {
+fn create_many(w: &mut World, server: &str, name: &str, n: u64, attrs: &Attrs) -> String {
     if let Some((code, text)) = w.create_refusal(n) {
         w.refuse(server, code, text);
         return String::new();

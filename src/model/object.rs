@@ -2,7 +2,10 @@
 //! an incoming copy replaces the one a server holds.
 use crate::narration::protocol as narration;
 use serde::Serialize;
-use std::collections::BTreeMap;
+
+/// An object's attributes, name to value, in name order: a sorted `VecMap` (a few entries each;
+/// no B-tree code in the wasm for them, docs/performance.md).
+pub type Attrs = crate::vecmap::VecMap<String, String>;
 
 /// One object as a server holds it; the attributes are those raw mode shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -17,7 +20,7 @@ pub struct DirObject {
     /// Simulated time (s) of the originating change.
     pub when_changed: u64,
     pub deleted: bool,
-    pub attrs: BTreeMap<String, String>,
+    pub attrs: Attrs,
     /// The originating directory's USN for the change (Active Directory's up-to-dateness vector
     /// filters on it; Exchange 5.5 keeps no such thing, so it is only shown in that model).
     pub originating_usn: u64,
@@ -106,7 +109,7 @@ mod tests {
             dsa_signature: sig.into(),
             when_changed: when,
             deleted: false,
-            attrs: BTreeMap::new(),
+            attrs: Attrs::new(),
             originating_usn: 1,
         }
     }

@@ -1,9 +1,9 @@
 //! Originating writes: a change a server makes itself takes its next USN (the hot potato).
+use crate::model::object::Attrs;
 use crate::model::object::DirObject;
 use crate::model::server::ServerState;
 use crate::model::budget::MAX_COPIES;
 use crate::model::world::{nc_of_dn, Originated, World};
-use std::collections::BTreeMap;
 
 impl World {
     // ----- originating writes --------------------------------------------------------------
@@ -23,7 +23,7 @@ impl World {
 
     /// An originating write: the server's USN goes up by one and the object carries it.
     /// `change` edits the object; `None` means create. Returns the USN given, or refuses.
-    pub(crate) fn originate(&mut self, server: &str, dn: &str, kind: WriteKind, attrs: &BTreeMap<String, String>) -> Option<u64> {
+    pub(crate) fn originate(&mut self, server: &str, dn: &str, kind: WriteKind, attrs: &Attrs) -> Option<u64> {
         if let Some((code, text)) = self.write_refusal(server) {
             self.refuse(server, code, text);
             return None;
@@ -58,7 +58,7 @@ impl World {
             dsa_signature: id.clone(),
             when_changed: now,
             deleted: false,
-            attrs: BTreeMap::new(),
+            attrs: Attrs::new(),
             originating_usn: usn,
         });
         obj.object_version += 1;
@@ -69,9 +69,13 @@ impl World {
         match kind {
             WriteKind::Delete => {
                 obj.deleted = true;
-                obj.attrs.clear();
+                obj.attrs = Attrs::new();
             }
-            _ => obj.attrs.extend(attrs.iter().map(|(k, v)| (k.clone(), v.clone()))),
+            _ => {
+                for (k, v) in attrs {
+                    obj.attrs.insert(k.clone(), v.clone());
+                }
+            }
         }
         let copy = keeps.then(|| obj.clone());
         rep.put(obj);

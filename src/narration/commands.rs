@@ -3,8 +3,8 @@
 //! own sentences (a restore, a backsync, the MTA, the workbench) are beside it, in `protocol`,
 //! `repair` and `organization`. Each is
 //! `#[inline]`: most have one caller, where the sentence was written before (docs/performance.md).
+use crate::model::object::Attrs;
 use crate::model::originate::WriteKind;
-use std::collections::BTreeMap;
 
 /// A refused command's report.
 #[inline]
@@ -48,7 +48,7 @@ pub fn events_processed(n: usize) -> String {
 
 /// An originating write: the object takes the server's next USN, the hot potato.
 #[inline]
-pub(crate) fn written(who: &str, kind: WriteKind, attrs: &BTreeMap<String, String>, server: &str, usn: u64) -> String {
+pub(crate) fn written(who: &str, kind: WriteKind, attrs: &Attrs, server: &str, usn: u64) -> String {
     let what = match kind {
         WriteKind::Create => "is created".to_string(),
         WriteKind::Delete => "is deleted (a tombstone remains)".to_string(),

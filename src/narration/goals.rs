@@ -1,10 +1,10 @@
 //! A challenge's goal in words: what each condition asks, why it is not met yet, and the
 //! verdict the transcript ends with (docs/scenarios.md, "Goals").
+use crate::model::object::Attrs;
 use super::{and_list, clock};
 use crate::goal::{Condition, GoalReport};
-use std::collections::BTreeMap;
 
-fn attrs_text(attrs: &BTreeMap<String, String>) -> String {
+fn attrs_text(attrs: &Attrs) -> String {
     attrs.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ")
 }
 

@@ -3,9 +3,9 @@
 //! (a '/'), or that holds a control or bidirectional character, is refused with a sentence that
 //! says which one; attribute values are bounded too. docs/scenarios.md lists the rules. Each
 //! command checks the names it carries with these (src/commands/).
+use crate::model::object::Attrs;
 use crate::excerpt::{is_hazard, name_problem, quoted, MAX_NAME_CHARS, MAX_VALUE_CHARS};
 use crate::scenario::Scenario;
-use std::collections::BTreeMap;
 
 /// A name that goes into a DN (`what` says which, in the message).
 pub(crate) fn check(what: &str, name: &str) -> Result<(), String> {
@@ -28,7 +28,7 @@ pub fn check_names(sc: &Scenario) -> Result<(), String> {
 }
 
 /// Attribute names and values.
-pub(crate) fn attrs(a: &BTreeMap<String, String>) -> Result<(), String> {
+pub(crate) fn attrs(a: &Attrs) -> Result<(), String> {
     for (k, v) in a {
         check("the attribute name", k)?;
         if v.chars().count() > MAX_VALUE_CHARS || v.chars().any(is_hazard) {

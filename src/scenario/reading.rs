@@ -1,10 +1,10 @@
 //! Reading scenario JSON into the scenario's types. Written by hand rather than derived: serde's
 //! derived readers cost about a tenth of the wasm the page downloads, and this way every message
 //! says, in the lab's words, which field is wrong and why.
+use crate::model::object::Attrs;
 use crate::excerpt::{quoted, value};
 use crate::scenario::{Command, ConnectorSpec, DrcSpec, Model, Question, Schedule, ServerSpec, Settings, SiteSpec};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
 /// The fields of one JSON object, taken one by one; `finish` rejects any left unread.
 pub struct Fields {
@@ -88,9 +88,9 @@ impl Fields {
         }
     }
 
-    pub fn attrs(&mut self, key: &str) -> Result<BTreeMap<String, String>, String> {
+    pub fn attrs(&mut self, key: &str) -> Result<Attrs, String> {
         match self.take(key) {
-            None => Ok(BTreeMap::new()),
+            None => Ok(Attrs::new()),
             Some(Value::Object(m)) => m.into_iter().map(|(k, v)| Ok((k, as_text(v, key)?))).collect(),
             Some(v) => Err(format!("\"{key}\" must be an object of attribute names and values, not {}", kind(&v))),
         }
