@@ -2,7 +2,7 @@
 // dist/ (www/ minified, as a host serves it). The static server serves the repository root, so the
 // lab is tested under a sub-path: /dist/. Playwright starts and stops it (a fixed port; under CI a
 // server already on it is an error, not reused), and first remakes dist/ from www/
-// (scripts/build-dist.sh, about a second; www/pkg/ must be built), so the tests never run a stale
+// (scripts/build-dist.sh, well under a second; www/pkg/ must be built), so the tests never run a stale
 // copy of the page. Tests that take screenshots write them to docs/screenshots/.
 import { defineConfig } from '@playwright/test';
 

@@ -5,7 +5,7 @@
 # ES modules stay ES modules with their imports, exports, import.meta.url and import() as they
 # were, so relative URLs resolve as in www/. html, json, svg and wasm are copied as they are.
 # www/ stays the readable source (and still works served directly); dist/ is what a host serves.
-# About a second; `make build` runs it last, and Playwright's server runs it before it starts.
+# Well under a second; `make build` runs it last, and Playwright's server runs it before it starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=www
