@@ -7,14 +7,16 @@ PORT ?= 8000
 
 .PHONY: serve build test test-core test-wasm test-e2e fuzz bench size setup setup-test clean
 
-## serve: build the lab and serve www/ on 127.0.0.1 (PORT, default 8000, or the next free one)
+## serve: build the lab and serve the build output dist/ on 127.0.0.1 (PORT, default 8000, or the
+## next free one)
 serve: build
 	@port=$$(python3 scripts/free_port.py $(PORT)); \
 	echo; echo "USN Lab: http://127.0.0.1:$$port/"; echo "(Ctrl-C stops it)"; echo; \
-	exec python3 -m http.server "$$port" --bind 127.0.0.1 --directory www
+	exec python3 -m http.server "$$port" --bind 127.0.0.1 --directory dist
 
-## build: leave a ready static site in www/ (www/pkg/usnlab.js + usnlab_bg.wasm, wasm-opt'ed);
-## the settings are in wasm-pack.toml
+## build: the wasm and its glue into www/pkg/ (wasm-opt'ed; the settings are in wasm-pack.toml), so
+## www/ is the complete readable site, then the ready static site dist/: www/ with every .js and
+## .css minified by esbuild (scripts/build-dist.sh). A host serves dist/.
 build: setup
 	bash scripts/build-web.sh
 
@@ -74,4 +76,4 @@ setup-test:
 
 clean:
 	cargo clean
-	rm -rf www/pkg node_modules test-results playwright-report
+	rm -rf www/pkg dist node_modules test-results playwright-report

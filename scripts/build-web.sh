@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the core to wasm and leaves the static site in www/: cargo, then wasm-bindgen, then
-# wasm-opt, with the settings in wasm-pack.toml.
+# Builds the core to wasm into www/pkg/ (cargo, then wasm-bindgen, then wasm-opt, with the
+# settings in wasm-pack.toml), so www/ is a complete readable site, then makes the build output
+# dist/ from it: www/ with its .js and .css minified (scripts/build-dist.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -23,3 +24,4 @@ wasm="$out_dir/${out_name}_bg.wasm"
 node_modules/.bin/wasm-opt "${opt_args[@]}" "$wasm" -o "$wasm.opt"
 mv "$wasm.opt" "$wasm"
 echo "built $wasm: $(wc -c < "$wasm") bytes, $(gzip -9c "$wasm" | wc -c) gzipped"
+bash scripts/build-dist.sh

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build (and, with `test`, the tests) need, pinned, and skips what is there.
 # Safe to run again and again: a second run installs nothing and takes about a second.
-#   scripts/setup.sh build   the wasm target, wasm-bindgen-cli, the npm packages (binaryen's wasm-opt)
+#   scripts/setup.sh build   the wasm target, wasm-bindgen-cli, the npm packages (binaryen's wasm-opt, esbuild)
 #   scripts/setup.sh test    all of that, plus Debian's Chromium and ChromeDriver
 # Nothing here downloads a browser of its own: the browser tests use Debian's chromium.
 set -euo pipefail
@@ -28,11 +28,12 @@ if [ "$have" != "$version" ] || [ "$runner" != "$version" ]; then
   cargo install wasm-bindgen-cli --version "$version" --force
 fi
 
-# 3. The npm packages, exactly as package-lock.json pins them (binaryen, Playwright, axe-core):
+# 3. The npm packages, exactly as package-lock.json pins them (binaryen, esbuild, Playwright, axe-core):
 #    `npm ci` when node_modules is missing or was installed from another package-lock.json.
 stamp=node_modules/.usnlab-lock.sha256
 lock=$(sha256sum package-lock.json | cut -d' ' -f1)
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock" ] || [ ! -x node_modules/.bin/wasm-opt ]; then
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock" ] || [ ! -x node_modules/.bin/wasm-opt ] ||
+   [ ! -x node_modules/.bin/esbuild ]; then
   say "npm ci"
   npm ci --no-audit --no-fund
   echo "$lock" > "$stamp"

@@ -3,10 +3,11 @@
 // quality 11 (what the README advises hosts to serve), and how long the page takes, in headless
 // Chromium (Debian's).
 //   node scripts/size.mjs        after `make build` (`make bench` and `make size` run it)
-// It starts its own static server for the repository root on a free 127.0.0.1 port (so the lab
-// runs under the sub-path /www/, as in the Playwright tests) and stops it when done.
+// It starts its own static server for the repository root on a free 127.0.0.1 port and measures
+// the build output, dist/ (www/ minified: what a host serves), under the sub-path /dist/, as in
+// the Playwright tests; it stops the server when done.
 // Two first visits, each in a fresh browser context (empty cache):
-//   1. the lesson list, www/index.html: the time from navigation until window.__usnlabReady
+//   1. the lesson list, dist/index.html: the time from navigation until window.__usnlabReady
 //      (waited for up to 10 s; "n/a" when the page never sets it);
 //   2. straight into a lesson (#lesson=bill-lee; USNLAB_SIZE_LESSON=id for another) through its
 //      first step: this one loads the wasm, so it is the largest first download.
@@ -16,7 +17,7 @@
 // the machine is (dividing the extra time by the latency did). Prints the target (100 KB); exits
 // 2 on an error.
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
-import { measure, ms } from './lib/serve.mjs';
+import { measure, ms, SITE } from './lib/serve.mjs';
 
 const TARGET_KB = 100;
 const WAIT_MS = 20_000;
@@ -104,7 +105,7 @@ await measure(async (served) => {
   const lesson = await visit(browser, `${base}index.html#lesson=${LESSON}`, true);
   const slow = await visit(browser, `${base}index.html#lesson=${LESSON}`, true, LATENCY_MS);
 
-  const listKB = table('First visit: the lesson list (www/index.html)', list.files, base);
+  const listKB = table(`First visit: the lesson list (${SITE}/index.html)`, list.files, base);
   const lessonKB = table(`First visit: straight into a lesson (#lesson=${LESSON}), through its first step`, lesson.files, base);
   console.log('');
   console.log(`navigation → window.__usnlabReady on the lesson list: ${ms(list.ready)}`);

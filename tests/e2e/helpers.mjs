@@ -1,6 +1,9 @@
 // What every page test does as a learner: open a lab, wait for the screen to settle (the lab
 // marks calls to its worker not yet drawn in main[data-pending]), answer, step.
-import { expect } from '@playwright/test';
+import { test, expect } from '@playwright/test';
+
+/** The sub-path the lab is served under in the tests (/dist/: playwright.config.mjs's baseURL). */
+export const labPath = () => new URL(test.info().project.use.baseURL).pathname;
 
 /** Waits until every call the page made to the core has been drawn. */
 export async function settled(page) {

@@ -1,7 +1,7 @@
 // The page, end to end, as a learner uses it: open a lesson, answer, step, go back, restore,
-// read the log. Served from the repository root, so the lab runs under the sub-path /www/.
+// read the log. Served from the repository root, so the lab runs under a sub-path (/dist/).
 import { test, expect } from '@playwright/test';
-import { openLab, settled, step, selectServer } from './helpers.mjs';
+import { openLab, settled, step, selectServer, labPath } from './helpers.mjs';
 
 /** The text of the step under way ("Step 3 of 6: ..."), or "" before the first. */
 async function stepText(page) {
@@ -37,7 +37,7 @@ test('the lesson list loads under a sub-path and opens a lesson', async ({ page 
   await expect.poll(() => page.evaluate(() => window.__usnlabReady)).toBe(true);
   await page.getByRole('link', { name: /Bill Lee moves to London/ }).click();
   await expect(page.locator('.story h2')).toHaveText('One replication cycle: Bill Lee moves to London');
-  expect(page.url()).toContain('/www/#lesson=bill-lee');
+  expect(page.url()).toContain(`${labPath()}#lesson=bill-lee`);
 });
 
 test('Bill Lee: the table shows 1946, 1157, 1220 and 1966 as the sources do', async ({ page }) => {

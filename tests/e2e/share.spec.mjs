@@ -2,7 +2,7 @@
 // exactly as written, the presenter and follower windows, and the keyboard.
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { openLab, settled, step as answerAndStep } from './helpers.mjs';
+import { openLab, settled, step as answerAndStep, labPath } from './helpers.mjs';
 
 function cellsOf(page, name) {
   return page.locator('table.objects tbody tr', { has: page.getByRole('button', { name, exact: true }) }).locator('td').allTextContents();
@@ -19,12 +19,13 @@ function snippet(name) {
 
 /** Serves a documentation page holding `html`, with the lab copied beside it as usn-lab/. */
 async function docsPage(page, html) {
+  const site = labPath();
   await page.context().route('**/docs-site/**', async (route) => {
     const url = new URL(route.request().url());
     if (url.pathname === '/docs-site/page.html') {
       return route.fulfill({ contentType: 'text/html', body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Docs</title></head><body><h1>Replication docs</h1>${html}<p id="after">After the lab.</p></body></html>` });
     }
-    const lab = url.href.replace('/docs-site/usn-lab/', '/www/');
+    const lab = url.href.replace('/docs-site/usn-lab/', site);
     return route.fulfill({ response: await route.fetch({ url: lab }) });
   });
   await page.goto('/docs-site/page.html');
