@@ -181,9 +181,9 @@ function connectorPaths(view, L) {
 function place(labels) {
   const done = [];
   for (const l of labels) {
-    const w = l.text.length * 7.2, x = l.anchor === 'middle' ? l.x - w / 2 : l.x;
-    for (const dy of [0, -16, 16, -32, 32, -48, 48]) {
-      const box = { x, y: l.y + dy - 12, w, h: 15 };
+    const w = l.text.length * 7.2 + 4, x = l.anchor === 'middle' ? l.x - w / 2 : l.x - 2;
+    for (const dy of [0, -18, 18, -36, 36, -54, 54]) {
+      const box = { x, y: l.y + dy - 13, w, h: 17 };
       if (!done.some((o) => box.x < o.x + o.w && o.x < box.x + box.w && box.y < o.y + o.h && o.y < box.y + box.h)) {
         l.y += dy;
         done.push(box);
