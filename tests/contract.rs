@@ -87,6 +87,16 @@ fn sessions() -> Vec<Session> {
     s.act(usnlab::scenario::parse_command(serde_json::json!({ "do": "stop", "server": "ServerB" })).unwrap());
     s.act(usnlab::scenario::parse_command(serde_json::json!({ "do": "create", "server": "ServerB", "name": "Bob" })).unwrap());
     out.push(s);
+    // A directory replication connector refused as redundant, as the last step.
+    let chain = r#"{ "sites": [ { "name": "A", "servers": [ { "name": "ServerA" } ] }, { "name": "B", "servers": [ { "name": "ServerB" } ] },
+                                { "name": "C", "servers": [ { "name": "ServerC" } ] } ],
+        "connectors": [ { "kind": "x400", "sites": ["A", "B"], "cost": 1 }, { "kind": "x400", "sites": ["B", "C"], "cost": 1 } ],
+        "drcs": [ { "sites": ["A", "B"], "bridgeheads": ["ServerA", "ServerB"] }, { "sites": ["B", "C"], "bridgeheads": ["ServerB", "ServerC"] } ],
+        "steps": [] }"#;
+    let mut s = Session::new(usnlab::scenario::Scenario::from_json(chain).unwrap());
+    s.act(usnlab::scenario::parse_command(serde_json::json!({ "do": "add_drc", "sites": ["A", "C"], "bridgeheads": ["ServerA", "ServerC"] })).unwrap());
+    assert_eq!(s.live.last.as_ref().and_then(|r| r.drc_refused.as_ref()).map(|d| d.through.clone()), Some(vec!["B".to_string()]));
+    out.push(s);
     // A challenge, unmet and then met by its solution.
     let challenge = lessons::load("challenge-stall").unwrap();
     let mut s = Session::new(challenge.clone());

@@ -725,3 +725,41 @@ fn property_a_sites_naming_context_never_lists_a_server_of_another_site() {
     // play_watching asserts it after every event; healing adds the restarts and a final run.
     graphs::run_property("property_a_sites_naming_context_never_lists_a_server_of_another_site", 200, 2, true, graphs::check_routes);
 }
+
+/// Figure 4: a mail's `via` names the connector it took, not its parallel neighbour, in the
+/// message and in the step's report; the report of a refused DRC says what joins the sites.
+#[test]
+fn a_mail_names_the_connector_it_took_and_a_refused_drc_what_joins_its_sites() {
+    let x400_and_site = json!([ { "kind": "x400", "sites": ["P", "Q"], "cost": 2 }, { "kind": "site", "sites": ["P", "Q"], "cost": 1 } ]);
+    let s = play(two_sites(x400_and_site.clone(), json!([ { "do": "create", "server": "Q1", "name": "Ann" }, { "do": "run" } ])));
+    let mail: Vec<&Message> = crossing(s.world());
+    assert!(!mail.is_empty());
+    assert!(mail.iter().all(|m| m.via == [1]), "every mail takes the Site Connector (cost 1)");
+    // With the Site Connector down, the X.400 connector; a step's report carries it.
+    let mut s = Session::new(Scenario::from_value(two_sites(x400_and_site, json!([]))).unwrap());
+    s.act(parse_command(json!({ "do": "connector", "sites": ["P", "Q"], "kind": "site", "up": false })).unwrap());
+    s.act(parse_command(json!({ "do": "create", "server": "Q1", "name": "Ann" })).unwrap());
+    let mut via = Vec::new();
+    while let usnlab::session::Stepped::Moved(_) = s.forward() {
+        let r = s.live.last.as_ref().unwrap();
+        if r.message.as_ref().is_some_and(|m| m.kind == "mail") {
+            via.push(r.via.clone());
+        }
+    }
+    assert!(!via.is_empty() && via.iter().all(|v| *v == [0]), "{via:?}");
+    // A fourth DRC between sites already joined through two others.
+    let chain = json!({ "org": "O", "sites": [
+            { "name": "A", "servers": [ { "name": "A1" } ] }, { "name": "B", "servers": [ { "name": "B1" } ] },
+            { "name": "C", "servers": [ { "name": "C1" } ] }, { "name": "D", "servers": [ { "name": "D1" } ] } ],
+        "drcs": [ { "sites": ["A", "B"], "bridgeheads": ["A1", "B1"] }, { "sites": ["B", "C"], "bridgeheads": ["B1", "C1"] },
+                  { "sites": ["C", "D"], "bridgeheads": ["C1", "D1"] } ],
+        "steps": [] });
+    let mut s = Session::new(Scenario::from_value(chain).unwrap());
+    s.act(parse_command(json!({ "do": "add_drc", "sites": ["A", "D"], "bridgeheads": ["A1", "D1"] })).unwrap());
+    let r = s.live.last.as_ref().unwrap();
+    assert_eq!(r.refused.as_ref().unwrap().error, "DRC_REDUNDANT");
+    let d = r.drc_refused.as_ref().unwrap();
+    assert_eq!((d.sites.clone(), d.through.clone()), (["A".to_string(), "D".to_string()], vec!["B".to_string(), "C".to_string()]));
+    s.act(parse_command(json!({ "do": "create", "server": "A1", "name": "Ann" })).unwrap());
+    assert!(s.live.last.as_ref().unwrap().drc_refused.is_none(), "gone at the next step");
+}

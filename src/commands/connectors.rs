@@ -50,7 +50,7 @@ impl Spec for AddDrc {
     fn execute(&self, w: &mut World) -> String {
         let (sites, bridgeheads) = (&self.sites, &self.bridgeheads);
         if sites::drc_is_redundant(&w.drcs, &sites[0], &sites[1]) {
-            w.refuse(&bridgeheads[0], "DRC_REDUNDANT", say::drc_redundant(&sites[0], &sites[1]));
+            w.refuse_drc(sites, &bridgeheads[0]);
             return String::new();
         }
         w.install_drc(DrcSpec { sites: sites.clone(), bridgeheads: bridgeheads.clone() });

@@ -105,6 +105,10 @@ pub struct Message {
     pub event: Option<u32>,
     /// One sentence that says what happened, for the transcript and the live region.
     pub text: String,
+    /// The messaging connectors a mail took, one per hop of its `route`: indices into the
+    /// organization's connectors. Not in the report; the frame shows it as the last step's `via`.
+    #[serde(skip)]
+    pub via: Vec<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -141,6 +145,19 @@ pub struct StepReport {
     pub discarded_total: u64,
     pub events: Vec<LogEvent>,
     pub refused: Option<Refusal>,
+    /// The messaging connectors the message's mail took, one per hop of its route: indices
+    /// into the frame's `connectors`, so the page lights the one taken, not its neighbours.
+    pub via: Vec<usize>,
+    /// A directory replication connector this step refused as redundant, and why.
+    pub drc_refused: Option<DrcRefused>,
+}
+
+/// An `add_drc` refused (DRC_REDUNDANT): the two sites it would have joined, and the sites the
+/// directory replication connectors already join them through (none when joined directly).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DrcRefused {
+    pub sites: [String; 2],
+    pub through: Vec<String>,
 }
 
 pub const TRACE_LIMIT: usize = 200;

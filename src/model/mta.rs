@@ -19,6 +19,11 @@ fn mail_parts(ev: &mut Event) -> Option<(String, String, &mut Option<Route>)> {
     }
 }
 
+/// Does connector `c` carry hop `h` (its kind and cost, between its sites, in its direction)?
+fn carries(c: &ConnectorSpec, h: &sites::Hop) -> bool {
+    c.kind == h.kind && c.cost == h.cost && ((c.sites[0] == h.from && c.sites[1] == h.to) || (!c.one_way && c.sites[1] == h.from && c.sites[0] == h.to))
+}
+
 impl World {
     pub fn between_sites(&self, a: &str, b: &str) -> bool {
         self.server(a).site != self.server(b).site
@@ -89,14 +94,24 @@ impl World {
         n - self.mta_held.len()
     }
 
+    /// The connectors up now that carry a route's hops, one per hop: indices into `connectors`.
+    pub(crate) fn connectors_taken(&self, route: &Route) -> Vec<usize> {
+        route.hops.iter().filter_map(|h| {
+            (0..self.connectors.len()).find(|&i| !self.connectors_down.contains(&i) && carries(&self.connectors[i], h))
+        }).collect()
+    }
+
+    /// `add_drc` refused: two sites the directory replication connectors already join.
+    pub(crate) fn refuse_drc(&mut self, sites: &[String; 2], bridgehead: &str) {
+        let path = sites::drc_path(&self.drcs, &sites[0], &sites[1]).unwrap_or_default();
+        let through = path.get(1..path.len().saturating_sub(1)).unwrap_or_default().to_vec();
+        self.refuse(bridgehead, "DRC_REDUNDANT", crate::narration::commands::drc_redundant(&sites[0], &sites[1]));
+        self.trace.drc_refused = Some(crate::model::messages::DrcRefused { sites: sites.clone(), through });
+    }
+
     fn route_is_up(&self, route: &Route) -> bool {
         let up = self.up_connectors();
-        route.hops.iter().all(|h| {
-            up.iter().any(|c| {
-                c.kind == h.kind && c.cost == h.cost
-                    && ((c.sites[0] == h.from && c.sites[1] == h.to) || (!c.one_way && c.sites[1] == h.from && c.sites[0] == h.to))
-            })
-        })
+        route.hops.iter().all(|h| up.iter().any(|c| carries(c, h)))
     }
 
     /// Mail in transit over a connector that went down is routed again from its sender's site,

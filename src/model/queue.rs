@@ -237,6 +237,7 @@ impl World {
             discarded_total: trace.discarded_total,
             events: self.journal.events[mark.1..].to_vec(),
             refused: self.journal.refused.get(mark.2).cloned(),
+            drc_refused: trace.drc_refused,
             ..Default::default()
         };
         if let Some(m) = &message {
@@ -247,6 +248,7 @@ impl World {
             r.usn = m.usn;
             r.objects = m.objects;
             r.text = m.text.clone();
+            r.via = m.via.clone();
         }
         r.message = message;
         if !trace.notes.is_empty() {

@@ -214,6 +214,7 @@ impl World {
         if let Some(r) = route {
             m.carries = Some(carries);
             m.route = Some(r.sites.clone());
+            m.via = self.connectors_taken(r);
             m.sent_s = Some(sent_s);
             m.queued_s = Some(self.time.saturating_sub(sent_s + self.settings.mail_hop_s * r.hops.len() as u64));
         }

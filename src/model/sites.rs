@@ -116,18 +116,37 @@ pub fn named_connectors(connectors: &[ConnectorSpec], pair: &[String; 2], kind: 
 /// Sites learn of each other transitively, so a DRC between two sites already joined (directly
 /// or through others) is refused: N sites need N−1 DRCs.
 pub fn drc_is_redundant(drcs: &[DrcSpec], a: &str, b: &str) -> bool {
-    let mut seen = VecSet::new();
-    seen.add(a.to_string());
+    drc_path(drcs, a, b).is_some()
+}
+
+/// The sites the directory replication connectors join `a` to `b` through, `a` first and `b`
+/// last (the fewest hops, the first found in file order); `None` when they are not joined.
+pub fn drc_path(drcs: &[DrcSpec], a: &str, b: &str) -> Option<Vec<String>> {
+    // Each site reached, with the site it was reached from.
+    let mut from: VecMap<String, String> = VecMap::new();
+    from.insert(a.to_string(), String::new());
+    // Breadth first: a list read from its front (no VecDeque's code in the wasm).
     let mut frontier = vec![a.to_string()];
-    while let Some(site) = frontier.pop() {
+    let mut next = 0;
+    while let Some(site) = frontier.get(next).cloned() {
+        next += 1;
+        if site == b {
+            let mut path = vec![site];
+            while let Some(prev) = from.get(path.last()?.as_str()).filter(|p| !p.is_empty()) {
+                path.push(prev.clone());
+            }
+            path.reverse();
+            return Some(path);
+        }
         for d in drcs {
             let other = if d.sites[0] == site { &d.sites[1] } else if d.sites[1] == site { &d.sites[0] } else { continue };
-            if seen.add(other.clone()) {
+            if !from.contains_key(other) {
+                from.insert(other.clone(), site.clone());
                 frontier.push(other.clone());
             }
         }
     }
-    seen.contains(b)
+    None
 }
 
 #[cfg(test)]
@@ -184,5 +203,7 @@ mod tests {
         let drcs = vec![d("Site 1", "Site 2"), d("Site 2", "Site 3"), d("Site 3", "Site 4")];
         assert!(drc_is_redundant(&drcs, "Site 1", "Site 4"));
         assert!(!drc_is_redundant(&drcs, "Site 1", "Site 5"));
+        assert_eq!(drc_path(&drcs, "Site 1", "Site 4").unwrap(), ["Site 1", "Site 2", "Site 3", "Site 4"]);
+        assert_eq!(drc_path(&drcs, "Site 3", "Site 2").unwrap(), ["Site 3", "Site 2"]);
     }
 }

@@ -47,6 +47,8 @@ pub(super) struct Trace {
     pub(super) discarded_total: u64,
     /// Sentences about what happened off the message list (mail held in the MTA queue).
     pub(super) notes: Vec<String>,
+    /// A directory replication connector refused as redundant (the map shows it for the step).
+    pub(super) drc_refused: Option<crate::model::messages::DrcRefused>,
 }
 
 #[derive(Clone, Debug)]
@@ -211,6 +213,7 @@ impl World {
             failed: None,
             event: None,
             text,
+            via: Vec::new(),
         }
     }
 

@@ -2,7 +2,8 @@
 // in presenter mode), so names stay readable however many sites there are: sites as regions,
 // messaging connectors with their kind and cost, directory replication connectors (DRCs)
 // between their bridgeheads, each server with its USN, hot potato and state, and the message
-// of the last step. `motion` makes the step visible (docs/wasm-api.md, the frame): the message
+// of the last step (lit: the connectors its mail took; a DRC it refused: crossed out). `motion`
+// makes the step visible (docs/wasm-api.md, the frame): the message
 // travels sender to receiver (hop by hop along a mail route), the hot potato moves to the
 // object now holding the highest USN-Changed, and what changed is highlighted a moment. Under
 // prefers-reduced-motion nothing travels: the change is drawn at once and highlighted.
@@ -16,14 +17,14 @@ const KINDS = ['notify', 'request', 'response', 'write', 'mail', 'failed'];
  * when they fit (the connectors are arcs above them, as the article's Figure 3 draws them) or
  * in one column (arcs beside them); otherwise in a grid with straight connectors.
  */
-function layout(view, width) {
+function layout(view, width, min) {
   const n = view.sites.length;
   const most = Math.max(1, ...view.sites.map((s) => s.servers.length));
   const links = (view.connectors || []).length;
-  const unit = MIN_W + 2 * PAD + SITE_GAP;
+  const unit = min + 16 + 2 * PAD + SITE_GAP;
   let cols = Math.max(1, Math.min(n, Math.floor((width + SITE_GAP) / unit)));
   // A row of sites may take narrower boxes (112) before it gives way to a grid.
-  const rowFits = n * (112 + 2 * PAD) + (n - 1) * SITE_GAP <= width;
+  const rowFits = n * (min + 2 * PAD) + (n - 1) * SITE_GAP <= width;
   const mode = !links || n < 2 ? 'grid' : cols >= n || rowFits ? 'row' : cols === 1 || width < 560 ? 'column' : 'grid';
   if (mode === 'column') cols = 1;
   if (mode === 'row') cols = n;
@@ -31,11 +32,12 @@ function layout(view, width) {
   const index = new Map(view.sites.map((s, i) => [s.name, i]));
   const reach = Math.max(1, ...(view.connectors || []).map((c) => span(index.get(c.sites[0]) ?? 0, index.get(c.sites[1]) ?? 0)));
   // Room above for the arcs (connectors in a row) or for the last message's label.
-  const top = mode === 'row' ? 48 + reach * ARC : 26;
-  const side = mode === 'column' ? 56 + reach * 18 : 0;
+  const par = Math.max(0, ...(view.connectors || []).map((c, i, all) => all.filter((d) => pair(...d.sites) === pair(...c.sites)).length - 1));
+  const top = mode === 'row' ? 48 + reach * ARC + par * 20 : 26;
+  const side = mode === 'column' ? 56 + reach * 18 + par * 14 : 0;
   const usable = width - side;
   const siteW = (usable - (cols - 1) * SITE_GAP) / cols;
-  const inner = Math.max(1, Math.floor((siteW - 2 * PAD + GAP) / ((mode === 'row' ? 112 : MIN_W) + GAP)));
+  const inner = Math.max(1, Math.floor((siteW - 2 * PAD + GAP) / ((mode === 'row' ? min : min + 16) + GAP)));
   const perSite = Math.min(inner, most);
   const W = Math.min(MAX_W, (siteW - 2 * PAD - (perSite - 1) * GAP) / perSite);
   const foot = links ? FOOT : 0;
@@ -81,22 +83,25 @@ export function drawTopology(root, view, o) {
   const scale = present ? 1.3 : 1;
   const shown = innerWidth(root.parentElement) - 8;
   const width = Math.max(MIN_W + 2 * PAD, (shown > 0 ? shown : 800) / scale);
-  const L = layout(view, width);
+  // Presenter mode's larger USN needs wider boxes (132 units, not 112) to stay inside them.
+  const L = layout(view, width, present ? 132 : 112);
   root.setAttribute('viewBox', `-4 -4 ${L.width + 8} ${L.height + 8}`);
   root.setAttribute('width', String(Math.round((L.width + 8) * scale)));
   root.setAttribute('height', String(Math.round((L.height + 8) * scale)));
-  const states = view.servers.map((s) => `${s.name}, USN ${s.usn}${stateOf(s) ? `, ${stateOf(s).words}` : ''}`);
+  const heads = bridgeheads(view);
+  const states = view.servers.map((s) => `${s.name}${heads.has(s.name) ? ', bridgehead' : ''}, USN ${s.usn}${stateOf(s) ? `, ${stateOf(s).words}` : ''}`);
   root.setAttribute('aria-label', `Organization ${view.org}: ${states.join('; ')}`);
   const prev = o.previous ? new Map(o.previous.servers.map((s) => [s.name, s])) : new Map();
   const m = view.last && view.last.message;
   const route = m && m.route && m.route.length > 1 ? m.route : null;
-  const lit = new Set(route ? route.slice(1).map((s, i) => pair(route[i], s)) : []);
+  const via = (route && view.last.via) || [];
   const parts = [defs()];
   for (const b of L.boxes) {
     parts.push(svg('rect', { x: b.x, y: b.y, width: b.w, height: b.h, rx: 12, class: `site${route && route.includes(b.site) ? ' on-route' : ''}` }),
       svg('text', { x: b.x + PAD, y: b.y + 20, class: 'site-name' }, /^site\b/i.test(b.site) ? b.site : `Site ${b.site}`));
   }
-  parts.push(...connectors(view, L, lit), ...drcs(view, L), ...queues(view, L));
+  const paths = connectorPaths(view, L);
+  parts.push(...connectors(view, L, paths, via), ...drcs(view, L), ...queues(view, L));
   for (const [a, b] of view.links_down) {
     const p = L.pos.get(a), q = L.pos.get(b);
     if (!p || !q) continue;
@@ -108,11 +113,12 @@ export function drawTopology(root, view, o) {
   for (const s of view.servers) {
     const before = prev.get(s.name);
     if (before && (before.usn !== s.usn || before.state !== s.state || before.stalled !== s.stalled)) changed.add(s.name);
-    parts.push(serverBox(s, L.pos.get(s.name), s.name === o.selected, focus.has(s.name), o.onSelect));
+    parts.push(serverBox(s, L.pos.get(s.name), s.name === o.selected, focus.has(s.name), o.onSelect, heads.get(s.name)));
   }
+  parts.push(...refused(view, L));
   let msg = null;
   if (m && L.pos.has(m.from) && L.pos.has(m.to) && m.from !== m.to) {
-    msg = arrow(m, L, route);
+    msg = arrow(m, L, route, via.map((i) => paths[i]));
     parts.push(msg);
   }
   put(root, parts);
@@ -141,38 +147,94 @@ function edge(b, tx, ty) {
   return [b.cx + dx * t, b.cy + dy * t];
 }
 
-/** The path of a connector between two regions, and where its label goes. */
-function connectorPath(L, a, b) {
+/** The path of a connector between two regions, and where its label goes; `k` lifts the k-th
+ *  of parallel connectors (joining the same two sites) further out, so each is its own arc. */
+function connectorPath(L, a, b, k = 0) {
   const d = Math.abs(a.i - b.i);
   if (L.mode === 'row') {
-    const lift = 10 + d * ARC, x1 = a.cx + (b.cx > a.cx ? 8 : -8), x2 = b.cx + (a.cx > b.cx ? 8 : -8);
+    const lift = 10 + d * ARC + k * 20, x1 = a.cx + (b.cx > a.cx ? 8 : -8), x2 = b.cx + (a.cx > b.cx ? 8 : -8);
     return { d: `M${x1},${a.y} C${x1},${a.y - lift * 1.33} ${x2},${b.y - lift * 1.33} ${x2},${b.y}`, lx: (x1 + x2) / 2, ly: a.y - lift - 5 };
   }
   if (L.mode === 'column') {
-    const out = 10 + d * 18, x = a.x + a.w, y1 = a.cy + (b.cy > a.cy ? 8 : -8), y2 = b.cy + (a.cy > b.cy ? 8 : -8);
+    const out = 10 + d * 18 + k * 14, x = a.x + a.w, y1 = a.cy + (b.cy > a.cy ? 8 : -8), y2 = b.cy + (a.cy > b.cy ? 8 : -8);
     return { d: `M${x},${y1} C${x + out * 1.33},${y1} ${x + out * 1.33},${y2} ${x},${y2}`, lx: x + out - 2, ly: (y1 + y2) / 2, side: true };
   }
-  const [x1, y1] = edge(a, b.cx, b.cy), [x2, y2] = edge(b, a.cx, a.cy);
+  let [x1, y1] = edge(a, b.cx, b.cy), [x2, y2] = edge(b, a.cx, a.cy);
+  // Parallel straight connectors side by side, 12 apart.
+  const s = (a.i < b.i ? 12 : -12) * k / (Math.hypot(x2 - x1, y2 - y1) || 1), [dx, dy] = [(y2 - y1) * s, (x2 - x1) * s];
+  x1 += dx; x2 += dx; y1 -= dy; y2 -= dy;
   return { d: `M${x1},${y1} L${x2},${y2}`, lx: (x1 + x2) / 2, ly: (y1 + y2) / 2 - 4 };
 }
 
-/** Messaging connectors between site regions: kind and cost on each; the ones on the last
- *  mail's route lit. Drawn between regions, so they never hide a server. */
-function connectors(view, L, lit) {
-  const out = [];
-  for (const c of view.connectors || []) {
-    const a = L.sites.get(c.sites[0]), b = L.sites.get(c.sites[1]);
-    if (!a || !b) continue;
-    const on = lit.has(pair(c.sites[0], c.sites[1]));
-    const kind = c.kind === 'site' ? 'Site' : c.kind.toUpperCase();
-    const p = connectorPath(L, a, b);
-    out.push(svg('g', { class: `connector${on ? ' lit' : ''}`, 'data-sites': `${c.sites[0]}|${c.sites[1]}` },
-      svg('title', {}, `Messaging connector (${c.kind}) ${c.sites[0]} ${c.one_way ? '→' : '↔'} ${c.sites[1]}, cost ${c.cost}${c.schedule ? ', on a schedule' : ''}`),
-      svg('path', { d: p.d, 'marker-end': c.one_way ? 'url(#arrow-mail)' : null }),
-      svg('text', { x: p.lx, y: p.ly, 'text-anchor': p.side ? 'start' : 'middle', class: 'conn-label' },
-        p.side ? `${kind} ${c.cost}` : `${kind} · ${c.cost}${c.schedule ? ' ⏲' : ''}`)));
+/** Every connector's path, by index: the k-th joining the same two sites is lifted k steps. */
+function connectorPaths(view, L) {
+  const seen = new Map();
+  return (view.connectors || []).map((c) => {
+    const a = L.sites.get(c.sites[0]), b = L.sites.get(c.sites[1]), key = pair(...c.sites);
+    const k = seen.get(key) || 0;
+    seen.set(key, k + 1);
+    return a && b ? { ...connectorPath(L, a, b, k), k } : null;
+  });
+}
+
+/** Moves each label along its free axis (up or down) until it overlaps none placed before. */
+function place(labels) {
+  const done = [];
+  for (const l of labels) {
+    const w = l.text.length * 7.2 + 4, x = l.anchor === 'middle' ? l.x - w / 2 : l.x - 2;
+    for (const dy of [0, -18, 18, -36, 36, -54, 54]) {
+      const box = { x, y: l.y + dy - 13, w, h: 17 };
+      if (!done.some((o) => box.x < o.x + o.w && o.x < box.x + box.w && box.y < o.y + o.h && o.y < box.y + box.h)) {
+        l.y += dy;
+        done.push(box);
+        break;
+      }
+    }
   }
-  return out;
+}
+
+/** Messaging connectors between site regions: kind and cost on each (and "down" on one a step
+ *  took down); only the ones the last mail took lit. Drawn between regions, never over a server. */
+function connectors(view, L, paths, via) {
+  const down = new Set(view.connectors_down || []);
+  const items = (view.connectors || []).map((c, i) => {
+    const p = paths[i];
+    if (!p) return null;
+    const kind = c.kind === 'site' ? 'Site' : c.kind.toUpperCase(), off = down.has(i);
+    const text = `${p.side ? `${kind} ${c.cost}` : `${kind} · ${c.cost}${c.schedule ? ' ⏲' : ''}`}${off ? ' down' : ''}`;
+    return { c, i, p, off, text, x: p.lx, y: p.ly, anchor: p.side ? 'start' : 'middle' };
+  }).filter(Boolean);
+  place(items);
+  return items.map(({ c, i, p, off, text, x, y, anchor }) => svg('g', {
+    class: `connector${via.includes(i) && !off ? ' lit' : ''}${off ? ' down' : ''}`, 'data-sites': `${c.sites[0]}|${c.sites[1]}`, 'data-kind': c.kind },
+  svg('title', {}, `Messaging connector (${c.kind}) ${c.sites[0]} ${c.one_way ? '→' : '↔'} ${c.sites[1]}, cost ${c.cost}${c.schedule ? ', on a schedule' : ''}${off ? ', down' : ''}`),
+  svg('path', { d: p.d, 'marker-end': c.one_way ? 'url(#arrow-mail)' : null }),
+  svg('text', { x, y, 'text-anchor': anchor, class: 'conn-label' }, text)));
+}
+
+/** Each bridgehead with the sites its directory replication connectors reach. */
+function bridgeheads(view) {
+  const heads = new Map();
+  for (const d of view.drcs || []) {
+    d.bridgeheads.forEach((b, j) => heads.set(b, [...(heads.get(b) || []), d.sites[1 - j]]));
+  }
+  return heads;
+}
+
+/** A DRC the step refused (DRC_REDUNDANT): a crossed-out dashed line between the sites, and why. */
+function refused(view, L) {
+  const r = view.last && view.last.drc_refused;
+  const a = r && L.sites.get(r.sites[0]), b = r && L.sites.get(r.sites[1]);
+  if (!a || !b) return [];
+  const foot = (s) => [s.cx, s.y + s.h - 10];
+  const [[x1, y1], [x2, y2]] = L.mode === 'row' ? [foot(a), foot(b)] : [edge(a, b.cx, b.cy), edge(b, a.cx, a.cy)];
+  const why = `already joined${r.through.length ? ` through ${r.through.join(', ').replace(/, ([^,]*)$/, ' and $1')}` : ''}`;
+  const [mx, my] = [(x1 + x2) / 2, (y1 + y2) / 2];
+  return [svg('g', { class: 'drc-refused' },
+    svg('title', {}, `Directory replication connector ${r.sites[0]} ↔ ${r.sites[1]} refused (DRC_REDUNDANT): ${why}`),
+    svg('line', { x1, y1, x2, y2 }),
+    svg('text', { x: mx, y: my + 7, 'text-anchor': 'middle', class: 'refused-x' }, '✕'),
+    svg('text', { x: mx, y: my - 9, 'text-anchor': 'middle', class: 'refused-label' }, `DRC refused: ${why}`))];
 }
 
 /** Directory replication connectors: a dotted line between the two bridgeheads' facing sides. */
@@ -216,12 +278,12 @@ function fit(text, w, px) {
   return text.length > room ? `${text.slice(0, Math.max(1, room - 1))}…` : text;
 }
 
-function serverBox(s, p, selected, focused, onSelect) {
+function serverBox(s, p, selected, focused, onSelect, head) {
   const st = stateOf(s);
   const hot = s.hot_potato;
   // USNs the counter consumed beyond the hot potato (a bump, changes elsewhere): said as such.
   const spent = hot ? s.usn - hot.usn_changed : 0;
-  const label = `${s.name}, USN ${s.usn}${st ? `, ${st.words}` : ''}${hot ? `; hot potato ${hot.name} at ${hot.usn_changed}` : ''}${spent > 0 ? `; ${spent} USNs used elsewhere` : ''}. Show its directory.`;
+  const label = `${s.name}${head ? `, bridgehead to ${head.join(' and ')}` : ''}, USN ${s.usn}${st ? `, ${st.words}` : ''}${hot ? `; hot potato ${hot.name} at ${hot.usn_changed}` : ''}${spent > 0 ? `; ${spent} USNs used elsewhere` : ''}. Show its directory.`;
   const cls = `server state-${s.state}${s.stalled ? ' stalled' : ''}${selected ? ' selected' : ''}${focused ? ' focus' : ''}`;
   return svg('g', {
     class: cls, role: 'button', tabindex: 0, 'data-server': s.name,
@@ -233,6 +295,9 @@ function serverBox(s, p, selected, focused, onSelect) {
   selected ? svg('rect', { x: p.x - 3, y: p.y - 3, width: p.w + 6, height: H + 6, rx: 10, class: 'sel-ring' }) : null,
   svg('rect', { x: p.x, y: p.y, width: p.w, height: H, rx: 8, class: 'box' }),
   svg('text', { x: p.x + 10, y: p.y + 19, class: 'srv-name' }, fit(s.name, p.w, 14)),
+  // A bridgehead's badge: a tab on its box's top edge, right, clear of the name.
+  head ? svg('g', { class: 'bridgehead' }, svg('rect', { x: p.x + p.w - 90, y: p.y - 10, width: 84, height: 16, rx: 8 }),
+    svg('text', { x: p.x + p.w - 48, y: p.y + 2, 'text-anchor': 'middle' }, 'bridgehead')) : null,
   svg('text', { x: p.x + 10, y: p.y + 44, class: 'srv-usn' }, `USN ${s.usn}`),
   hot ? svg('g', { class: 'potato-token' }, svg('ellipse', { cx: p.x + 16, cy: p.y + 61, rx: 6, ry: 4.5 })) : null,
   svg('text', { x: p.x + (hot ? 27 : 10), y: p.y + 65, class: 'srv-hot' }, hot ? fit(`${hot.name} · ${hot.usn_changed}`, p.w - 17, 12) : 'no objects'),
@@ -252,25 +317,27 @@ function routePoints(m, L) {
 }
 
 /** A mail's path: out of the sender's box, along each messaging connector of its route (the
- *  arcs drawn between the sites), into the receiver's box. */
-function routePath(m, L, route) {
+ *  arcs drawn between the sites), into the receiver's box: by the left of their top edges, as
+ *  both are bridgeheads, whose badge is on the right (by their right sides in a column). */
+function routePath(m, L, route, hops) {
   const p = L.pos.get(m.from), q = L.pos.get(m.to);
-  let d = `M${p.cx},${p.y}`;
+  const col = L.mode === 'column';
+  let d = col ? `M${p.x + p.w},${p.cy}` : `M${p.x + 14},${p.y}`;
   for (let i = 1; i < route.length; i++) {
     const a = L.sites.get(route[i - 1]), b = L.sites.get(route[i]);
     if (!a || !b) continue;
-    d += ` L${connectorPath(L, a, b).d.slice(1)}`;
+    d += ` L${connectorPath(L, a, b, hops[i - 1] ? hops[i - 1].k : 0).d.slice(1)}`;
   }
-  return `${d} L${q.cx},${q.y - 3}`;
+  return `${d} L${col ? `${q.x + q.w + 3},${q.cy}` : `${q.x + 14},${q.y - 3}`}`;
 }
 
 /** The last message: an arc from box to box, or along its mail route site by site. */
-function arrow(m, L, route) {
+function arrow(m, L, route, hops) {
   const kind = m.failed ? 'failed' : m.kind;
   const what = `${m.kind === 'mail' ? `Mail (${m.carries})` : m.kind[0].toUpperCase() + m.kind.slice(1)}${m.kind === 'write' ? ` ${m.objects} object${m.objects === 1 ? '' : 's'}` : ''}${m.failed ? ' ✕ failed' : ''}`;
   if (route && L.sites.get(route[0]) && L.sites.get(route[route.length - 1])) {
     return svg('g', { class: `msg kind-${kind} routed` },
-      svg('path', { d: routePath(m, L, route), 'marker-end': `url(#arrow-${kind})` }),
+      svg('path', { d: routePath(m, L, route, hops), 'marker-end': `url(#arrow-${kind})` }),
       svg('text', { x: 2, y: 12, class: 'msg-label route-label' }, `✉ ${what}: ${route.join(' → ')}`));
   }
   const pts = routePoints(m, L, null);

@@ -1,0 +1,160 @@
+// Between sites, visible (issue 9): on the organization map, parallel messaging connectors are
+// separate arcs and only the one the mail took lights; a connector taken down is drawn as down;
+// bridgeheads wear a badge; a refused directory replication connector is shown for its step;
+// connector labels never overlap on a phone; in presenter mode a box's text stays inside it.
+import { test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { settled, learner } from './helpers.mjs';
+
+test.beforeEach(async ({ page }) => {
+  page.on('pageerror', (e) => { throw e; });
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+});
+
+const topo = (page) => page.locator('svg.topology');
+
+/** Opens lesson `id` with step `start` next (its question, if any, waiting). */
+async function openAt(page, id, start, extra = '') {
+  await page.goto(`./#v=1&lesson=${id}${extra}&start=${start}`);
+  await expect(page.locator('.controls .status')).toBeVisible();
+  await settled(page);
+}
+
+/** Pairs of boxes (of `sel`'s elements on the map) that overlap or come within 2 px, as their texts. */
+async function overlaps(page, sel) {
+  return topo(page).locator(sel).evaluateAll((ns) => {
+    const bs = ns.map((n) => ({ t: n.textContent, r: n.getBoundingClientRect() }));
+    const out = [];
+    bs.forEach((a, i) => bs.slice(i + 1).forEach((b) => {
+      const r = a.r, q = b.r;
+      if (r.left < q.right + 2 && q.left < r.right + 2 && r.top < q.bottom && q.top < r.bottom) out.push(`${a.t} / ${b.t}`);
+    }));
+    return out;
+  });
+}
+
+test('Figure 4: two separate connectors between Site 1 and Site 2, and only the Site Connector lit by the mail', async ({ page }) => {
+  await openAt(page, 'sites-together', 5);
+  const conns = topo(page).locator('.connector');
+  await expect(conns).toHaveCount(2);
+  const paths = await conns.locator('path').evaluateAll((ps) => ps.map((p) => p.getAttribute('d')));
+  expect(new Set(paths).size).toBe(2);
+  await expect(conns.locator('.conn-label')).toHaveText(['X400 · 2', 'Site · 1']);
+  expect(await overlaps(page, '.conn-label')).toEqual([]);
+  const l = learner(page);
+  await l.answer('The Site Connector');
+  const answered = async () => (await page.locator('.story .reveal .prompt', { hasText: 'Which messaging connector' }).count()) > 0;
+  expect(await l.until('Step ▶', answered, 8)).toBe(true);
+  await expect(topo(page).locator('.route-label')).toContainText('Site 2 → Site 1');
+  await expect(topo(page).locator('.connector.lit')).toHaveCount(1);
+  await expect(topo(page).locator('.connector.lit')).toHaveAttribute('data-kind', 'site');
+  await expect(topo(page).locator('.connector[data-kind="x400"]')).not.toHaveClass(/lit/);
+});
+
+test('Figure 3: the connector taken down is drawn as down, in its label and its name', async ({ page }) => {
+  await openAt(page, 'sites-routes', 3);
+  const l = learner(page);
+  await expect(topo(page).locator('.connector.down')).toHaveCount(0);
+  await l.press('Step ▶'); // the Site 3–Site 4 connector goes down
+  await expect(page.locator('.story .laststep')).toContainText('goes down');
+  const down = topo(page).locator('.connector.down');
+  await expect(down).toHaveCount(1);
+  await expect(down).toHaveAttribute('data-sites', 'Site 3|Site 4');
+  await expect(down.locator('.conn-label')).toHaveText('Site · 1 down');
+  await expect(down.locator('title')).toContainText('cost 1, down');
+  const look = await down.locator('path').evaluate((p) => getComputedStyle(p).strokeDasharray);
+  expect(look).not.toBe('none');
+  await expect(topo(page).locator('.connector:not(.down) .conn-label', { hasText: 'down' })).toHaveCount(0);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: 'docs/screenshots/sites-routes-down.png' });
+});
+
+test('bridgeheads wear a readable badge, named in their box\'s accessible name', async ({ page }) => {
+  await openAt(page, 'sites-chain', 5);
+  for (const name of ['ServerZ', 'Hub3', 'Hub4']) {
+    const box = topo(page).locator(`g.server[data-server="${name}"]`);
+    await expect(box.locator('.bridgehead')).toHaveText('bridgehead');
+    await expect(box).toHaveAttribute('aria-label', /bridgehead to Site/);
+  }
+  await expect(topo(page).locator('g.server[data-server="Hub3"]')).toHaveAttribute('aria-label', /^Hub3, bridgehead to Site 4 and Site 2, USN/);
+  for (const name of ['ServerA', 'ServerX', 'Mail3']) {
+    await expect(topo(page).locator(`g.server[data-server="${name}"] .bridgehead`)).toHaveCount(0);
+  }
+  const heights = await topo(page).locator('.bridgehead text').evaluateAll((ts) => ts.map((t) => t.getBoundingClientRect().height));
+  for (const h of heights) expect(h).toBeGreaterThanOrEqual(12);
+  // The badge stays clear of the server's name.
+  const clash = await topo(page).locator('g.server').evaluateAll((gs) => gs.filter((g) => {
+    const b = g.querySelector('.bridgehead text'), n = g.querySelector('.srv-name');
+    if (!b) return false;
+    const r = b.getBoundingClientRect(), q = n.getBoundingClientRect();
+    return r.left < q.right && q.left < r.right && r.top < q.bottom && q.top < r.bottom;
+  }).length);
+  expect(clash).toBe(0);
+});
+
+test('Figure 2: the refused directory replication connector is drawn at its step and gone at the next', async ({ page }) => {
+  await openAt(page, 'sites-chain', 7);
+  const l = learner(page);
+  await expect(topo(page).locator('.drc-refused')).toHaveCount(0);
+  await l.answer('No');
+  await l.press('Step ▶');
+  const refused = topo(page).locator('.drc-refused');
+  await expect(refused).toHaveCount(1);
+  await expect(refused.locator('.refused-label')).toHaveText('DRC refused: already joined through Site 2 and Site 3');
+  await expect(refused.locator('title')).toContainText('Site 1 ↔ Site 4 refused (DRC_REDUNDANT)');
+  expect(await refused.locator('line').evaluate((n) => n.getBoundingClientRect().width)).toBeGreaterThan(200);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: 'docs/screenshots/sites-chain-refused.png' });
+  await l.answer('3: those of Sites 2, 3 and 4');
+  await l.press('Step ▶');
+  await expect(topo(page).locator('.drc-refused')).toHaveCount(0);
+  await expect(topo(page).locator('.drc')).toHaveCount(3);
+});
+
+for (const [id, start] of [['sites-routes', 3], ['sites-routes', 5], ['sites-together', 5], ['sites-chain', 8], ['sites', 9]]) {
+  test(`${id} at step ${start} on a phone: no connector label overlaps another or a name`, async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await openAt(page, id, start);
+    expect(await overlaps(page, '.conn-label')).toEqual([]);
+    expect(await overlaps(page, '.conn-label, .site-name')).toEqual([]);
+    expect(await overlaps(page, '.conn-label, .srv-name')).toEqual([]);
+  });
+}
+
+test('presenter mode: every text of a server stays inside its box', async ({ page }) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  for (const [id, start] of [['sites-together', 5], ['sites-chain', 8], ['sites-routes', 2], ['sites', 9]]) {
+    await openAt(page, id, start, '&present');
+    await expect(page.locator('html.present')).toHaveCount(1);
+    const out = await topo(page).locator('g.server').evaluateAll((gs) => gs.flatMap((g) => {
+      const box = g.querySelector('.box').getBoundingClientRect();
+      return [...g.querySelectorAll('text.srv-name, text.srv-usn, text.srv-hot, text.srv-state')].filter((t) => {
+        const r = t.getBoundingClientRect();
+        return r.left < box.left + 2 || r.right > box.right - 2;
+      }).map((t) => `${g.dataset.server}: ${t.textContent}`);
+    }));
+    expect(out, id).toEqual([]);
+  }
+});
+
+for (const scheme of ['light', 'dark']) {
+  test(`the refused DRC, the badges and a connector down are axe-clean in the ${scheme} theme`, async ({ page }) => {
+    await page.emulateMedia({ reducedMotion: 'reduce', colorScheme: scheme });
+    await openAt(page, 'sites', 3); // add_drc Site 1–Site 4, refused; then Site 3–Site 4 goes down
+    const l = learner(page);
+    await l.answer('No');
+    await l.press('Step ▶');
+    await expect(topo(page).locator('.drc-refused .refused-label')).toHaveText('DRC refused: already joined through Site 2 and Site 3');
+    await expect(page.getByRole('region', { name: 'Organization' })).toHaveCount(1);
+    const serious = async () => (await new AxeBuilder({ page }).analyze()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+    expect(await serious()).toEqual([]);
+    await l.press('Step ▶');
+    await expect(topo(page).locator('.connector.down')).toHaveCount(1);
+    await expect(topo(page).locator('.bridgehead')).toHaveCount(5); // ServerA, ServerX, ServerZ, Hub3 (two DRCs), Hub4
+    expect(await serious()).toEqual([]);
+    if (scheme === 'dark') {
+      await page.locator('figure.map').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: 'docs/screenshots/sites-dark.png' });
+    }
+  });
+}
