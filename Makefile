@@ -28,8 +28,10 @@ test: setup-test
 	$(MAKE) --no-print-directory build
 	$(MAKE) --no-print-directory test-e2e
 
+## test-core also checks that the benchmarks and examples (`make bench`) still compile
 test-core:
 	cargo test
+	cargo check --benches --examples
 
 ## fuzz: the hostile-JSON fuzz generator and the property tests for longer (FUZZ_SECS each, default
 ## 300), new seeds each run; `make test` runs them time-boxed (a few seconds, up to 30 s). A failure

@@ -37,7 +37,7 @@ fn pair(objects: u64, changes: u64) -> Session {
     let mut s = Session::new(Scenario::from_json(&doc.to_string()).unwrap());
     s.run_script();
     for i in 1..=changes {
-        let cmd = Command::Modify(Modify { server: "A".into(), name: Some(format!("User {i}")), dn: None, attrs: [("Phone".into(), "555".into())].into() });
+        let cmd = Command::Modify(Modify { server: "A".into(), name: Some(format!("User {i}")), dn: None, attrs: [("Phone".into(), "555".into())].into_iter().collect() });
         s.act(cmd);
     }
     s
