@@ -174,7 +174,7 @@ impl Session {
 
     /// True when the script has been played to its end.
     pub fn script_done(&self) -> bool {
-        self.live.cursor >= self.scenario.steps.len() && self.live.run.is_none()
+        self.live.cursor >= self.scenario.steps.len() && self.running_step().is_none()
     }
 
     /// The next event or scenario step; `None` when the script is done and all is quiet.
@@ -214,7 +214,7 @@ impl Session {
     /// The scenario step whose question must be answered before it runs, if any.
     pub fn pending_question(&self) -> Option<usize> {
         let i = self.live.cursor;
-        let asks = self.live.run.is_none() && self.scenario.steps.get(i).is_some_and(|s| s.question.is_some());
+        let asks = self.running_step().is_none() && self.scenario.steps.get(i).is_some_and(|s| s.question.is_some());
         (asks && !self.live.answers.contains_key(&i)).then_some(i)
     }
 
@@ -240,7 +240,7 @@ impl Session {
     /// moves along the history; a different one branches it.
     pub fn answer(&mut self, choice: &str) -> Result<usize, String> {
         let i = self.live.cursor;
-        let q = self.scenario.steps.get(i).and_then(|s| s.question.as_ref()).filter(|_| self.live.run.is_none());
+        let q = self.scenario.steps.get(i).and_then(|s| s.question.as_ref()).filter(|_| self.running_step().is_none());
         let Some(q) = q else { return Err("no question is waiting for an answer".into()) };
         if !q.choices.iter().any(|c| c == choice) {
             return Err(format!("\"{choice}\" is not one of the choices ({})", q.choices.join(", ")));
@@ -383,8 +383,9 @@ impl Live {
     }
 
     /// Ends the run at once when its last event is done (quiet, or nothing due before its end,
-    /// the clock then moving to that end), so the next step's question is asked at this
-    /// playhead, not one Step later.
+    /// the clock then moving to that end). Whether a run is under way is always asked of
+    /// `running_step`, which the frame asks too, so a run a learner's command finished (a
+    /// restore that drops the queued messages) counts as done as well.
     fn close_finished_run(&mut self) {
         if self.running_step().is_some() {
             return;
