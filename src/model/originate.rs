@@ -33,9 +33,7 @@ impl World {
             return None;
         }
         let nc = nc_of_dn(dn);
-        if let Some(text) = self.target_problem(server, &nc, dn, kind) {
-            let code = if kind == WriteKind::Create { "DS_E_ALREADY_EXISTS" } else { "DS_E_NO_SUCH_OBJECT" };
-            let code = if text.contains("read-only") { "DS_E_UNWILLING_TO_PERFORM" } else { code };
+        if let Some((code, text)) = self.target_problem(server, &nc, dn, kind) {
             self.refuse(server, code, text);
             return None;
         }
@@ -99,22 +97,25 @@ impl World {
         None
     }
 
-    pub(super) fn target_problem(&self, server: &str, nc: &str, dn: &str, kind: WriteKind) -> Option<String> {
+    /// Why `server` cannot make this write to `dn`, if it cannot: the error code and its sentence.
+    pub(super) fn target_problem(&self, server: &str, nc: &str, dn: &str, kind: WriteKind) -> Option<(&'static str, String)> {
+        let missing = if kind == WriteKind::Create { "DS_E_ALREADY_EXISTS" } else { "DS_E_NO_SUCH_OBJECT" };
         let Some(rep) = self.server(server).ncs.get(nc) else {
-            return Some(crate::narration::refusals::no_naming_context(server, nc));
+            return Some((missing, crate::narration::refusals::no_naming_context(server, nc)));
         };
         if !rep.writable {
-            return Some(crate::narration::refusals::read_only(server, nc));
+            return Some(("DS_E_UNWILLING_TO_PERFORM", crate::narration::refusals::read_only(server, nc)));
         }
         let name = crate::model::object::common_name(dn);
-        match (kind, rep.get(dn)) {
-            (WriteKind::Create, Some(o)) if o.deleted => Some(crate::narration::refusals::tombstone_keeps_name(name)),
-            (WriteKind::Create, Some(_)) => Some(crate::narration::refusals::exists(server, name)),
-            (WriteKind::Create, None) => None,
-            (_, None) => Some(crate::narration::refusals::no_object(server, name)),
-            (_, Some(o)) if o.deleted => Some(crate::narration::refusals::is_tombstone(server, name)),
-            _ => None,
-        }
+        let text = match (kind, rep.get(dn)) {
+            (WriteKind::Create, Some(o)) if o.deleted => crate::narration::refusals::tombstone_keeps_name(name),
+            (WriteKind::Create, Some(_)) => crate::narration::refusals::exists(server, name),
+            (WriteKind::Create, None) => return None,
+            (_, None) => crate::narration::refusals::no_object(server, name),
+            (_, Some(o)) if o.deleted => crate::narration::refusals::is_tombstone(server, name),
+            _ => return None,
+        };
+        Some((missing, text))
     }
 }
 
