@@ -16,14 +16,19 @@ function bootLab(p) {
     document.head.append(link);
   }
   const lesson = p.get('lesson') || (p.has('sandbox') ? 'sandbox' : null);
-  // The same address shell.js's scenarioUrl gives; a name it would refuse is not fetched here.
-  const url = lesson && /^[a-z0-9-]+$/.test(lesson) ? `scenarios/${lesson}.json` : null;
+  const url = lesson && lessonUrl(lesson);
   return {
     worker: new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }),
     module: WebAssembly.compileStreaming(fetch(new URL('../pkg/usnlab_bg.wasm', import.meta.url))),
     lesson,
     text: url ? fetch(url).then((r) => (r.ok ? r.text() : null)).catch(() => null) : null,
   };
+}
+
+/** A built-in scenario's address, or null for a name that is not one (shell.js's scenarioUrl
+ *  says why in words). */
+export function lessonUrl(id) {
+  return /^[a-z0-9-]+$/.test(id) ? `scenarios/${id}.json` : null;
 }
 
 /** The boot's parts, once: a later route starts its own. */

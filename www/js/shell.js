@@ -1,8 +1,9 @@
 // What every part of the page shares: the notice and the live region, the learner's saved
-// progress, and fetching scenarios. It imports nothing of the page's own, so nothing imports
-// in a cycle (app.js routes, lab.js runs a lab; both use this).
+// progress, and fetching scenarios. It imports only dom.js, store.js and boot.js, none of which
+// imports it, so nothing imports in a cycle (app.js routes, lab.js runs a lab; both use this).
 import { el, put, $ } from './dom.js';
 import * as store from './store.js';
+import { lessonUrl } from './boot.js';
 
 const progress = store.load();
 /** The learner's progress: the one copy, saved with `saveProgress`. */
@@ -32,8 +33,9 @@ export async function fetchText(url) {
 }
 
 export function scenarioUrl(id) {
-  if (!/^[a-z0-9-]+$/.test(id)) throw new Error(`"${id}" is not the name of a lesson`);
-  return `scenarios/${id}.json`;
+  const url = lessonUrl(id);
+  if (!url) throw new Error(`"${id}" is not the name of a lesson`);
+  return url;
 }
 
 export async function scenarioText(id) {
