@@ -8,13 +8,9 @@ const boot = bootLab(new URLSearchParams(location.hash.slice(1)));
 
 function bootLab(p) {
   if (!['lesson', 'v', 'sandbox', 'resume'].some((k) => p.has(k))) return null;
-  // What a lesson's first frame draws; js/lab.js loads the rest (classroom, tools, goal) when needed.
-  for (const m of ['lab.js', 'core.js', 'topology.js', 'timeline.js', 'panels/controls.js', 'panels/story.js', 'panels/detail.js', 'panels/log.js']) {
-    const link = document.createElement('link');
-    link.rel = 'modulepreload';
-    link.href = new URL(m, import.meta.url).href;
-    document.head.append(link);
-  }
+  // What a lesson's first frame draws, listed in index.html (its modules in www/, its bundles in
+  // dist/: docs/building.md); js/lab.js loads the rest (classroom, tools, goal) when needed.
+  document.head.append(document.importNode(document.getElementById('lesson-modules').content, true));
   const lesson = p.get('lesson') || (p.has('sandbox') ? 'sandbox' : null);
   const url = lesson && lessonUrl(lesson);
   return {
