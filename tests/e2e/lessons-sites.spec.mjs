@@ -84,18 +84,18 @@ test('Figure 2: bridgeheads, the chain of connectors, the refused connector and 
   expect(three.some((t) => t.includes('bridgeheads ServerA and ServerX'))).toBe(true);
   expect(three.some((t) => t.includes('bridgeheads ServerZ and Hub3'))).toBe(true);
 
-  // The redundant connector is refused, with the article's reason.
-  const q3 = 'Will Exchange let you configure a directory replication connector between Site 1 and Site 4?';
-  await expect(asking(page, q3)).toHaveCount(1);
-  await l.answer('No');
+  // Installed before Site 1 knows Site 2–Site 3's connector: it won't initialize.
+  const q4 = 'What does Exchange do with a directory replication connector from Site 1 to Site 3 now?';
+  await expect(asking(page, q4)).toHaveCount(1);
+  await l.answer('Installs it, but directory replication over it won\'t initialize');
   await l.press('Step ▶');
-  await rightVerdict(page, q3, 'No: Site 1 and Site 4 already know each other through the other connectors');
-  await expect(verdict(page)).toContainText('one less than the number of sites');
-  await expect(page.locator('.log li.refused')).toContainText('DRC_REDUNDANT');
-  await expect(page.locator('.log li.refused')).toContainText('Site 1 and Site 4 already know each other');
-  await expect(page.locator('.story .laststep')).toContainText('DRC_REDUNDANT');
-  await expect(page.locator('section.log')).toHaveClass(/look-here/);
-  await expect(drcs(page)).toHaveCount(3);
+  await rightVerdict(page, q4, 'Installs it, but directory replication over it won\'t initialize');
+  await expect(verdict(page)).toContainText('before Exchange knows about all the replication paths');
+  await expect(page.locator('.story .laststep')).toContainText('won\'t initialize');
+  await expect(drcs(page)).toHaveCount(4);
+  await expect(map(page).locator('.drc.idle')).toHaveCount(1);
+  await expect(map(page).locator('.drc.idle .drc-label')).toHaveText('DRC · won\'t initialize');
+  await expect(map(page).locator('.drc.idle title')).toContainText('Site 1 ↔ Site 3');
   expect(l.presses).toBeLessThanOrEqual(15);
 
   // Site 1 pulls and learns Site 4's mailbox with no connector to Site 4: the transitive pull.
@@ -110,8 +110,23 @@ test('Figure 2: bridgeheads, the chain of connectors, the refused connector and 
   expect(l.presses).toBeLessThanOrEqual(15);
   await shoot(page, 'docs/screenshots/sites-chain.png');
 
+  // Now aware of the other connectors, Exchange refuses the redundant one, with the article's reason.
+  const q3 = 'Will Exchange let you configure a directory replication connector between Site 1 and Site 4 now?';
+  await l.press(/Finish step/); // the pull's last events
+  await expect(asking(page, q3)).toHaveCount(1);
+  await l.answer('No');
+  await l.press('Step ▶');
+  await rightVerdict(page, q3, 'No: Site 1 and Site 4 already know each other through the other connectors');
+  await expect(verdict(page)).toContainText('one less than the number of sites');
+  await expect(page.locator('.log li.refused')).toContainText('DRC_REDUNDANT');
+  await expect(page.locator('.log li.refused')).toContainText('Site 1 and Site 4 already know each other');
+  await expect(page.locator('.story .laststep')).toContainText('DRC_REDUNDANT');
+  await expect(page.locator('section.log')).toHaveClass(/look-here/);
+  await expect(drcs(page)).toHaveCount(4);
+  // The refusal waits for Site 1's pull (Exchange must be aware of the other connectors): 17.
+  expect(l.presses).toBeLessThanOrEqual(17);
+
   // Every 3 hours: Site 4 pulls Site 2's mailbox from Site 3.
-  await l.press(/Finish step/);
   await l.answer('At Hub4\'s next scheduled pull');
   await l.press(/Next mail/); // past the periodic syncs inside Sites 2 and 3, to the 3-hour pulls
   await l.press(/Next mail/);
@@ -200,6 +215,8 @@ test('Figure 4: a request and its answer as mail over the cheaper connector, the
 
 test('the lesson list shows the three lessons between sites, in the article\'s order', async ({ page }) => {
   await page.goto('./');
+  // The list is drawn from index.json after the page loads: wait for its last card before reading it.
+  await expect(page.locator('ol.cards > li', { hasText: 'The Active Directory way' })).toBeVisible();
   const titles = await page.locator('ol.cards > li').allTextContents();
   const at = (s) => titles.findIndex((t) => t.includes(s));
   expect(at('Bridgeheads and a chain')).toBeGreaterThan(at('Repairs'));
