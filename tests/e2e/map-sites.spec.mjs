@@ -93,7 +93,7 @@ test('bridgeheads wear a readable badge, named in their box\'s accessible name',
 });
 
 test('Figure 2: the refused directory replication connector is drawn at its step and gone at the next', async ({ page }) => {
-  await openAt(page, 'sites-chain', 7);
+  await openAt(page, 'sites-chain', 9); // once Site 1 knows the other connectors
   const l = learner(page);
   await expect(topo(page).locator('.drc-refused')).toHaveCount(0);
   await l.answer('No');
@@ -105,10 +105,11 @@ test('Figure 2: the refused directory replication connector is drawn at its step
   expect(await refused.locator('line').evaluate((n) => n.getBoundingClientRect().width)).toBeGreaterThan(200);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: 'docs/screenshots/sites-chain-refused.png' });
-  await l.answer('3: those of Sites 2, 3 and 4');
+  await l.answer('At Hub4\'s next scheduled pull');
   await l.press('Step ▶');
   await expect(topo(page).locator('.drc-refused')).toHaveCount(0);
-  await expect(topo(page).locator('.drc')).toHaveCount(3);
+  await expect(topo(page).locator('.drc')).toHaveCount(4); // three working, and Site 1–Site 3 that won't initialize
+  await expect(topo(page).locator('.drc.idle')).toHaveCount(1);
 });
 
 for (const [id, start] of [['sites-routes', 3], ['sites-routes', 5], ['sites-together', 5], ['sites-chain', 8], ['sites', 9]]) {
@@ -155,6 +156,44 @@ for (const scheme of ['light', 'dark']) {
     if (scheme === 'dark') {
       await page.locator('figure.map').scrollIntoViewIfNeeded();
       await page.screenshot({ path: 'docs/screenshots/sites-dark.png' });
+    }
+  });
+}
+
+/** What the lines `sel` (the last message's, the DRCs') pass through on the map: a site's name,
+ *  or a server's box other than the two a line joins (points sampled along each drawn path, in
+ *  screen pixels). */
+async function crossings(page, sel) {
+  return topo(page).locator(sel).evaluateAll((paths) => paths.flatMap((p) => {
+    const svg = p.ownerSVGElement;
+    const m = p.getScreenCTM(), len = p.getTotalLength(), pts = [];
+    for (let s = 6; s < len - 6; s += 2) {
+      const q = p.getPointAtLength(s);
+      pts.push([m.a * q.x + m.c * q.y + m.e, m.b * q.x + m.d * q.y + m.f]);
+    }
+    const inside = (r, [x, y]) => x > r.left + 1 && x < r.right - 1 && y > r.top + 1 && y < r.bottom - 1;
+    // A box the line starts or ends at: the end point on its top edge (or badge) or its sides.
+    const endOf = (r, [x, y]) => x > r.left - 4 && x < r.right + 4 && y > r.top - 16 && y < r.bottom + 4;
+    const out = [];
+    for (const t of svg.querySelectorAll('.site-name')) if (pts.some((pt) => inside(t.getBoundingClientRect(), pt))) out.push(t.textContent);
+    for (const g of svg.querySelectorAll('g.server')) {
+      const r = g.querySelector('.box').getBoundingClientRect();
+      if (!endOf(r, pts[0]) && !endOf(r, pts[pts.length - 1]) && pts.some((pt) => inside(r, pt))) out.push(g.dataset.server);
+    }
+    return out;
+  }));
+}
+
+for (const [w, h, extra] of [[1280, 800, ''], [390, 844, ''], [1920, 1080, '&present']]) {
+  test(`at ${w}×${h}${extra ? ' presenting' : ''}: a message's or a DRC's line crosses no site's name and no third server`, async ({ page }) => {
+    await page.setViewportSize({ width: w, height: h });
+    // Mail over routes, writes between sites (side by side and one above the other), and
+    // notifications inside one site whose boxes stand under its name.
+    for (const [id, start] of [['sites', 7], ['sites-together', 5], ['sites-together', 6], ['sites-routes', 3], ['sites-chain', 9], ['restore-stall', 4], ['hot-potato', 6]]) {
+      await openAt(page, id, start, extra);
+      await expect(topo(page).locator('.msg path')).toHaveCount(1);
+      expect(await crossings(page, '.msg path'), `${id} at step ${start}`).toEqual([]);
+      expect(await crossings(page, '.drc path'), `${id}'s DRCs at step ${start}`).toEqual([]);
     }
   });
 }

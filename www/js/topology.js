@@ -53,7 +53,7 @@ function layout(view, width, min) {
       boxes.push({ site: site.name, i: index.get(site.name), x, y, w, h: rowH, cx: x + w / 2, cy: y + rowH / 2 });
       site.servers.forEach((name, j) => {
         const sx = x + PAD + (j % perSite) * (W + GAP), sy = y + TITLE + Math.floor(j / perSite) * (H + GAP);
-        pos.set(name, { x: sx, y: sy, w: W, cx: sx + W / 2, cy: sy + H / 2 });
+        pos.set(name, { x: sx, y: sy, w: W, cx: sx + W / 2, cy: sy + H / 2, site: site.name, top: j < perSite });
       });
     });
     y += rowH + SITE_GAP;
@@ -98,7 +98,7 @@ export function drawTopology(root, view, o) {
   const parts = [defs()];
   for (const b of L.boxes) {
     parts.push(svg('rect', { x: b.x, y: b.y, width: b.w, height: b.h, rx: 12, class: `site${route && route.includes(b.site) ? ' on-route' : ''}` }),
-      svg('text', { x: b.x + PAD, y: b.y + 20, class: 'site-name' }, /^site\b/i.test(b.site) ? b.site : `Site ${b.site}`));
+      svg('text', { x: b.x + PAD, y: b.y + 20, class: 'site-name' }, siteTitle(b.site)));
   }
   const paths = connectorPaths(view, L);
   parts.push(...connectors(view, L, paths, via), ...drcs(view, L), ...queues(view, L));
@@ -237,19 +237,31 @@ function refused(view, L) {
     svg('text', { x: mx, y: my - 9, 'text-anchor': 'middle', class: 'refused-label' }, `DRC refused: ${why}`))];
 }
 
-/** Directory replication connectors: a dotted line between the two bridgeheads' facing sides. */
+/** Directory replication connectors: a dotted line between the two bridgeheads' facing sides,
+ *  or, when that would pass through another server, a bow along their right (then left) sides
+ *  (a message's line bows on the left first, messageCurve, so the two stay apart), or an arc
+ *  over the sites' top edges. */
 function drcs(view, L) {
-  return (view.drcs || []).flatMap((d) => {
+  const idle = new Set(view.drcs_idle || []);
+  return (view.drcs || []).flatMap((d, i) => {
     const p = L.pos.get(d.bridgeheads[0]), q = L.pos.get(d.bridgeheads[1]);
     if (!p || !q) return [];
     const beside = Math.abs(p.cx - q.cx) > Math.abs(p.cy - q.cy);
     const [x1, y1, x2, y2] = beside
       ? [p.cx < q.cx ? p.x + p.w : p.x, p.cy + 10, q.cx < p.cx ? q.x + q.w : q.x, q.cy + 10]
       : [p.cx + 20, p.cy < q.cy ? p.y + H : p.y, q.cx + 20, q.cy < p.cy ? q.y + H : q.y];
-    return [svg('g', { class: 'drc' },
-      svg('title', {}, `Directory replication connector ${d.sites[0]} ↔ ${d.sites[1]}: bridgeheads ${d.bridgeheads[0]} and ${d.bridgeheads[1]}`),
-      svg('line', { x1, y1, x2, y2 }),
-      svg('text', { x: (x1 + x2) / 2, y: (y1 + y2) / 2 + 16, 'text-anchor': 'middle', class: 'drc-label' }, 'DRC'))];
+    const line = [[x1, y1], [x1, y1], [x2, y2], [x2, y2]];
+    // Last, an arc over the sites' top edges (a connector skipping a site between, in a row).
+    const over = overSites(L, p, q, [clearOfTitle(p, L), p.y], [clearOfTitle(q, L), q.y], 30);
+    const c = [line, bow(p, q, 1, 10), bow(p, q, -1, 10), over].find((k) => !blocked(k, L, d.bridgeheads)) || line;
+    const [mx, my] = at(c, 0.5);
+    const [lx, ly] = c === line ? [mx, my + 16] : c === over ? [mx, my - 6] : [mx + (c[1][0] < c[0][0] ? 22 : -22), gapNear(L, my, c[0][1], c[3][1]) + 10];
+    // One installed before its site knew every replication path: replication over it won't initialize.
+    const off = idle.has(i);
+    return [svg('g', { class: `drc${off ? ' idle' : ''}` },
+      svg('title', {}, `Directory replication connector ${d.sites[0]} ↔ ${d.sites[1]}: bridgeheads ${d.bridgeheads[0]} and ${d.bridgeheads[1]}${off ? '. Installed before Exchange knew every replication path: directory replication over it won\'t initialize' : ''}`),
+      svg('path', { d: `M${c[0]} C${c[1]} ${c[2]} ${c[3]}` }),
+      svg('text', { x: lx, y: ly, 'text-anchor': 'middle', class: 'drc-label' }, off ? 'DRC · won\'t initialize' : 'DRC'))];
   });
 }
 
@@ -306,29 +318,55 @@ function serverBox(s, p, selected, focused, onSelect, head) {
       svg('title', {}, `USNs ${hot.usn_changed + 1}–${s.usn} went to changes elsewhere (no object here holds them)`)) : null);
 }
 
+/** A site's name as its region shows it. */
+function siteTitle(site) { return /^site\b/i.test(site) ? site : `Site ${site}`; }
+
+/** Where a site's name ends (13px semibold, about 7.6 units a letter). */
+function titleEnd(b) { return b.x + PAD + siteTitle(b.site).length * 7.6; }
+
+/** The x at which an arrow meets a box's top edge: its middle, or right of its site's name when
+ *  the box stands under it (the first row), so the arrow never runs through the name. */
+function clearOfTitle(p, L) {
+  const b = L.sites.get(p.site);
+  return b && p.top ? Math.min(p.x + p.w - 12, Math.max(p.cx, titleEnd(b) + 10)) : p.cx;
+}
+
 /** The ends of a message's arrow, sender first. */
 function routePoints(m, L) {
   const p = L.pos.get(m.from), q = L.pos.get(m.to);
-  const mid = [];
   // One box above the other: leave by the facing edge, so the arrow never crosses a box.
-  if (q.y >= p.y + H) return [[p.cx + 24, p.y + H], ...mid, [q.cx + 24, q.y - 3]];
-  if (p.y >= q.y + H) return [[p.cx + 24, p.y], ...mid, [q.cx + 24, q.y + H + 3]];
-  return [[p.cx, p.y], ...mid, [q.cx, q.y - 3]];
+  if (q.y >= p.y + H) return [[p.cx + 24, p.y + H], [q.cx + 24, q.y - 3]];
+  if (p.y >= q.y + H) return [[p.cx + 24, p.y], [q.cx + 24, q.y + H + 3]];
+  return [[clearOfTitle(p, L), p.y], [clearOfTitle(q, L), q.y - 3]];
 }
 
 /** A mail's path: out of the sender's box, along each messaging connector of its route (the
- *  arcs drawn between the sites), into the receiver's box: by the left of their top edges, as
- *  both are bridgeheads, whose badge is on the right (by their right sides in a column). */
+ *  arcs drawn between the sites), into the receiver's box. Both are bridgeheads: the path meets
+ *  a box in its site's first row at its badge, on the top edge right of the site's name, and a
+ *  lower box at its right side, by the site's right edge, so it crosses no other box. In a
+ *  column of sites the arcs are on the right: a first-row box reaches them over the site's top
+ *  edge and down its right side. */
 function routePath(m, L, route, hops) {
   const p = L.pos.get(m.from), q = L.pos.get(m.to);
   const col = L.mode === 'column';
-  let d = col ? `M${p.x + p.w},${p.cy}` : `M${p.x + 14},${p.y}`;
+  const badge = (r) => [r.x + r.w - 48, r.y - 10];
+  const ends = (r) => {
+    const s = L.sites.get(r.site);
+    if (!s) return [badge(r)];
+    if (col) return r.top ? [badge(r), [badge(r)[0], s.y], [s.x + s.w, s.y]] : [[r.x + r.w, r.cy]];
+    // A box below its site's first row: by its right side and down the site's right edge.
+    return r.top ? [badge(r)] : [[r.x + r.w, r.cy], [s.x + s.w - 5, r.cy], [s.x + s.w - 5, s.y + 4]];
+  };
+  const out = ends(p), into = ends(q).reverse();
+  let d = `M${out.map(([x, y]) => `${x},${y}`).join(' L')}`;
   for (let i = 1; i < route.length; i++) {
     const a = L.sites.get(route[i - 1]), b = L.sites.get(route[i]);
     if (!a || !b) continue;
     d += ` L${connectorPath(L, a, b, hops[i - 1] ? hops[i - 1].k : 0).d.slice(1)}`;
   }
-  return `${d} L${col ? `${q.x + q.w + 3},${q.cy}` : `${q.x + 14},${q.y - 3}`}`;
+  const [lx, ly] = into.pop();
+  const last = !q.top ? [lx + 3, ly] : [lx, ly - 3];
+  return `${d}${into.map(([x, y]) => ` L${x},${y}`).join('')} L${last[0]},${last[1]}`;
 }
 
 /** The last message: an arc from box to box, or along its mail route site by site. */
@@ -340,18 +378,82 @@ function arrow(m, L, route, hops) {
       svg('path', { d: routePath(m, L, route, hops), 'marker-end': `url(#arrow-${kind})` }),
       svg('text', { x: 2, y: 12, class: 'msg-label route-label' }, `✉ ${what}: ${route.join(' → ')}`));
   }
-  const pts = routePoints(m, L, null);
-  let d;
-  const [[x1, y1], [x2, y2]] = pts;
-  const lift = 16 + Math.min(40, Math.abs(x2 - x1) / 6);
-  d = `M${x1},${y1} Q${(x1 + x2) / 2},${Math.min(y1, y2) - lift} ${x2},${y2}`;
-  const apex = (y1 + y2) / 4 + (Math.min(y1, y2) - lift) / 2;
-  const vertical = Math.abs(y1 - y2) > H;
-  if (vertical) d = `M${x1},${y1} L${x2},${y2}`;
-  const [lx, ly] = vertical ? [x1 + 30, (y1 + y2) / 2 + 10] : [(x1 + x2) / 2, apex + 2];
+  const [d, [lx, ly], anchor] = messageCurve(m, L);
   return svg('g', { class: `msg kind-${kind}` },
     svg('path', { d, 'marker-end': `url(#arrow-${kind})` }),
-    svg('text', { x: lx, y: ly - 6, 'text-anchor': vertical ? 'start' : 'middle', class: 'msg-label' }, what));
+    svg('text', { x: lx, y: ly - 6, 'text-anchor': anchor, class: 'msg-label' }, what));
+}
+
+/** A cubic Bézier [start, control, control, end] at `t`. */
+function at([a, b, c, e], t) {
+  const u = 1 - t, k = [u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t];
+  return [0, 1].map((i) => k[0] * a[i] + k[1] * b[i] + k[2] * c[i] + k[3] * e[i]);
+}
+
+/** Whether a curve passes through a server box other than its two ends' or over a site's name. */
+function blocked(curve, L, ends) {
+  const rects = [...L.pos].filter(([name]) => !ends.includes(name)).map(([, r]) => [r.x, r.y, r.w, H])
+    .concat(L.boxes.map((b) => [b.x + PAD, b.y + 6, titleEnd(b) - b.x - PAD, 20]));
+  for (let i = 2; i < 39; i++) {
+    const [x, y] = at(curve, i / 40);
+    if (rects.some(([rx, ry, rw, rh]) => x > rx && x < rx + rw && y > ry && y < ry + rh)) return true;
+  }
+  return false;
+}
+
+/**
+ * The path of a message that is not mail, its label's place and anchor: the first of these
+ * curves that passes through no other server's box and over no site's name, so the eye can
+ * follow it from sender to receiver: an arc over the tops (straight, one box above the other);
+ * an S between the boxes' facing sides; a bow along their left, then right, sides.
+ */
+function messageCurve(m, L) {
+  const p = L.pos.get(m.from), q = L.pos.get(m.to);
+  const [[x1, y1], [x2, y2]] = routePoints(m, L);
+  let top;
+  if (Math.abs(y1 - y2) > H) {
+    top = [[x1, y1], [x1, y1], [x2, y2], [x2, y2]];
+  } else if (p.site !== q.site) {
+    // Between two sites: straight up out of each box, over both sites' top edges.
+    top = overSites(L, p, q, [x1, y1], [x2, y2], 18);
+  } else {
+    const cy = Math.min(y1, y2) - 16 - Math.min(40, Math.abs(x2 - x1) / 6), cx = (x1 + x2) / 2;
+    top = [[x1, y1], [x1 + (cx - x1) * 2 / 3, y1 + (cy - y1) * 2 / 3], [x2 + (cx - x2) * 2 / 3, y2 + (cy - y2) * 2 / 3], [x2, y2]];
+  }
+  const right = p.cx < q.cx ? 1 : -1, out = p.cx < q.cx ? p.x + p.w : p.x, into = p.cx < q.cx ? q.x - 3 : q.x + q.w + 3;
+  const curves = [
+    [top, 'middle'],
+    Math.abs(p.cx - q.cx) > p.w ? [[[out, p.cy], [out + right * 40, p.cy], [into - right * 40, q.cy], [into, q.cy]], 'middle'] : null,
+    [bow(p, q, -1, 0, 3), 'start'],
+    [bow(p, q, 1, 0, 3), 'end'],
+  ].filter(Boolean);
+  const [c, anchor] = curves.find(([c]) => !blocked(c, L, [m.from, m.to])) || curves[0];
+  const [mx, my] = at(c, 0.5);
+  const side = anchor !== 'middle' || c === top && Math.abs(y1 - y2) > H;
+  const label = side ? [mx + (anchor === 'end' ? -8 : 8), gapNear(L, my, y1, y2) + 10] : [mx, my + 2];
+  return [`M${c[0]} C${c[1]} ${c[2]} ${c[3]}`, label, side && anchor === 'middle' ? 'start' : anchor];
+}
+
+/** A bow from box `p` to box `q` along their left (`dir` -1) or right (1) sides, `dy` below
+ *  their middles, ending `gap` short of `q` (room for an arrowhead). */
+function bow(p, q, dir, dy, gap = 0) {
+  const side = (r) => (dir > 0 ? r.x + r.w : r.x);
+  return [[side(p), p.cy + dy], [side(p) + dir * 14, p.cy + dy], [side(q) + dir * 14, q.cy + dy], [side(q) + dir * gap, q.cy + dy]];
+}
+
+/** An arc from `a` on box `p` to `b` on box `q`, straight up out of each and across `rise`
+ *  above the higher of their sites' top edges. */
+function overSites(L, p, q, [x1, y1], [x2, y2], rise) {
+  const sa = L.sites.get(p.site), sb = L.sites.get(q.site);
+  const yc = (sa && sb ? Math.min(sa.y, sb.y) : Math.min(p.y, q.y) - 30) - rise;
+  return [[x1, y1], [x1, yc], [x2, yc], [x2, y2]];
+}
+
+/** For a label beside a line running down from `y1` to `y2`: the middle of the gap between two
+ *  sites that the line passes (so the label covers no server), or else `y` itself. */
+function gapNear(L, y, y1, y2) {
+  const gaps = L.boxes.map((b) => b.y + b.h + SITE_GAP / 2).filter((g) => g > Math.min(y1, y2) && g < Math.max(y1, y2));
+  return gaps.length ? gaps.reduce((a, g) => (Math.abs(g - y) < Math.abs(a - y) ? g : a)) - 4 : y;
 }
 
 /** Cancels the motion still running on this map (a newer frame replaces it). */
