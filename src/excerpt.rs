@@ -44,9 +44,10 @@ pub fn quoted(s: &str) -> String {
     format!("\"{}\"", excerpt(s))
 }
 
-/// A JSON value, quoted as a message shows it (a long one cut short).
+/// A JSON value, quoted as a message shows it (a long one cut short). `to_string` (compact, as
+/// `Display` writes it) rather than `Display`, which brings the pretty printer into the wasm too.
 pub fn value(v: &serde_json::Value) -> String {
-    excerpt(&v.to_string())
+    excerpt(&serde_json::to_string(v).unwrap_or_default())
 }
 
 /// What is wrong with `name` as a part of a distinguished name (or a label), if anything: empty,

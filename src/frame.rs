@@ -53,13 +53,20 @@ pub struct Frame<'a> {
     pub servers: Vec<ServerSummary<'a>>,
     pub selected: Option<ServerDetail<'a>>,
     pub sites: Vec<SiteView<'a>>,
-    pub connectors: &'a [ConnectorSpec],
-    pub drcs: &'a [DrcSpec],
+    // `&Vec`, not a slice, here and in the other views below: each distinct field type is one
+    // more copy of the serializer's code in the wasm, and the scenario's `Vec`s are serialized
+    // too (docs/performance.md).
+    pub connectors: &'a Vec<ConnectorSpec>,
+    pub drcs: &'a Vec<DrcSpec>,
     /// Indices into `connectors` of the connectors a step has taken down.
     pub connectors_down: Vec<usize>,
+    /// Indices into `drcs` of the connectors installed before their site knew every replication
+    /// path: replication over them won't initialize.
+    pub drcs_idle: Vec<usize>,
     /// Directory mail waiting in the MTA queue for a route: `[{from, to, carries}]`.
     pub mta_queue: serde_json::Value,
-    pub links_down: Vec<[&'a str; 2]>,
+    /// Owned, as a connector's sites are: one serializer for both.
+    pub links_down: Vec<[String; 2]>,
     pub counts: Counts,
     pub pending: Vec<Pending>,
     /// The newest messages, oldest first (the time-space diagram).
@@ -87,7 +94,7 @@ pub struct ScriptState {
 pub struct Asked<'a> {
     pub step: usize,
     pub prompt: &'a str,
-    pub choices: &'a [String],
+    pub choices: &'a Vec<String>,
     pub chosen: Option<&'a str>,
 }
 
@@ -111,7 +118,7 @@ pub struct Counts {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SiteView<'a> {
     pub name: &'a str,
-    pub servers: &'a [String],
+    pub servers: &'a Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -257,7 +264,7 @@ pub struct LessonStep<'a> {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AskedOnce<'a> {
     pub prompt: &'a str,
-    pub choices: &'a [String],
+    pub choices: &'a Vec<String>,
 }
 
 pub fn lesson(s: &Session) -> Lesson<'_> {
@@ -319,8 +326,9 @@ pub fn frame<'a>(s: &'a Session, look: &Look) -> Frame<'a> {
         connectors: &w.connectors,
         drcs: &w.drcs,
         connectors_down: w.connectors_down.keys().copied().collect(),
+        drcs_idle: w.drcs_idle.keys().copied().collect(),
         mta_queue: w.mta_queue_json(),
-        links_down: w.links_down.keys().map(|(a, b)| [a.as_str(), b.as_str()]).collect(),
+        links_down: w.links_down.keys().map(|(a, b)| [a.clone(), b.clone()]).collect(),
         counts: Counts { messages: w.journal.messages.len(), events: w.journal.events.len(), refused: w.journal.refused.len() },
         pending: w.pending(PENDING).into_iter().map(|(time_s, kind, from, to)| Pending { time_s, kind, from, to }).collect(),
         messages: &w.journal.messages[from..],

@@ -9,8 +9,8 @@ use crate::model::server::Server;
 use crate::session::{Live, Session};
 use crate::model::world::{nc_of_dn, nc_of_site, World};
 use serde::Serialize;
-use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
+use serde_json::{Map, Value};
+use crate::vecmap::VecMap;
 
 /// `{"text": "...", "require": [conditions]}`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -54,32 +54,43 @@ pub enum Condition {
 }
 
 impl Condition {
-    /// The condition as a file writes it.
+    /// The condition as a file writes it. Built by hand, not with `json!`, which would bring
+    /// serde_json's own serializer into the wasm beside src/to_json.rs.
     pub fn to_value(&self) -> Value {
-        match self {
-            Condition::Converged => json!({ "converged": true }),
-            Condition::NoStall => json!({ "no_stall": true }),
+        let text = |s: &String| Value::String(s.clone());
+        let texts = |l: &Vec<String>| Value::Array(l.iter().map(text).collect());
+        let (key, v) = match self {
+            Condition::Converged => ("converged", Value::Bool(true)),
+            Condition::NoStall => ("no_stall", Value::Bool(true)),
             Condition::Holds { server, name, dn, attrs } => {
                 let mut m = Map::new();
-                m.insert("server".into(), json!(server));
+                m.insert("server".into(), text(server));
                 if let Some(n) = name {
-                    m.insert("name".into(), json!(n));
+                    m.insert("name".into(), text(n));
                 }
                 if let Some(d) = dn {
-                    m.insert("dn".into(), json!(d));
+                    m.insert("dn".into(), text(d));
                 }
                 if !attrs.is_empty() {
-                    m.insert("attrs".into(), json!(attrs));
+                    m.insert("attrs".into(), crate::commands::attrs_value(attrs));
                 }
-                json!({ "holds": m })
+                ("holds", Value::Object(m))
             }
-            Condition::MaxActions(k) => json!({ "max_actions": k }),
-            Condition::BeforeS(t) => json!({ "before_s": t }),
-            Condition::Kept(names) => json!({ "kept": names }),
-            Condition::Only(actions) => json!({ "only": actions }),
-            Condition::UsnAtMost { server, usn } => json!({ "usn_at_most": { "server": server, "usn": usn } }),
-            Condition::Writable(server) => json!({ "writable": server }),
-        }
+            Condition::MaxActions(k) => ("max_actions", Value::from(*k)),
+            Condition::BeforeS(t) => ("before_s", Value::from(*t)),
+            Condition::Kept(names) => ("kept", texts(names)),
+            Condition::Only(actions) => ("only", texts(actions)),
+            Condition::UsnAtMost { server, usn } => {
+                let mut m = Map::new();
+                m.insert("server".into(), text(server));
+                m.insert("usn".into(), Value::from(*usn));
+                ("usn_at_most", Value::Object(m))
+            }
+            Condition::Writable(server) => ("writable", text(server)),
+        };
+        let mut m = Map::new();
+        m.insert(key.into(), v);
+        Value::Object(m)
     }
 }
 
@@ -103,18 +114,28 @@ pub fn read(v: Value) -> Result<Goal, String> {
         _ => return Err("goal: \"text\" must be text (what the learner is asked to do)".into()),
     };
     let require = match m.remove("require") {
-        Some(Value::Array(list)) if !list.is_empty() => list.into_iter().enumerate().map(|(i, c)| condition(c).map_err(|e| format!("goal: require[{i}]: {e}"))).collect::<Result<_, _>>()?,
+        Some(Value::Array(list)) if !list.is_empty() => {
+            // A plain loop, as `Fields::list` (src/scenario/reading.rs) says why.
+            let mut require = Vec::with_capacity(list.len());
+            for (i, c) in list.into_iter().enumerate() {
+                require.push(condition(c).map_err(|e| format!("goal: require[{i}]: {e}"))?);
+            }
+            require
+        }
         _ => return Err("goal: \"require\" must be a non-empty list of conditions".into()),
     };
     Ok(Goal { text, require })
 }
 
 fn text_list(v: Value, key: &str) -> Result<Vec<String>, String> {
-    let Value::Array(items) = v else { return Err(format!("\"{key}\" takes a list of names")) };
-    items.into_iter().map(|i| match i {
-        Value::String(s) => Ok(s),
-        _ => Err(format!("\"{key}\" takes a list of names")),
-    }).collect()
+    let wrong = || format!("\"{key}\" takes a list of names");
+    let Value::Array(items) = v else { return Err(wrong()) };
+    let mut names = Vec::with_capacity(items.len());
+    for i in items {
+        let Value::String(s) = i else { return Err(wrong()) };
+        names.push(s);
+    }
+    Ok(names)
 }
 
 fn condition(v: Value) -> Result<Condition, String> {
@@ -126,13 +147,15 @@ fn condition(v: Value) -> Result<Condition, String> {
     let (key, v) = m.into_iter().next().expect("one entry");
     let number = |v: &Value| v.as_u64().ok_or_else(|| format!("\"{key}\" takes a whole number"));
     Ok(match key.as_str() {
-        "converged" | "no_stall" if v != Value::Bool(true) => return Err(format!("\"{key}\" takes true")),
+        "converged" | "no_stall" if !matches!(v, Value::Bool(true)) => return Err(format!("\"{key}\" takes true")),
         "converged" => Condition::Converged,
         "no_stall" => Condition::NoStall,
         "holds" => {
             let mut f = crate::scenario::reading::Fields::new(v, "\"holds\"")?;
             f.expect(&["server", "name", "dn", "attrs"])?;
-            let c = Condition::Holds { server: f.text("server")?, name: f.opt_text("name")?, dn: f.opt_text("dn")?, attrs: f.attrs("attrs")? };
+            // Every field read, then the first wrong one's message (`Fields::failed`).
+            let c = Condition::Holds { server: f.get("server"), name: f.get("name"), dn: f.get("dn"), attrs: f.get("attrs") };
+            f.failed()?;
             if let Condition::Holds { name, dn, .. } = &c {
                 if name.is_some() == dn.is_some() {
                     return Err("\"holds\" takes the mailbox's \"name\" or its \"dn\"".into());
@@ -153,7 +176,9 @@ fn condition(v: Value) -> Result<Condition, String> {
         "usn_at_most" => {
             let mut f = crate::scenario::reading::Fields::new(v, "\"usn_at_most\"")?;
             f.expect(&["server", "usn"])?;
-            Condition::UsnAtMost { server: f.text("server")?, usn: f.number("usn")? }
+            let c = Condition::UsnAtMost { server: f.get("server"), usn: f.get("usn") };
+            f.failed()?;
+            c
         }
         "writable" => match v {
             Value::String(s) => Condition::Writable(s),
@@ -341,15 +366,29 @@ fn unconverged(w: &World) -> Option<String> {
     for (site, _) in &w.sites {
         let nc = nc_of_site(&w.org, site);
         let servers = holders(w, site);
-        // The first copy seen of each object, and how many servers hold one.
-        let mut seen: BTreeMap<&str, (&Server, &DirObject, usize)> = BTreeMap::new();
+        // The first copy seen of each object, and how many servers hold one, in DN order.
+        let mut seen: VecMap<&str, (&Server, &DirObject, usize)> = VecMap::new();
         for s in &servers {
-            for o in s.ncs.get(&nc).into_iter().flat_map(|r| r.iter()) {
-                let entry = seen.entry(o.dn.as_str()).or_insert((s, o, 0));
-                if !same_copy(entry.1, o) {
-                    return Some(say::copies_differ(&entry.0.name, o.name(), &describe_copy(w, entry.1), &s.name, &describe_copy(w, o)));
+            let Some(r) = s.ncs.get(&nc) else { continue };
+            // Copies of objects seen on an earlier server, in USN order (the order that picks
+            // which differing copy is named).
+            let mut known = 0;
+            for o in r.iter() {
+                if let Some(entry) = seen.get_mut(o.dn.as_str()) {
+                    if !same_copy(entry.1, o) {
+                        return Some(say::copies_differ(&entry.0.name, o.name(), &describe_copy(w, entry.1), &s.name, &describe_copy(w, o)));
+                    }
+                    entry.2 += 1;
+                    known += 1;
                 }
-                entry.2 += 1;
+            }
+            // Objects first seen here, added in DN order so the sorted map mostly grows at its end.
+            if known < r.len() {
+                for o in r.iter_by_dn() {
+                    if !seen.contains_key(o.dn.as_str()) {
+                        seen.insert(o.dn.as_str(), (s, o, 1));
+                    }
+                }
             }
         }
         for (dn, (holder, _, count)) in &seen {

@@ -12,6 +12,7 @@ pub mod narration;
 pub mod report;
 pub mod scenario;
 pub mod session;
+pub mod to_json;
 pub mod vecmap;
 
 #[cfg(target_arch = "wasm32")]

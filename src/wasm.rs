@@ -38,10 +38,15 @@ fn say(message: impl std::fmt::Display) -> JsValue {
 }
 
 /// Rust values leave as JS objects. They pass through a `serde_json::Value` first: each type's
-/// `Serialize` is then compiled for one serializer (the core's), not two, which keeps about
-/// 17 KB gzipped out of the download (docs/performance.md).
+/// `Serialize` is then compiled for one serializer, not two, which keeps about 17 KB gzipped out
+/// of the download; that serializer is src/to_json.rs's, with less code per type than
+/// serde_json's (docs/performance.md).
 fn out<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
-    let value = serde_json::to_value(v).map_err(say)?;
+    send(&crate::to_json::to_value(v).map_err(say)?)
+}
+
+/// A `Value` as a JS object (serde-wasm-bindgen: the one serializer the wasm keeps for it).
+fn send(value: &Value) -> Result<JsValue, JsValue> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(say)
 }
 
@@ -79,7 +84,11 @@ fn json(v: &JsValue) -> Result<Value, String> {
     } else if let Some(text) = v.as_string() {
         Ok(Value::String(text))
     } else if js_sys::Array::is_array(v) {
-        v.unchecked_ref::<js_sys::Array>().iter().map(|x| json(&x)).collect::<Result<_, _>>().map(Value::Array)
+        let mut items = Vec::new();
+        for x in v.unchecked_ref::<js_sys::Array>().iter() {
+            items.push(json(&x)?);
+        }
+        Ok(Value::Array(items))
     } else if v.is_instance_of::<js_sys::Uint8Array>() || v.is_instance_of::<js_sys::ArrayBuffer>() {
         wrong("byte array".into(), "any valid JSON value")
     } else if let Some(map) = v.dyn_ref::<js_sys::Map>() {
@@ -271,7 +280,8 @@ impl Lab {
     /// The first answer given to each question (for progress): `[[step, choice], ...]`.
     #[wasm_bindgen(js_name = firstAnswers)]
     pub fn first_answers(&self) -> Result<JsValue, JsValue> {
-        out(&self.session.first_answers.iter().collect::<Vec<_>>())
+        // Built here rather than serialized as pairs: no serializer code for one tuple type.
+        send(&Value::Array(self.session.first_answers.iter().map(|(step, choice)| Value::Array(vec![(*step).into(), choice.as_str().into()])).collect()))
     }
 
     pub fn object(&self, server: &str, dn: &str) -> Result<JsValue, JsValue> {

@@ -189,6 +189,63 @@ fn a_rejected_file_exits_2_naming_the_drc() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("drcs[2]"), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// P, Q and R, each pair joined by an X.400 connector, no DRC yet: `steps` add them.
+fn three_unjoined(steps: Value) -> Value {
+    json!({
+        "org": "O",
+        "sites": [
+            { "name": "P", "servers": [ { "name": "P1", "usn": 100 } ] },
+            { "name": "Q", "servers": [ { "name": "Q1", "usn": 300 } ] },
+            { "name": "R", "servers": [ { "name": "R1", "usn": 400 } ] }
+        ],
+        "connectors": [
+            { "kind": "x400", "sites": ["P", "Q"], "cost": 1 },
+            { "kind": "x400", "sites": ["Q", "R"], "cost": 1 },
+            { "kind": "x400", "sites": ["P", "R"], "cost": 1 }
+        ],
+        "steps": steps
+    })
+}
+
+fn add_drc(a: &str, b: &str, x: &str, y: &str) -> Value {
+    json!({ "do": "add_drc", "sites": [a, b], "bridgeheads": [x, y] })
+}
+
+/// The article: "If you install all the directory replication connectors before Exchange knows
+/// about all the replication paths, directory replication won't initialize." P has not pulled
+/// from Q, so it does not know Q–R: P–R is installed, but no pull ever crosses it.
+#[test]
+fn a_drc_installed_before_its_site_knows_every_path_wont_initialize() {
+    let steps = json!([add_drc("P", "Q", "P1", "Q1"), add_drc("Q", "R", "Q1", "R1"), add_drc("P", "R", "P1", "R1"),
+        { "do": "create", "server": "R1", "name": "Rita" }, { "do": "run" }]);
+    let doc = three_unjoined(steps);
+    let text = usnlab::report::transcript(&Scenario::from_value(doc.clone()).unwrap());
+    let s = play(doc);
+    let w = s.world();
+    assert_eq!(w.drcs.len(), 3);
+    assert_eq!(w.drcs_idle.keys().copied().collect::<Vec<_>>(), [2], "only P–R is idle");
+    assert!(w.journal.refused.is_empty(), "nothing refused: P was not aware of Q–R");
+    assert!(text.contains("directory replication over it won't initialize: it was installed before Exchange in P knew about all the replication paths, and connectors already join the two sites through Q."), "{text}");
+    let direct = |m: &&Message| [m.from.as_str(), m.to.as_str()] == ["P1", "R1"] || [m.from.as_str(), m.to.as_str()] == ["R1", "P1"];
+    assert_eq!(w.journal.messages.iter().filter(direct).count(), 0, "no request or answer crosses the idle connector");
+    assert!(holds(w, "P1", "Rita"), "Rita reaches P over the working chain, through Q");
+}
+
+/// Directory replication brings the connectors a site knows of: once P has pulled from Q, it
+/// is aware of Q–R, and Exchange won't let you configure P–R.
+#[test]
+fn once_replication_brings_the_other_connectors_a_redundant_drc_is_refused() {
+    let steps = json!([add_drc("P", "Q", "P1", "Q1"), add_drc("Q", "R", "Q1", "R1"), { "do": "create", "server": "R1", "name": "Rita" },
+        { "do": "run" }, add_drc("P", "R", "P1", "R1")]);
+    let s = play(three_unjoined(steps));
+    let w = s.world();
+    assert_eq!(w.drcs.len(), 2, "P–R was not installed");
+    assert!(w.drcs_idle.is_empty());
+    let refused: Vec<_> = w.journal.refused.iter().map(|r| (r.step, &r.error[..])).collect();
+    assert_eq!(refused, [(Some(4), "DRC_REDUNDANT")]);
+    assert_eq!(w.drc_known_by.iter().map(|k| k.contains("P")).collect::<Vec<_>>(), [true, true], "P knows both");
+}
+
 // ----- 4. Init sync on every Init link ---------------------------------------------------------
 
 #[test]

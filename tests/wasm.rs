@@ -70,6 +70,12 @@ fn bill_lee_comes_out_exactly_in_the_browser() {
     let f = value(lab.frame().unwrap());
     assert_eq!(f["servers"][0]["hot_potato"]["usn_changed"], 1966);
     assert_eq!(f["quiet"], true);
+    // Each question's first answer as `[step, choice]`, in step order.
+    let answers = value(lab.first_answers().unwrap());
+    let steps: Vec<u64> = answers.as_array().unwrap().iter().map(|a| a[0].as_u64().unwrap()).collect();
+    assert_eq!(steps.len(), 4);
+    assert!(steps.windows(2).all(|w| w[0] < w[1]));
+    assert!(answers.as_array().unwrap().iter().all(|a| a.as_array().unwrap().len() == 2 && a[1].is_string()));
 }
 
 #[wasm_bindgen_test]

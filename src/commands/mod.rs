@@ -45,14 +45,16 @@ use serde_json::Value;
 /// `Option<String>`); without them a command names none.
 macro_rules! command {
     (@read $f:ident $field:ident $ty:ty) => {
-        <$ty as $crate::commands::FromField>::read($f, stringify!($field))?
+        <$ty as $crate::commands::FromField>::read($f, stringify!($field))
     };
     (@read $f:ident $field:ident $ty:ty = required) => {
-        <Option<$ty> as $crate::commands::FromField>::read($f, stringify!($field))?
-            .ok_or(concat!("missing field \"", stringify!($field), "\""))?
+        {
+            let v = <Option<$ty> as $crate::commands::FromField>::read($f, stringify!($field));
+            $f.required(v, stringify!($field))
+        }
     };
     (@read $f:ident $field:ident $ty:ty = $default:literal) => {
-        <Option<$ty> as $crate::commands::FromField>::read($f, stringify!($field))?.unwrap_or($default)
+        <Option<$ty> as $crate::commands::FromField>::read($f, stringify!($field)).unwrap_or($default)
     };
     (@names $s:ident) => {
         $crate::commands::NONE
@@ -78,10 +80,11 @@ macro_rules! command {
             pub const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
 
             /// Reads the fields (already checked against `FIELDS`), in the lab's words when one
-            /// is wrong.
+            /// is wrong: the first wrong field's message (`Fields::failed`).
             #[inline(always)]
             pub(crate) fn read(f: &mut $crate::scenario::reading::Fields) -> Result<$crate::commands::Command, String> {
-                Ok($crate::commands::Command::$T($T { $($field: command!(@read f $field $ty $(= $default)?)),* }))
+                let c = $crate::commands::Command::$T($T { $($field: command!(@read f $field $ty $(= $default)?)),* });
+                $crate::commands::unless_failed(f, c)
             }
 
             pub(crate) fn write(&self, out: &mut Vec<(&'static str, serde_json::Value)>) {
@@ -151,19 +154,25 @@ impl Field for [String; 2] {
     }
 }
 
+/// Attributes as files write them: `{"City": "London"}`. Inserted one by one: collecting into
+/// the map would bring a sort into the wasm.
+pub(crate) fn attrs_value(attrs: &Attrs) -> Value {
+    let mut m = serde_json::Map::new();
+    for (k, v) in attrs {
+        m.insert(k.clone(), Value::String(v.clone()));
+    }
+    Value::Object(m)
+}
+
 impl Field for Attrs {
     fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Value)>) {
-        let mut m = serde_json::Map::new();
-        for (k, v) in self {
-            m.insert(k.clone(), Value::String(v.clone()));
-        }
-        out.push((key, Value::Object(m)));
+        out.push((key, attrs_value(self)));
     }
 }
 
 impl Field for Schedule {
     fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Value)>) {
-        out.push((key, serde_json::to_value(self).unwrap_or(Value::Null)));
+        out.push((key, crate::to_json::to_value(self).unwrap_or(Value::Null)));
     }
 }
 
@@ -178,18 +187,28 @@ impl<T: Field> Field for Option<T> {
 /// A field's value read from a step (docs/scenarios.md), in the lab's words when it is wrong: one
 /// small function per kind of field (in src/scenario/reading.rs), none per command. An `Option`
 /// is `None` when the step leaves it out; `attrs` is then empty; the other kinds are required.
-/// `bool` has none: `command!` says `= false` or `= required` for it.
+/// `bool` has none: `command!` says `= false` or `= required` for it. A wrong field reads as the
+/// type's default and `Fields` keeps the first message, which `read` returns once every field is
+/// read: no early return per field, so the reader has no drop path per field read so far (the
+/// wasm's reader of all commands, one function, was 10 KB; docs/performance.md).
 pub(crate) trait FromField: Sized {
-    fn read(f: &mut Fields, key: &str) -> Result<Self, String>;
+    fn read(f: &mut Fields, key: &str) -> Self;
+}
+
+/// The command read, unless a field was wrong: one function for every command, so no command
+/// has its own path dropping what it read.
+pub(crate) fn unless_failed(f: &mut Fields, c: Command) -> Result<Command, String> {
+    f.failed().map(|()| c)
 }
 
 /// Each kind of field with the function of src/scenario/reading.rs that reads it.
 macro_rules! from_field {
     ($($ty:ty => $read:path),* $(,)?) => {
         $(impl FromField for $ty {
-            #[inline(always)]
-            fn read(f: &mut Fields, key: &str) -> Result<Self, String> {
-                $read(f, key)
+            #[inline(never)]
+            fn read(f: &mut Fields, key: &str) -> Self {
+                let r = $read(f, key);
+                f.kept(r)
             }
         })*
     };
@@ -393,7 +412,7 @@ registry! {
 impl Command {
     /// `{"do": "create", "server": ...}`, as scenario files write it.
     pub fn to_tagged(&self) -> Value {
-        serde_json::to_value(self).unwrap_or(Value::Null)
+        crate::to_json::to_value(self).unwrap_or(Value::Null)
     }
 
     /// Reads `{"do": "create", ...}`.

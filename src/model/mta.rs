@@ -101,10 +101,10 @@ impl World {
         }).collect()
     }
 
-    /// `add_drc` refused: two sites the directory replication connectors already join.
-    pub(crate) fn refuse_drc(&mut self, sites: &[String; 2], bridgehead: &str) {
-        let path = sites::drc_path(&self.drcs, &sites[0], &sites[1]).unwrap_or_default();
-        let through = path.get(1..path.len().saturating_sub(1)).unwrap_or_default().to_vec();
+    /// `add_drc` refused as redundant: `path` is the sites the connectors `sites[0]` knows of
+    /// join the two through.
+    pub(crate) fn refuse_drc(&mut self, sites: &[String; 2], bridgehead: &str, path: &[String]) {
+        let through = sites::between(path);
         self.refuse(bridgehead, "DRC_REDUNDANT", crate::narration::commands::drc_redundant(&sites[0], &sites[1]));
         self.trace.drc_refused = Some(crate::model::messages::DrcRefused { sites: sites.clone(), through });
     }

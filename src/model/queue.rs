@@ -137,10 +137,13 @@ impl World {
         link.usn
     }
 
+    /// The bridgeheads `name` pulls from by mail (over connectors that initialized).
     pub(super) fn drc_partners(&self, name: &str) -> Vec<String> {
         self.drcs
             .iter()
-            .filter_map(|d| match () {
+            .enumerate()
+            .filter(|(i, _)| !self.drcs_idle.contains(i))
+            .filter_map(|(_, d)| match () {
                 _ if d.bridgeheads[0] == name => Some(d.bridgeheads[1].clone()),
                 _ if d.bridgeheads[1] == name => Some(d.bridgeheads[0].clone()),
                 _ => None,

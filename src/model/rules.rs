@@ -269,6 +269,9 @@ impl World {
                 self.schedule_notify(&b, nc);
             }
         }
+        if self.between_sites(&s, &b) {
+            self.learn_drcs(&s, &b);
+        }
         let wrote = self.trace.written_total - written;
         let dropped = self.trace.discarded_total - discarded;
         let why = self.trace.discarded.get(discarded as usize).map(|d| d.reason.clone());
@@ -419,12 +422,34 @@ impl World {
         }
     }
 
-    /// A DRC: each bridgehead pulls from the other by mail, now and on the schedule.
-    pub(crate) fn install_drc(&mut self, d: DrcSpec) {
+    /// A DRC, known at first to its own two sites: each bridgehead pulls from the other by mail,
+    /// now and on the schedule, unless it is installed idle (it won't initialize).
+    pub(crate) fn install_drc(&mut self, d: DrcSpec, initialize: bool) {
         let [a, b] = d.bridgeheads.clone();
+        self.drc_known_by.push(d.sites.iter().map(|s| (s.clone(), ())).collect());
         self.drcs.push(d);
+        if !initialize {
+            self.drcs_idle.add(self.drcs.len() - 1);
+            return;
+        }
         self.push(self.time, Event::Intersite { local: a.clone(), remote: b.clone() });
         self.push(self.time, Event::Intersite { local: b, remote: a });
+    }
+
+    /// The replication paths: the directory replication connectors that initialized, those
+    /// `site` knows of when it is given (docs/model-choices.md, "Between sites").
+    pub(crate) fn drc_paths(&self, site: Option<&str>) -> Vec<DrcSpec> {
+        let known = |i: usize| site.is_none_or(|s| self.drc_known_by[i].contains(s));
+        self.drcs.iter().enumerate().filter(|&(i, _)| !self.drcs_idle.contains(&i) && known(i)).map(|(_, d)| d.clone()).collect()
+    }
+
+    /// Directory replication from `from`'s site into `to`'s brings the connectors `from`'s site
+    /// knows of: they are objects of its directory.
+    fn learn_drcs(&mut self, from: &str, to: &str) {
+        let (a, b) = (self.server(from).site.clone(), self.server(to).site.clone());
+        for k in self.drc_known_by.iter_mut().filter(|k| k.contains(&a)) {
+            k.add(b.clone());
+        }
     }
 
 }

@@ -119,6 +119,11 @@ pub fn drc_is_redundant(drcs: &[DrcSpec], a: &str, b: &str) -> bool {
     drc_path(drcs, a, b).is_some()
 }
 
+/// The sites between the ends of a path of sites.
+pub fn between(path: &[String]) -> Vec<String> {
+    path.get(1..path.len().saturating_sub(1)).unwrap_or_default().to_vec()
+}
+
 /// The sites the directory replication connectors join `a` to `b` through, `a` first and `b`
 /// last (the fewest hops, the first found in file order); `None` when they are not joined.
 pub fn drc_path(drcs: &[DrcSpec], a: &str, b: &str) -> Option<Vec<String>> {

@@ -59,6 +59,12 @@ pub struct World {
     pub sites: Vec<(String, Vec<String>)>,
     pub connectors: Vec<ConnectorSpec>,
     pub drcs: Vec<DrcSpec>,
+    /// For each of `drcs`, the sites that know of it: its own two at once, the others when
+    /// directory replication between sites brings it (docs/model-choices.md, "Between sites").
+    pub drc_known_by: Vec<VecSet<String>>,
+    /// Indices into `drcs` of connectors installed before their site knew every replication
+    /// path: directory replication over them won't initialize.
+    pub drcs_idle: VecSet<usize>,
     pub time: u64,
     pub servers: Vec<Server>,
     pub(super) index: VecMap<String, usize>,
@@ -107,6 +113,8 @@ impl World {
             sites: sc.sites.iter().map(|s| (s.name.clone(), s.servers.iter().map(|v| v.name.clone()).collect())).collect(),
             connectors: sc.connectors.clone(),
             drcs: Vec::new(),
+            drc_known_by: Vec::new(),
+            drcs_idle: VecSet::new(),
             time: 0,
             servers: Vec::new(),
             index: VecMap::new(),
@@ -133,8 +141,11 @@ impl World {
             w.push(w.settings.periodic_sync_s, Event::Periodic { server: name });
         }
         for d in &sc.drcs {
-            w.install_drc(d.clone());
+            w.install_drc(d.clone(), true);
         }
+        // The file's connectors stand in an established organization: every site knows them.
+        let everyone: VecSet<String> = w.sites.iter().map(|(s, _)| (s.clone(), ())).collect();
+        w.drc_known_by.iter_mut().for_each(|k| *k = everyone.clone());
         w
     }
 

@@ -135,6 +135,14 @@ pub fn drc_redundant(a: &str, b: &str) -> String {
 }
 
 #[inline]
+pub fn drc_wont_initialize(sites: &[String; 2], bridgeheads: &[String; 2], through: &[String]) -> String {
+    format!(
+        "A directory replication connector joins {} ({}) and {} ({}), but directory replication over it won't initialize: it was installed before Exchange in {} knew about all the replication paths, and connectors already join the two sites through {}.",
+        sites[0], bridgeheads[0], sites[1], bridgeheads[1], sites[0], super::and_list(through)
+    )
+}
+
+#[inline]
 pub fn drc_added(sites: &[String; 2], bridgeheads: &[String; 2]) -> String {
     format!("A directory replication connector joins {} ({}) and {} ({}).", sites[0], bridgeheads[0], sites[1], bridgeheads[1])
 }

@@ -224,7 +224,11 @@ impl Scenario {
             .ok_or_else(|| whole("a scenario needs \"sites\": a list of sites, each with servers"))?;
         let connectors = lists.list("connectors", reading::connector).map_err(whole)?.unwrap_or_default();
         let drcs = lists.list("drcs", reading::drc).map_err(whole)?.unwrap_or_default();
-        let steps = steps.into_iter().enumerate().map(|(i, v)| parse_step(i, v)).collect::<Result<_, _>>()?;
+        // Plain loops, as `reading::Fields::list` says why.
+        let mut read_steps = Vec::with_capacity(steps.len());
+        for (i, v) in steps.into_iter().enumerate() {
+            read_steps.push(parse_step(i, v)?);
+        }
         let goal = top.get("goal").filter(|v| !v.is_null()).map(|v| crate::goal::read(v.clone())).transpose().map_err(whole)?;
         let hint = |v: Value, what: &str| match v {
             Value::String(s) => Ok(s),
@@ -233,7 +237,13 @@ impl Scenario {
         let hints = lists.list("hints", hint).map_err(whole)?.unwrap_or_default();
         let solution = match top.get("solution") {
             None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(list)) => list.iter().enumerate().map(|(i, v)| parse_step(i, v.clone()).map_err(|e| whole(format!("solution {e}")))).collect::<Result<_, _>>()?,
+            Some(Value::Array(list)) => {
+                let mut read = Vec::with_capacity(list.len());
+                for (i, v) in list.iter().enumerate() {
+                    read.push(parse_step(i, v.clone()).map_err(|e| whole(format!("solution {e}")))?);
+                }
+                read
+            }
             Some(_) => return Err(whole("\"solution\" must be a list of steps")),
         };
         let scenario = Scenario {
@@ -244,7 +254,7 @@ impl Scenario {
             sites,
             connectors,
             drcs,
-            steps,
+            steps: read_steps,
             goal,
             hints,
             solution,

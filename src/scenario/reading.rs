@@ -10,6 +10,9 @@ use serde_json::{Map, Value};
 pub struct Fields {
     map: Map<String, Value>,
     what: String,
+    /// The first wrong field's message, for readers that read every field before failing
+    /// (`kept`, `failed`).
+    wrong: Option<String>,
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -26,9 +29,35 @@ fn kind(v: &Value) -> &'static str {
 impl Fields {
     pub fn new(v: Value, what: &str) -> Result<Fields, String> {
         match v {
-            Value::Object(map) => Ok(Fields { map, what: what.to_string() }),
+            Value::Object(map) => Ok(Fields { map, what: what.to_string(), wrong: None }),
             other => Err(format!("{what} must be an object, not {}", kind(&other))),
         }
+    }
+
+    /// A field's value, or its type's default with the message kept if it is the first wrong one.
+    pub(crate) fn kept<T: Default>(&mut self, r: Result<T, String>) -> T {
+        r.unwrap_or_else(|e| {
+            self.wrong.get_or_insert(e);
+            T::default()
+        })
+    }
+
+    /// A field read by its type's `FromField` (src/commands/mod.rs), its message `kept` if it is
+    /// the first wrong one: a reader reads every field, then asks `failed`, so it has no drop
+    /// path per field read so far (less code in the wasm, docs/performance.md).
+    pub(crate) fn get<T: crate::commands::FromField>(&mut self, key: &str) -> T {
+        T::read(self, key)
+    }
+
+    /// A required `bool` (`= required`): absent is "missing field".
+    pub(crate) fn required(&mut self, v: Option<bool>, key: &str) -> bool {
+        let r = v.ok_or_else(|| format!("missing field \"{key}\""));
+        self.kept(r)
+    }
+
+    /// The first message `kept`, if any field was wrong.
+    pub(crate) fn failed(&mut self) -> Result<(), String> {
+        self.wrong.take().map_or(Ok(()), Err)
     }
 
     fn take(&mut self, key: &str) -> Option<Value> {
@@ -91,15 +120,32 @@ impl Fields {
     pub fn attrs(&mut self, key: &str) -> Result<Attrs, String> {
         match self.take(key) {
             None => Ok(Attrs::new()),
-            Some(Value::Object(m)) => m.into_iter().map(|(k, v)| Ok((k, as_text(v, key)?))).collect(),
+            Some(Value::Object(m)) => {
+                let mut attrs = Attrs::new();
+                for (k, v) in m {
+                    attrs.insert(k, as_text(v, key)?);
+                }
+                Ok(attrs)
+            }
             Some(v) => Err(format!("\"{key}\" must be an object of attribute names and values, not {}", kind(&v))),
         }
     }
 
+    /// A list, each item read by `each` with its place (`key[i]`). A plain loop: collecting
+    /// `Result`s costs iterator code per item type in the wasm (docs/performance.md).
     pub fn list<T>(&mut self, key: &str, each: impl Fn(Value, &str) -> Result<T, String>) -> Result<Option<Vec<T>>, String> {
+        let Some(items) = self.items(key)? else { return Ok(None) };
+        let mut out = Vec::with_capacity(items.len());
+        for (i, v) in items.into_iter().enumerate() {
+            out.push(each(v, &format!("{key}[{i}]"))?);
+        }
+        Ok(Some(out))
+    }
+
+    fn items(&mut self, key: &str) -> Result<Option<Vec<Value>>, String> {
         match self.take(key) {
             None => Ok(None),
-            Some(Value::Array(items)) => items.into_iter().enumerate().map(|(i, v)| each(v, &format!("{key}[{i}]"))).collect::<Result<_, _>>().map(Some),
+            Some(Value::Array(items)) => Ok(Some(items)),
             Some(v) => Err(format!("\"{key}\" must be a list, not {}", kind(&v))),
         }
     }
@@ -165,11 +211,8 @@ pub fn site(v: Value, what: &str) -> Result<SiteSpec, String> {
 fn server(v: Value, what: &str) -> Result<ServerSpec, String> {
     let mut f = Fields::new(v, what)?;
     prefixed(what, f.expect(&["name", "usn", "invocation_id"]))?;
-    let spec = ServerSpec {
-        name: f.text("name").map_err(|e| format!("{what}: {e}"))?,
-        usn: f.opt_number("usn").map_err(|e| format!("{what}: {e}"))?.unwrap_or(0),
-        invocation_id: f.opt_text("invocation_id").map_err(|e| format!("{what}: {e}"))?,
-    };
+    let spec = ServerSpec { name: f.get("name"), usn: f.get::<Option<u64>>("usn").unwrap_or(0), invocation_id: f.get("invocation_id") };
+    prefixed(what, f.failed())?;
     Ok(spec)
 }
 
@@ -185,23 +228,26 @@ pub fn schedule(f: &mut Fields, key: &str) -> Result<Option<Schedule>, String> {
 pub fn connector(v: Value, what: &str) -> Result<ConnectorSpec, String> {
     let mut f = Fields::new(v, what)?;
     prefixed(what, f.expect(&["kind", "sites", "cost", "schedule", "one_way"]))?;
-    let read = |f: &mut Fields| -> Result<ConnectorSpec, String> {
-        Ok(ConnectorSpec { kind: f.text("kind")?, sites: f.pair("sites")?, cost: f.small("cost")?, schedule: schedule(f, "schedule")?, one_way: f.opt_bool("one_way")?.unwrap_or(false) })
-    };
-    read(&mut f).map_err(|e| format!("{what}: {e}"))
+    let c = ConnectorSpec { kind: f.get("kind"), sites: f.get("sites"), cost: f.get("cost"), schedule: f.get("schedule"), one_way: f.get::<Option<bool>>("one_way").unwrap_or(false) };
+    prefixed(what, f.failed())?;
+    Ok(c)
 }
 
 pub fn drc(v: Value, what: &str) -> Result<DrcSpec, String> {
     let mut f = Fields::new(v, what)?;
     prefixed(what, f.expect(&["sites", "bridgeheads"]))?;
-    (|| Ok::<_, String>(DrcSpec { sites: f.pair("sites")?, bridgeheads: f.pair("bridgeheads")? }))().map_err(|e| format!("{what}: {e}"))
+    let d = DrcSpec { sites: f.get("sites"), bridgeheads: f.get("bridgeheads") };
+    prefixed(what, f.failed())?;
+    Ok(d)
 }
 
 pub fn question(v: Value) -> Result<Question, String> {
     let mut f = Fields::new(v, "the question")?;
     f.expect(&["prompt", "choices", "answer", "explain"])?;
     let choices = f.list("choices", |v, what| as_text(v, what))?.ok_or("missing field \"choices\"")?;
-    Ok(Question { prompt: f.text("prompt")?, choices, answer: f.text("answer")?, explain: f.opt_text("explain")? })
+    let q = Question { prompt: f.get("prompt"), choices, answer: f.get("answer"), explain: f.get("explain") };
+    f.failed()?;
+    Ok(q)
 }
 
 /// A step's `focus`: `servers`, `objects` and `panels`, each a list of names, kept as written.

@@ -1,0 +1,314 @@
+//! Rust values as `serde_json::Value`s, as `serde_json::to_value` makes them, with less code per
+//! type: the wasm sends every frame, report and lesson through one `Value` (src/wasm.rs, `out`),
+//! and serde compiles each type's `Serialize` once per field type for the serializer it meets.
+//! serde_json's keeps a key, converts and inserts in each of those copies; here each copy only
+//! calls the type's `serialize` and hands the `Value` to one shared function (`put`, `push`).
+//! docs/performance.md has the measured saving. The runner's reports (native) keep serde_json's;
+//! a test below checks both give the same `Value` for every built-in scenario's frames.
+use serde::ser::{self, Serialize};
+use serde_json::{Map, Value};
+
+/// A `Value` like `serde_json::to_value(v)`'s.
+pub fn to_value<T: Serialize + ?Sized>(v: &T) -> Result<Value, Fail> {
+    v.serialize(Ser)
+}
+
+/// What cannot be a JSON value here: a map key that is not text, a number or true/false (the
+/// lab's types have none), or a type's own failure.
+#[derive(Debug)]
+pub struct Fail;
+
+impl std::fmt::Display for Fail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a value JSON cannot hold")
+    }
+}
+
+impl std::error::Error for Fail {}
+
+impl ser::Error for Fail {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        Fail
+    }
+}
+
+pub struct Ser;
+
+/// A list being built.
+pub struct List(Vec<Value>);
+
+/// An object being built, with the key of the value to come (`serialize_key`).
+pub struct Object(Map<String, Value>, Option<String>);
+
+/// A variant's fields being built: `{variant: [...]}` or `{variant: {...}}`.
+pub struct Variant<T>(&'static str, T);
+
+/// Adds an item to a list being collected, or fails it: no early return in each type's loop.
+fn add(list: &mut Result<Vec<Value>, Fail>, v: Result<Value, Fail>) {
+    match (list.as_mut(), v) {
+        (Ok(l), Ok(v)) => l.push(v),
+        _ => *list = Err(Fail),
+    }
+}
+
+fn push(list: &mut Vec<Value>, v: Result<Value, Fail>) -> Result<(), Fail> {
+    list.push(v?);
+    Ok(())
+}
+
+fn put(map: &mut Map<String, Value>, key: String, v: Result<Value, Fail>) -> Result<(), Fail> {
+    map.insert(key, v?);
+    Ok(())
+}
+
+fn entry(map: &mut Map<String, Value>, k: Result<Value, Fail>, v: Result<Value, Fail>) -> Result<(), Fail> {
+    put(map, key(k)?, v)
+}
+
+fn field(map: &mut Map<String, Value>, key: &str, v: Result<Value, Fail>) -> Result<(), Fail> {
+    put(map, key.to_owned(), v)
+}
+
+/// A map key as serde_json writes it: text as it is, a number or true/false as its text.
+fn key(v: Result<Value, Fail>) -> Result<String, Fail> {
+    match v? {
+        Value::String(s) => Ok(s),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        _ => Err(Fail),
+    }
+}
+
+fn tagged(variant: &'static str, v: Value) -> Value {
+    let mut object = Map::new();
+    object.insert(variant.to_owned(), v);
+    Value::Object(object)
+}
+
+/// Numbers as serde_json's `From` makes them (a float that is not finite is null).
+macro_rules! numbers {
+    ($($f:ident: $t:ty),* $(,)?) => {$(
+        fn $f(self, v: $t) -> Result<Value, Fail> {
+            Ok(v.into())
+        }
+    )*};
+}
+
+impl ser::Serializer for Ser {
+    type Ok = Value;
+    type Error = Fail;
+    type SerializeSeq = List;
+    type SerializeTuple = List;
+    type SerializeTupleStruct = List;
+    type SerializeTupleVariant = Variant<List>;
+    type SerializeMap = Object;
+    type SerializeStruct = Object;
+    type SerializeStructVariant = Variant<Object>;
+
+    fn serialize_bool(self, v: bool) -> Result<Value, Fail> {
+        Ok(Value::Bool(v))
+    }
+    numbers! {
+        serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
+        serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64,
+        serialize_f32: f32, serialize_f64: f64,
+    }
+    fn serialize_char(self, v: char) -> Result<Value, Fail> {
+        Ok(Value::String(v.into()))
+    }
+    fn serialize_str(self, v: &str) -> Result<Value, Fail> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<Value, Fail> {
+        Ok(Value::Array(v.iter().map(|&b| b.into()).collect()))
+    }
+    fn serialize_none(self) -> Result<Value, Fail> {
+        Ok(Value::Null)
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<Value, Fail> {
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<Value, Fail> {
+        Ok(Value::Null)
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<Value, Fail> {
+        Ok(Value::Null)
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<Value, Fail> {
+        Ok(Value::String(variant.to_owned()))
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, v: &T) -> Result<Value, Fail> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(self, _: &'static str, _: u32, variant: &'static str, v: &T) -> Result<Value, Fail> {
+        Ok(tagged(variant, v.serialize(self)?))
+    }
+    fn serialize_seq(self, len: Option<usize>) -> Result<List, Fail> {
+        Ok(List(Vec::with_capacity(len.unwrap_or(0))))
+    }
+    fn serialize_tuple(self, len: usize) -> Result<List, Fail> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<List, Fail> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(self, _: &'static str, _: u32, variant: &'static str, len: usize) -> Result<Variant<List>, Fail> {
+        Ok(Variant(variant, List(Vec::with_capacity(len))))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Object, Fail> {
+        Ok(Object(Map::new(), None))
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Object, Fail> {
+        Ok(Object(Map::new(), None))
+    }
+    fn serialize_struct_variant(self, _: &'static str, _: u32, variant: &'static str, _: usize) -> Result<Variant<Object>, Fail> {
+        Ok(Variant(variant, Object(Map::new(), None)))
+    }
+    fn collect_seq<I: IntoIterator>(self, items: I) -> Result<Value, Fail>
+    where
+        I::Item: Serialize,
+    {
+        let mut list = Ok(Vec::new());
+        for item in items {
+            add(&mut list, item.serialize(Ser));
+        }
+        list.map(Value::Array)
+    }
+    fn collect_map<K: Serialize, V: Serialize, I: IntoIterator<Item = (K, V)>>(self, entries: I) -> Result<Value, Fail> {
+        let mut map = Map::new();
+        for (k, v) in entries {
+            put(&mut map, key(k.serialize(Ser))?, v.serialize(Ser))?;
+        }
+        Ok(Value::Object(map))
+    }
+    fn collect_str<T: std::fmt::Display + ?Sized>(self, v: &T) -> Result<Value, Fail> {
+        Ok(Value::String(v.to_string()))
+    }
+}
+
+/// A list's three kinds: a sequence, a tuple, a tuple struct.
+macro_rules! list {
+    ($($kind:ident :: $add:ident),*) => {$(
+        impl ser::$kind for List {
+            type Ok = Value;
+            type Error = Fail;
+            fn $add<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Fail> {
+                push(&mut self.0, v.serialize(Ser))
+            }
+            fn end(self) -> Result<Value, Fail> {
+                Ok(Value::Array(self.0))
+            }
+        }
+    )*};
+}
+
+list!(SerializeSeq::serialize_element, SerializeTuple::serialize_element, SerializeTupleStruct::serialize_field);
+
+impl ser::SerializeTupleVariant for Variant<List> {
+    type Ok = Value;
+    type Error = Fail;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Fail> {
+        push(&mut self.1 .0, v.serialize(Ser))
+    }
+    fn end(self) -> Result<Value, Fail> {
+        Ok(tagged(self.0, Value::Array(self.1 .0)))
+    }
+}
+
+impl ser::SerializeMap for Object {
+    type Ok = Value;
+    type Error = Fail;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, k: &T) -> Result<(), Fail> {
+        self.1 = Some(key(k.serialize(Ser))?);
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Fail> {
+        let k = self.1.take().ok_or(Fail)?;
+        put(&mut self.0, k, v.serialize(Ser))
+    }
+    fn serialize_entry<K: Serialize + ?Sized, V: Serialize + ?Sized>(&mut self, k: &K, v: &V) -> Result<(), Fail> {
+        entry(&mut self.0, k.serialize(Ser), v.serialize(Ser))
+    }
+    fn end(self) -> Result<Value, Fail> {
+        Ok(Value::Object(self.0))
+    }
+}
+
+impl ser::SerializeStruct for Object {
+    type Ok = Value;
+    type Error = Fail;
+    #[inline(always)]
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, k: &'static str, v: &T) -> Result<(), Fail> {
+        field(&mut self.0, k, v.serialize(Ser))
+    }
+    fn end(self) -> Result<Value, Fail> {
+        Ok(Value::Object(self.0))
+    }
+}
+
+impl ser::SerializeStructVariant for Variant<Object> {
+    type Ok = Value;
+    type Error = Fail;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, k: &'static str, v: &T) -> Result<(), Fail> {
+        field(&mut self.1 .0, k, v.serialize(Ser))
+    }
+    fn end(self) -> Result<Value, Fail> {
+        Ok(tagged(self.0, Value::Object(self.1 .0)))
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use crate::frame::{self, Look};
+    use crate::session::{Session, Stepped};
+    use serde::Serialize;
+
+    fn same<T: Serialize + ?Sized>(v: &T) {
+        assert_eq!(super::to_value(v).ok(), serde_json::to_value(v).ok());
+    }
+
+    /// Everything the wasm sends, at every step of every built-in scenario (questions answered
+    /// with their first choice, a challenge's solution acted), is the `Value` serde_json makes.
+    #[test]
+    fn every_frame_is_the_value_serde_json_makes() {
+        for b in crate::scenario::builtins::BUILTINS {
+            let sc = crate::scenario::builtins::load(b.id).expect("a built-in scenario");
+            let solution: Vec<_> = sc.solution.iter().map(|s| s.command.clone()).collect();
+            let mut s = Session::new(sc);
+            same(&frame::lesson(&s));
+            let mut looks = 0;
+            loop {
+                let stepped = s.forward();
+                let names: Vec<String> = s.world().servers.iter().map(|x| x.name.clone()).collect();
+                let look = Look { selected: names.get(looks % names.len().max(1)).cloned(), page: 0, log_server: names.first().cloned() };
+                looks += 1;
+                same(&frame::frame(&s, &look));
+                same(&s.live.last);
+                for name in &names {
+                    same(&frame::gap(s.world(), name).ok());
+                    same(&frame::why(s.world(), name).ok());
+                    same(&frame::objects(s.world().server(name), 0, 1000));
+                }
+                match stepped {
+                    Stepped::Finished => break,
+                    Stepped::Question(i) => {
+                        let choice = s.scenario.steps[i].question.as_ref().expect("a question").choices[0].clone();
+                        s.answer(&choice).expect("a choice");
+                    }
+                    Stepped::Moved(_) => {}
+                }
+            }
+            for cmd in solution {
+                if s.check(&cmd).is_ok() {
+                    s.act(cmd);
+                    same(&frame::frame(&s, &Look::default()));
+                }
+            }
+            same(frame::messages(s.world(), 0, 5000));
+            same(s.actions());
+            same(&s.scenario);
+            same(&s.export());
+            same(&s.first_answers.iter().collect::<Vec<_>>());
+        }
+    }
+}
