@@ -44,10 +44,10 @@ pub fn quoted(s: &str) -> String {
     format!("\"{}\"", excerpt(s))
 }
 
-/// A JSON value, quoted as a message shows it (a long one cut short). `to_string` (compact, as
-/// `Display` writes it) rather than `Display`, which brings the pretty printer into the wasm too.
-pub fn value(v: &serde_json::Value) -> String {
-    excerpt(&serde_json::to_string(v).unwrap_or_default())
+/// A JSON value, quoted as a message shows it (a long one cut short), in compact JSON text
+/// (`serde_json::to_string`'s, src/json.rs).
+pub fn value(v: &crate::json::Json) -> String {
+    excerpt(&v.to_string())
 }
 
 /// What is wrong with `name` as a part of a distinguished name (or a label), if anything: empty,

@@ -11,6 +11,7 @@ use crate::model::object::DirObject;
 use crate::model::replica::MAIL_REPLICA;
 use crate::model::server::{Server, ServerState};
 use crate::model::world::{nc_of_dn, World};
+use crate::json::Json;
 use crate::scenario::{ConnectorSpec, DrcSpec, Model, Question};
 use crate::session::Session;
 use crate::vecmap::{VecMap, VecSet};
@@ -64,7 +65,7 @@ pub struct Frame<'a> {
     /// path: replication over them won't initialize.
     pub drcs_idle: Vec<usize>,
     /// Directory mail waiting in the MTA queue for a route: `[{from, to, carries}]`.
-    pub mta_queue: serde_json::Value,
+    pub mta_queue: Json,
     /// Owned, as a connector's sites are: one serializer for both.
     pub links_down: Vec<[String; 2]>,
     pub counts: Counts,
@@ -252,11 +253,11 @@ pub struct LessonStep<'a> {
     pub text: String,
     pub narration: Option<&'a str>,
     /// Narration for one model (`exchange55` or `active_directory`), when it differs.
-    pub narration_for: Option<&'a serde_json::Value>,
+    pub narration_for: Option<&'a Json>,
     /// What to look at while this step is under way.
-    pub focus: Option<&'a serde_json::Value>,
+    pub focus: Option<&'a Json>,
     /// The message that proves the answer to this step's question.
-    pub reveal: Option<&'a serde_json::Value>,
+    pub reveal: Option<&'a Json>,
     /// Only the prompt and the choices: the answer comes with the verdict.
     pub question: Option<AskedOnce<'a>>,
 }

@@ -9,7 +9,7 @@ use crate::model::server::Server;
 use crate::session::{Live, Session};
 use crate::model::world::{nc_of_dn, nc_of_site, World};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use crate::json::{Json, Obj};
 use crate::vecmap::VecMap;
 
 /// `{"text": "...", "require": [conditions]}`.
@@ -54,16 +54,16 @@ pub enum Condition {
 }
 
 impl Condition {
-    /// The condition as a file writes it. Built by hand, not with `json!`, which would bring
-    /// serde_json's own serializer into the wasm beside src/to_json.rs.
-    pub fn to_value(&self) -> Value {
-        let text = |s: &String| Value::String(s.clone());
-        let texts = |l: &Vec<String>| Value::Array(l.iter().map(text).collect());
+    /// The condition as a file writes it. Built by hand: serde_json's `json!` would bring its
+    /// serializer into the wasm, which has none of serde_json (src/json.rs).
+    pub fn to_value(&self) -> Json {
+        let text = |s: &String| Json::String(s.clone());
+        let texts = |l: &Vec<String>| Json::Array(l.iter().map(text).collect());
         let (key, v) = match self {
-            Condition::Converged => ("converged", Value::Bool(true)),
-            Condition::NoStall => ("no_stall", Value::Bool(true)),
+            Condition::Converged => ("converged", Json::Bool(true)),
+            Condition::NoStall => ("no_stall", Json::Bool(true)),
             Condition::Holds { server, name, dn, attrs } => {
-                let mut m = Map::new();
+                let mut m = Obj::new();
                 m.insert("server".into(), text(server));
                 if let Some(n) = name {
                     m.insert("name".into(), text(n));
@@ -74,23 +74,23 @@ impl Condition {
                 if !attrs.is_empty() {
                     m.insert("attrs".into(), crate::commands::attrs_value(attrs));
                 }
-                ("holds", Value::Object(m))
+                ("holds", Json::Object(m))
             }
-            Condition::MaxActions(k) => ("max_actions", Value::from(*k)),
-            Condition::BeforeS(t) => ("before_s", Value::from(*t)),
+            Condition::MaxActions(k) => ("max_actions", Json::from(*k)),
+            Condition::BeforeS(t) => ("before_s", Json::from(*t)),
             Condition::Kept(names) => ("kept", texts(names)),
             Condition::Only(actions) => ("only", texts(actions)),
             Condition::UsnAtMost { server, usn } => {
-                let mut m = Map::new();
+                let mut m = Obj::new();
                 m.insert("server".into(), text(server));
-                m.insert("usn".into(), Value::from(*usn));
-                ("usn_at_most", Value::Object(m))
+                m.insert("usn".into(), Json::from(*usn));
+                ("usn_at_most", Json::Object(m))
             }
             Condition::Writable(server) => ("writable", text(server)),
         };
-        let mut m = Map::new();
+        let mut m = Obj::new();
         m.insert(key.into(), v);
-        Value::Object(m)
+        Json::Object(m)
     }
 }
 
@@ -104,17 +104,18 @@ impl Serialize for Condition {
 pub const CONDITIONS: [&str; 9] = ["converged", "no_stall", "holds", "max_actions", "before_s", "kept", "only", "usn_at_most", "writable"];
 
 /// Reads a goal from a scenario file.
-pub fn read(v: Value) -> Result<Goal, String> {
-    let Value::Object(mut m) = v else { return Err("\"goal\" must be an object with \"text\" and \"require\"".into()) };
+pub fn read(v: impl Into<Json>) -> Result<Goal, String> {
+    let v = v.into();
+    let Json::Object(mut m) = v else { return Err("\"goal\" must be an object with \"text\" and \"require\"".into()) };
     if let Some(k) = m.keys().find(|k| !["text", "require"].contains(&k.as_str())) {
         return Err(format!("goal: unknown field \"{k}\", expected \"text\" or \"require\""));
     }
     let text = match m.remove("text") {
-        Some(Value::String(s)) => s,
+        Some(Json::String(s)) => s,
         _ => return Err("goal: \"text\" must be text (what the learner is asked to do)".into()),
     };
     let require = match m.remove("require") {
-        Some(Value::Array(list)) if !list.is_empty() => {
+        Some(Json::Array(list)) if !list.is_empty() => {
             // A plain loop, as `Fields::list` (src/scenario/reading.rs) says why.
             let mut require = Vec::with_capacity(list.len());
             for (i, c) in list.into_iter().enumerate() {
@@ -127,27 +128,27 @@ pub fn read(v: Value) -> Result<Goal, String> {
     Ok(Goal { text, require })
 }
 
-fn text_list(v: Value, key: &str) -> Result<Vec<String>, String> {
+fn text_list(v: Json, key: &str) -> Result<Vec<String>, String> {
     let wrong = || format!("\"{key}\" takes a list of names");
-    let Value::Array(items) = v else { return Err(wrong()) };
+    let Json::Array(items) = v else { return Err(wrong()) };
     let mut names = Vec::with_capacity(items.len());
     for i in items {
-        let Value::String(s) = i else { return Err(wrong()) };
+        let Json::String(s) = i else { return Err(wrong()) };
         names.push(s);
     }
     Ok(names)
 }
 
-fn condition(v: Value) -> Result<Condition, String> {
+fn condition(v: Json) -> Result<Condition, String> {
     let list = CONDITIONS.map(|c| format!("\"{c}\"")).join(", ");
-    let Value::Object(m) = v else { return Err(format!("a condition is an object with one of {list}")) };
+    let Json::Object(m) = v else { return Err(format!("a condition is an object with one of {list}")) };
     if m.len() != 1 {
         return Err(format!("a condition has exactly one of {list}"));
     }
     let (key, v) = m.into_iter().next().expect("one entry");
-    let number = |v: &Value| v.as_u64().ok_or_else(|| format!("\"{key}\" takes a whole number"));
+    let number = |v: &Json| v.as_u64().ok_or_else(|| format!("\"{key}\" takes a whole number"));
     Ok(match key.as_str() {
-        "converged" | "no_stall" if !matches!(v, Value::Bool(true)) => return Err(format!("\"{key}\" takes true")),
+        "converged" | "no_stall" if !matches!(v, Json::Bool(true)) => return Err(format!("\"{key}\" takes true")),
         "converged" => Condition::Converged,
         "no_stall" => Condition::NoStall,
         "holds" => {
@@ -181,7 +182,7 @@ fn condition(v: Value) -> Result<Condition, String> {
             c
         }
         "writable" => match v {
-            Value::String(s) => Condition::Writable(s),
+            Json::String(s) => Condition::Writable(s),
             _ => return Err("\"writable\" takes a server's name".into()),
         },
         other => return Err(format!("unknown condition \"{other}\", expected one of {list}")),

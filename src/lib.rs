@@ -7,6 +7,7 @@ pub mod excerpt;
 pub mod frame;
 pub mod goal;
 pub mod ids;
+pub mod json;
 pub mod model;
 pub mod narration;
 pub mod report;

@@ -57,7 +57,7 @@ pub fn report_json(session: &Session) -> Value {
         report["goal"] = json!(g);
     }
     if !w.mta_queue().is_empty() {
-        report["mta_queue"] = w.mta_queue_json();
+        report["mta_queue"] = w.mta_queue_json().into();
     }
     report
 }

@@ -12,12 +12,13 @@ use crate::model::world::World;
 use crate::model::queue::RUN_LIMIT;
 use serde::Serialize;
 use crate::vecmap::VecMap;
-use serde_json::Value;
+use crate::json::Json;
 
 mod export;
 
 impl Action {
-    pub fn from_value(v: &Value) -> Result<Action, String> {
+    pub fn from_value(v: impl Into<Json>) -> Result<Action, String> {
+        let v = v.into();
         match v["kind"].as_str() {
             Some("advance") => Ok(Action::Advance),
             Some("act") => Command::from_tagged(v["cmd"].clone()).map(|cmd| Action::Act { cmd }),

@@ -1,15 +1,16 @@
-//! Rust values as `serde_json::Value`s, as `serde_json::to_value` makes them, with less code per
-//! type: the wasm sends every frame, report and lesson through one `Value` (src/wasm.rs, `out`),
+//! Rust values as the core's `Json`s (src/json.rs), as `serde_json::to_value` makes its `Value`s,
+//! with less code per type: the wasm sends every frame, report and lesson through one `Json`
+//! (src/wasm.rs, `out`),
 //! and serde compiles each type's `Serialize` once per field type for the serializer it meets.
 //! serde_json's keeps a key, converts and inserts in each of those copies; here each copy only
-//! calls the type's `serialize` and hands the `Value` to one shared function (`put`, `push`).
+//! calls the type's `serialize` and hands the `Json` to one shared function (`put`, `push`).
 //! docs/performance.md has the measured saving. The runner's reports (native) keep serde_json's;
-//! a test below checks both give the same `Value` for every built-in scenario's frames.
+//! a test below checks both give the same value for every built-in scenario's frames.
 use serde::ser::{self, Serialize};
-use serde_json::{Map, Value};
+use crate::json::{Json, Obj};
 
-/// A `Value` like `serde_json::to_value(v)`'s.
-pub fn to_value<T: Serialize + ?Sized>(v: &T) -> Result<Value, Fail> {
+/// A `Json` like `serde_json::to_value(v)`'s.
+pub fn to_value<T: Serialize + ?Sized>(v: &T) -> Result<Json, Fail> {
     v.serialize(Ser)
 }
 
@@ -35,67 +36,67 @@ impl ser::Error for Fail {
 pub struct Ser;
 
 /// A list being built.
-pub struct List(Vec<Value>);
+pub struct List(Vec<Json>);
 
 /// An object being built, with the key of the value to come (`serialize_key`).
-pub struct Object(Map<String, Value>, Option<String>);
+pub struct Object(Obj, Option<String>);
 
 /// A variant's fields being built: `{variant: [...]}` or `{variant: {...}}`.
 pub struct Variant<T>(&'static str, T);
 
 /// Adds an item to a list being collected, or fails it: no early return in each type's loop.
-fn add(list: &mut Result<Vec<Value>, Fail>, v: Result<Value, Fail>) {
+fn add(list: &mut Result<Vec<Json>, Fail>, v: Result<Json, Fail>) {
     match (list.as_mut(), v) {
         (Ok(l), Ok(v)) => l.push(v),
         _ => *list = Err(Fail),
     }
 }
 
-fn push(list: &mut Vec<Value>, v: Result<Value, Fail>) -> Result<(), Fail> {
+fn push(list: &mut Vec<Json>, v: Result<Json, Fail>) -> Result<(), Fail> {
     list.push(v?);
     Ok(())
 }
 
-fn put(map: &mut Map<String, Value>, key: String, v: Result<Value, Fail>) -> Result<(), Fail> {
+fn put(map: &mut Obj, key: String, v: Result<Json, Fail>) -> Result<(), Fail> {
     map.insert(key, v?);
     Ok(())
 }
 
-fn entry(map: &mut Map<String, Value>, k: Result<Value, Fail>, v: Result<Value, Fail>) -> Result<(), Fail> {
+fn entry(map: &mut Obj, k: Result<Json, Fail>, v: Result<Json, Fail>) -> Result<(), Fail> {
     put(map, key(k)?, v)
 }
 
-fn field(map: &mut Map<String, Value>, key: &str, v: Result<Value, Fail>) -> Result<(), Fail> {
+fn field(map: &mut Obj, key: &str, v: Result<Json, Fail>) -> Result<(), Fail> {
     put(map, key.to_owned(), v)
 }
 
 /// A map key as serde_json writes it: text as it is, a number or true/false as its text.
-fn key(v: Result<Value, Fail>) -> Result<String, Fail> {
+fn key(v: Result<Json, Fail>) -> Result<String, Fail> {
     match v? {
-        Value::String(s) => Ok(s),
-        Value::Number(n) => Ok(n.to_string()),
-        Value::Bool(b) => Ok(b.to_string()),
+        Json::String(s) => Ok(s),
+        Json::Number(n) => Ok(n.to_string()),
+        Json::Bool(b) => Ok(b.to_string()),
         _ => Err(Fail),
     }
 }
 
-fn tagged(variant: &'static str, v: Value) -> Value {
-    let mut object = Map::new();
+fn tagged(variant: &'static str, v: Json) -> Json {
+    let mut object = Obj::new();
     object.insert(variant.to_owned(), v);
-    Value::Object(object)
+    Json::Object(object)
 }
 
 /// Numbers as serde_json's `From` makes them (a float that is not finite is null).
 macro_rules! numbers {
-    ($($f:ident: $t:ty),* $(,)?) => {$(
-        fn $f(self, v: $t) -> Result<Value, Fail> {
-            Ok(v.into())
+    ($($f:ident: $t:ty as $as:ty),* $(,)?) => {$(
+        fn $f(self, v: $t) -> Result<Json, Fail> {
+            Ok(Json::from(v as $as))
         }
     )*};
 }
 
 impl ser::Serializer for Ser {
-    type Ok = Value;
+    type Ok = Json;
     type Error = Fail;
     type SerializeSeq = List;
     type SerializeTuple = List;
@@ -105,42 +106,42 @@ impl ser::Serializer for Ser {
     type SerializeStruct = Object;
     type SerializeStructVariant = Variant<Object>;
 
-    fn serialize_bool(self, v: bool) -> Result<Value, Fail> {
-        Ok(Value::Bool(v))
+    fn serialize_bool(self, v: bool) -> Result<Json, Fail> {
+        Ok(Json::Bool(v))
     }
     numbers! {
-        serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
-        serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64,
-        serialize_f32: f32, serialize_f64: f64,
+        serialize_i8: i8 as i64, serialize_i16: i16 as i64, serialize_i32: i32 as i64, serialize_i64: i64 as i64,
+        serialize_u8: u8 as u64, serialize_u16: u16 as u64, serialize_u32: u32 as u64, serialize_u64: u64 as u64,
+        serialize_f32: f32 as f64, serialize_f64: f64 as f64,
     }
-    fn serialize_char(self, v: char) -> Result<Value, Fail> {
-        Ok(Value::String(v.into()))
+    fn serialize_char(self, v: char) -> Result<Json, Fail> {
+        Ok(Json::String(v.into()))
     }
-    fn serialize_str(self, v: &str) -> Result<Value, Fail> {
-        Ok(Value::String(v.to_owned()))
+    fn serialize_str(self, v: &str) -> Result<Json, Fail> {
+        Ok(Json::String(v.to_owned()))
     }
-    fn serialize_bytes(self, v: &[u8]) -> Result<Value, Fail> {
-        Ok(Value::Array(v.iter().map(|&b| b.into()).collect()))
+    fn serialize_bytes(self, v: &[u8]) -> Result<Json, Fail> {
+        Ok(Json::Array(v.iter().map(|&b| Json::from(b as u64)).collect()))
     }
-    fn serialize_none(self) -> Result<Value, Fail> {
-        Ok(Value::Null)
+    fn serialize_none(self) -> Result<Json, Fail> {
+        Ok(Json::Null)
     }
-    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<Value, Fail> {
+    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<Json, Fail> {
         v.serialize(self)
     }
-    fn serialize_unit(self) -> Result<Value, Fail> {
-        Ok(Value::Null)
+    fn serialize_unit(self) -> Result<Json, Fail> {
+        Ok(Json::Null)
     }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<Value, Fail> {
-        Ok(Value::Null)
+    fn serialize_unit_struct(self, _: &'static str) -> Result<Json, Fail> {
+        Ok(Json::Null)
     }
-    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<Value, Fail> {
-        Ok(Value::String(variant.to_owned()))
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<Json, Fail> {
+        Ok(Json::String(variant.to_owned()))
     }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, v: &T) -> Result<Value, Fail> {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, v: &T) -> Result<Json, Fail> {
         v.serialize(self)
     }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(self, _: &'static str, _: u32, variant: &'static str, v: &T) -> Result<Value, Fail> {
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(self, _: &'static str, _: u32, variant: &'static str, v: &T) -> Result<Json, Fail> {
         Ok(tagged(variant, v.serialize(self)?))
     }
     fn serialize_seq(self, len: Option<usize>) -> Result<List, Fail> {
@@ -156,15 +157,15 @@ impl ser::Serializer for Ser {
         Ok(Variant(variant, List(Vec::with_capacity(len))))
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Object, Fail> {
-        Ok(Object(Map::new(), None))
+        Ok(Object(Obj::new(), None))
     }
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Object, Fail> {
-        Ok(Object(Map::new(), None))
+        Ok(Object(Obj::new(), None))
     }
     fn serialize_struct_variant(self, _: &'static str, _: u32, variant: &'static str, _: usize) -> Result<Variant<Object>, Fail> {
-        Ok(Variant(variant, Object(Map::new(), None)))
+        Ok(Variant(variant, Object(Obj::new(), None)))
     }
-    fn collect_seq<I: IntoIterator>(self, items: I) -> Result<Value, Fail>
+    fn collect_seq<I: IntoIterator>(self, items: I) -> Result<Json, Fail>
     where
         I::Item: Serialize,
     {
@@ -172,17 +173,17 @@ impl ser::Serializer for Ser {
         for item in items {
             add(&mut list, item.serialize(Ser));
         }
-        list.map(Value::Array)
+        list.map(Json::Array)
     }
-    fn collect_map<K: Serialize, V: Serialize, I: IntoIterator<Item = (K, V)>>(self, entries: I) -> Result<Value, Fail> {
-        let mut map = Map::new();
+    fn collect_map<K: Serialize, V: Serialize, I: IntoIterator<Item = (K, V)>>(self, entries: I) -> Result<Json, Fail> {
+        let mut map = Obj::new();
         for (k, v) in entries {
             put(&mut map, key(k.serialize(Ser))?, v.serialize(Ser))?;
         }
-        Ok(Value::Object(map))
+        Ok(Json::Object(map))
     }
-    fn collect_str<T: std::fmt::Display + ?Sized>(self, v: &T) -> Result<Value, Fail> {
-        Ok(Value::String(v.to_string()))
+    fn collect_str<T: std::fmt::Display + ?Sized>(self, v: &T) -> Result<Json, Fail> {
+        Ok(Json::String(v.to_string()))
     }
 }
 
@@ -190,13 +191,13 @@ impl ser::Serializer for Ser {
 macro_rules! list {
     ($($kind:ident :: $add:ident),*) => {$(
         impl ser::$kind for List {
-            type Ok = Value;
+            type Ok = Json;
             type Error = Fail;
             fn $add<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Fail> {
                 push(&mut self.0, v.serialize(Ser))
             }
-            fn end(self) -> Result<Value, Fail> {
-                Ok(Value::Array(self.0))
+            fn end(self) -> Result<Json, Fail> {
+                Ok(Json::Array(self.0))
             }
         }
     )*};
@@ -205,18 +206,18 @@ macro_rules! list {
 list!(SerializeSeq::serialize_element, SerializeTuple::serialize_element, SerializeTupleStruct::serialize_field);
 
 impl ser::SerializeTupleVariant for Variant<List> {
-    type Ok = Value;
+    type Ok = Json;
     type Error = Fail;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Fail> {
         push(&mut self.1 .0, v.serialize(Ser))
     }
-    fn end(self) -> Result<Value, Fail> {
-        Ok(tagged(self.0, Value::Array(self.1 .0)))
+    fn end(self) -> Result<Json, Fail> {
+        Ok(tagged(self.0, Json::Array(self.1 .0)))
     }
 }
 
 impl ser::SerializeMap for Object {
-    type Ok = Value;
+    type Ok = Json;
     type Error = Fail;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, k: &T) -> Result<(), Fail> {
         self.1 = Some(key(k.serialize(Ser))?);
@@ -229,31 +230,31 @@ impl ser::SerializeMap for Object {
     fn serialize_entry<K: Serialize + ?Sized, V: Serialize + ?Sized>(&mut self, k: &K, v: &V) -> Result<(), Fail> {
         entry(&mut self.0, k.serialize(Ser), v.serialize(Ser))
     }
-    fn end(self) -> Result<Value, Fail> {
-        Ok(Value::Object(self.0))
+    fn end(self) -> Result<Json, Fail> {
+        Ok(Json::Object(self.0))
     }
 }
 
 impl ser::SerializeStruct for Object {
-    type Ok = Value;
+    type Ok = Json;
     type Error = Fail;
     #[inline(always)]
     fn serialize_field<T: Serialize + ?Sized>(&mut self, k: &'static str, v: &T) -> Result<(), Fail> {
         field(&mut self.0, k, v.serialize(Ser))
     }
-    fn end(self) -> Result<Value, Fail> {
-        Ok(Value::Object(self.0))
+    fn end(self) -> Result<Json, Fail> {
+        Ok(Json::Object(self.0))
     }
 }
 
 impl ser::SerializeStructVariant for Variant<Object> {
-    type Ok = Value;
+    type Ok = Json;
     type Error = Fail;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, k: &'static str, v: &T) -> Result<(), Fail> {
         field(&mut self.1 .0, k, v.serialize(Ser))
     }
-    fn end(self) -> Result<Value, Fail> {
-        Ok(tagged(self.0, Value::Object(self.1 .0)))
+    fn end(self) -> Result<Json, Fail> {
+        Ok(tagged(self.0, Json::Object(self.1 .0)))
     }
 }
 
@@ -264,7 +265,7 @@ mod tests {
     use serde::Serialize;
 
     fn same<T: Serialize + ?Sized>(v: &T) {
-        assert_eq!(super::to_value(v).ok(), serde_json::to_value(v).ok());
+        assert_eq!(super::to_value(v).ok().map(serde_json::Value::from), serde_json::to_value(v).ok());
     }
 
     /// Everything the wasm sends, at every step of every built-in scenario (questions answered

@@ -1,6 +1,6 @@
 //! The browser binding: a thin layer that runs in the page's Web Worker (www/js/worker.js). It
 //! converts at the boundary and nowhere else: scenarios, commands and histories arrive as JS
-//! objects, are walked into a `serde_json::Value` (js-sys) and read by the core's own reader;
+//! objects, are walked into the core's `Json` (js-sys, src/json.rs) and read by its own reader;
 //! frames and reports leave as JS objects (serde-wasm-bindgen); every error is a JS `Error` with a sentence and, where known, the
 //! `step` or history `entry` it is about (js-sys), never a panic. Long work is time-boxed with
 //! the worker's clock (web-sys `performance.now()`). docs/wasm-api.md is the contract.
@@ -9,7 +9,7 @@ use crate::scenario::{parse_command, Model, Scenario};
 use crate::session::{Action, Job, Session, Stepped};
 use js_sys::{Error, Reflect};
 use serde::Serialize;
-use serde_json::Value;
+use crate::json::{Json, Obj};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -37,7 +37,7 @@ fn say(message: impl std::fmt::Display) -> JsValue {
     fail(message, None)
 }
 
-/// Rust values leave as JS objects. They pass through a `serde_json::Value` first: each type's
+/// Rust values leave as JS objects. They pass through a `Json` first: each type's
 /// `Serialize` is then compiled for one serializer, not two, which keeps about 17 KB gzipped out
 /// of the download; that serializer is src/to_json.rs's, with less code per type than
 /// serde_json's (docs/performance.md).
@@ -45,33 +45,33 @@ fn out<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
     send(&crate::to_json::to_value(v).map_err(say)?)
 }
 
-/// A `Value` as a JS object (serde-wasm-bindgen: the one serializer the wasm keeps for it).
-fn send(value: &Value) -> Result<JsValue, JsValue> {
+/// A `Json` as a JS object (serde-wasm-bindgen: the one serializer the wasm keeps for it).
+fn send(value: &Json) -> Result<JsValue, JsValue> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(say)
 }
 
 /// A JS value read as JSON data; anything that is not plain data is named.
-fn data(v: JsValue, what: &str) -> Result<Value, JsValue> {
+fn data(v: JsValue, what: &str) -> Result<Json, JsValue> {
     json(&v).map_err(|e| say(format!("{what} is not plain JSON data: {e}")))
 }
 
-/// A JS value as a `serde_json::Value`, walked with js-sys: what
-/// `serde_wasm_bindgen::from_value::<Value>` gave, without serde's deserializer machinery, which
+/// A JS value as a `Json`, walked with js-sys: what
+/// `serde_wasm_bindgen::from_value::<serde_json::Value>` gave, without serde's deserializer machinery, which
 /// cost 12.7 KB of the gzipped download (docs/performance.md). `null` and `undefined` are null;
 /// a safe integer is an integer, any other number a float (NaN and the infinities null); a
 /// BigInt is an integer when it fits 64 bits; arrays are lists; plain objects and `Map`s are
 /// objects with string keys; bytes, other iterables, functions and symbols are refused, in
 /// serde's words but naming the JS type (`object`, `symbol`) where it printed the value.
-fn json(v: &JsValue) -> Result<Value, String> {
+fn json(v: &JsValue) -> Result<Json, String> {
     let wrong = |what: String, expected: &str| Err(format!("invalid type: {what}, expected {expected}"));
     if v.loose_eq(&JsValue::NULL) {
-        Ok(Value::Null)
+        Ok(Json::Null)
     } else if let Some(b) = v.as_bool() {
-        Ok(Value::Bool(b))
+        Ok(Json::Bool(b))
     } else if v.is_bigint() {
         match i64::try_from(v.clone()) {
             Ok(n) => Ok(n.into()),
-            Err(v) => u64::try_from(v).map(Value::from).map_err(|_| {
+            Err(v) => u64::try_from(v).map(Json::from).map_err(|_| {
                 "Couldn't deserialize i64 or u64 from a BigInt outside i64::MIN..u64::MAX bounds".to_string()
             }),
         }
@@ -79,33 +79,33 @@ fn json(v: &JsValue) -> Result<Value, String> {
         if js_sys::Number::is_safe_integer(v) {
             Ok((n as i64).into())
         } else {
-            Ok(serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number))
+            Ok(n.into())
         }
     } else if let Some(text) = v.as_string() {
-        Ok(Value::String(text))
+        Ok(Json::String(text))
     } else if js_sys::Array::is_array(v) {
         let mut items = Vec::new();
         for x in v.unchecked_ref::<js_sys::Array>().iter() {
             items.push(json(&x)?);
         }
-        Ok(Value::Array(items))
+        Ok(Json::Array(items))
     } else if v.is_instance_of::<js_sys::Uint8Array>() || v.is_instance_of::<js_sys::ArrayBuffer>() {
         wrong("byte array".into(), "any valid JSON value")
     } else if let Some(map) = v.dyn_ref::<js_sys::Map>() {
-        let mut object = serde_json::Map::new();
+        let mut object = Obj::new();
         for pair in map.entries() {
             let pair: js_sys::Array = pair.map_err(|_| "a Map that cannot be read".to_string())?.unchecked_into();
             let Some(key) = pair.get(0).as_string() else { return wrong(pair.get(0).js_typeof().as_string().unwrap_or_default(), "a string key") };
             object.insert(key, json(&pair.get(1))?);
         }
-        Ok(Value::Object(object))
+        Ok(Json::Object(object))
     } else if v.is_object() && !js_sys::Symbol::iterator().js_in(v) {
-        let mut object = serde_json::Map::new();
+        let mut object = Obj::new();
         for pair in js_sys::Object::entries(v.unchecked_ref()) {
             let pair: js_sys::Array = pair.unchecked_into();
             object.insert(pair.get(0).as_string().unwrap_or_default(), json(&pair.get(1))?);
         }
-        Ok(Value::Object(object))
+        Ok(Json::Object(object))
     } else {
         wrong(v.js_typeof().as_string().unwrap_or_default(), "any valid JSON value")
     }
@@ -116,11 +116,11 @@ fn scenario(v: JsValue) -> Result<Scenario, JsValue> {
 }
 
 fn history(sc: &Scenario, v: JsValue) -> Result<Vec<Action>, JsValue> {
-    let Value::Array(list) = data(v, "the history")? else { return Err(say("the history must be a list of actions")) };
+    let Json::Array(list) = data(v, "the history")? else { return Err(say("the history must be a list of actions")) };
     crate::model::budget::check_history(list.len()).map_err(say)?;
     let mut actions = Vec::with_capacity(list.len());
     let mut known = sc.known_after_script();
-    for (i, a) in list.iter().enumerate() {
+    for (i, a) in list.into_iter().enumerate() {
         let bad = |e: String| fail(format!("history entry {i}: {e}"), Some(("entry", i)));
         let action = Action::from_value(a).map_err(bad)?;
         if let Action::Act { cmd } = &action {
@@ -281,7 +281,7 @@ impl Lab {
     #[wasm_bindgen(js_name = firstAnswers)]
     pub fn first_answers(&self) -> Result<JsValue, JsValue> {
         // Built here rather than serialized as pairs: no serializer code for one tuple type.
-        send(&Value::Array(self.session.first_answers.iter().map(|(step, choice)| Value::Array(vec![(*step).into(), choice.as_str().into()])).collect()))
+        send(&self.session.first_answers.iter().map(|(step, choice)| Json::Array(vec![(*step).into(), choice.as_str().into()])).collect())
     }
 
     pub fn object(&self, server: &str, dn: &str) -> Result<JsValue, JsValue> {

@@ -122,7 +122,7 @@ fn a_history_is_bounded_too() {
     let doc = json!({ "sites": [ { "name": "A", "servers": servers(1) } ], "steps": [] });
     let sc = read(&doc).unwrap();
     let create = |i: usize| {
-        Action::from_value(&json!({ "kind": "act", "cmd": { "do": "create", "server": "S0", "name": format!("M{i}"), "count": 200_000 } })).unwrap()
+        Action::from_value(json!({ "kind": "act", "cmd": { "do": "create", "server": "S0", "name": format!("M{i}"), "count": 200_000 } })).unwrap()
     };
     let s = within(120, "the replay", || Session::replay(sc.clone(), (0..12).map(create).collect(), 12)).expect("refusals are not errors");
     let why = budget_refusals(&s);

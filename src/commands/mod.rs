@@ -20,7 +20,7 @@ use crate::narration::commands as say;
 use crate::scenario::reading::Fields;
 use crate::scenario::{Known, Schedule};
 use serde::Serialize;
-use serde_json::Value;
+use crate::json::{Json, Obj};
 
 /// Declares a command:
 ///
@@ -87,7 +87,7 @@ macro_rules! command {
                 $crate::commands::unless_failed(f, c)
             }
 
-            pub(crate) fn write(&self, out: &mut Vec<(&'static str, serde_json::Value)>) {
+            pub(crate) fn write(&self, out: &mut Vec<(&'static str, $crate::json::Json)>) {
                 $($crate::commands::Field::put(&self.$field, stringify!($field), out);)*
             }
         }
@@ -121,63 +121,62 @@ pub mod write;
 /// Written by hand, as the reader is (src/scenario/reading.rs says why): one small function per
 /// kind of field, none per command.
 pub(crate) trait Field {
-    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Value)>);
+    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Json)>);
 }
 
 impl Field for String {
-    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Value)>) {
-        out.push((key, Value::String(self.clone())));
+    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Json)>) {
+        out.push((key, Json::String(self.clone())));
     }
 }
 
 impl Field for u64 {
-    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Value)>) {
-        out.push((key, Value::from(*self)));
+    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Json)>) {
+        out.push((key, Json::from(*self)));
     }
 }
 
 impl Field for u32 {
-    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Value)>) {
-        out.push((key, Value::from(*self)));
+    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Json)>) {
+        out.push((key, Json::from(*self)));
     }
 }
 
 impl Field for bool {
-    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Value)>) {
-        out.push((key, Value::Bool(*self)));
+    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Json)>) {
+        out.push((key, Json::Bool(*self)));
     }
 }
 
 impl Field for [String; 2] {
-    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Value)>) {
-        out.push((key, Value::Array(self.iter().cloned().map(Value::String).collect())));
+    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Json)>) {
+        out.push((key, Json::Array(self.iter().cloned().map(Json::String).collect())));
     }
 }
 
-/// Attributes as files write them: `{"City": "London"}`. Inserted one by one: collecting into
-/// the map would bring a sort into the wasm.
-pub(crate) fn attrs_value(attrs: &Attrs) -> Value {
-    let mut m = serde_json::Map::new();
+/// Attributes as files write them: `{"City": "London"}`.
+pub(crate) fn attrs_value(attrs: &Attrs) -> Json {
+    let mut m = Obj::new();
     for (k, v) in attrs {
-        m.insert(k.clone(), Value::String(v.clone()));
+        m.insert(k.clone(), Json::String(v.clone()));
     }
-    Value::Object(m)
+    Json::Object(m)
 }
 
 impl Field for Attrs {
-    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Value)>) {
+    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Json)>) {
         out.push((key, attrs_value(self)));
     }
 }
 
 impl Field for Schedule {
-    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Value)>) {
-        out.push((key, crate::to_json::to_value(self).unwrap_or(Value::Null)));
+    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Json)>) {
+        out.push((key, crate::to_json::to_value(self).unwrap_or(Json::Null)));
     }
 }
 
 impl<T: Field> Field for Option<T> {
-    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Value)>) {
+    fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Json)>) {
         if let Some(v) = self {
             v.put(key, out);
         }
@@ -347,8 +346,8 @@ macro_rules! registry {
             }
 
             /// Its fields as files write them, `do` first.
-            fn fields(&self) -> Vec<(&'static str, Value)> {
-                let mut out = vec![("do", Value::String(self.name().into()))];
+            fn fields(&self) -> Vec<(&'static str, Json)> {
+                let mut out = vec![("do", Json::String(self.name().into()))];
                 match self { $(Command::$T(c) => c.write(&mut out)),* }
                 out
             }
@@ -410,14 +409,14 @@ registry! {
 }
 
 impl Command {
-    /// `{"do": "create", "server": ...}`, as scenario files write it.
-    pub fn to_tagged(&self) -> Value {
-        crate::to_json::to_value(self).unwrap_or(Value::Null)
+    /// `{"do": "create", "server": ...}`, as scenario files write it (native: tests).
+    pub fn to_tagged(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
     }
 
     /// Reads `{"do": "create", ...}`.
-    pub fn from_tagged(v: Value) -> Result<Command, String> {
-        crate::scenario::reading::command(v)
+    pub fn from_tagged(v: impl Into<Json>) -> Result<Command, String> {
+        crate::scenario::reading::command(v.into())
     }
 }
 

@@ -45,8 +45,16 @@ impl World {
     }
 
     /// The MTA queue as the report and the page show it.
-    pub fn mta_queue_json(&self) -> serde_json::Value {
-        self.mta_queue().into_iter().map(|(f, t, c)| serde_json::json!({ "from": f, "to": t, "carries": c })).collect()
+    pub fn mta_queue_json(&self) -> crate::json::Json {
+        use crate::json::{Json, Obj};
+        let mail = |(from, to, carries): (String, String, &str)| {
+            let mut o = Obj::new();
+            o.insert("from".into(), from.into());
+            o.insert("to".into(), to.into());
+            o.insert("carries".into(), carries.into());
+            Json::Object(o)
+        };
+        self.mta_queue().into_iter().map(mail).collect()
     }
 
     /// Sends a Request or Response on its way: inside a site by RPC at once; between sites as

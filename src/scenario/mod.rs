@@ -8,7 +8,7 @@ pub mod reading;
 use crate::goal::Goal;
 use crate::excerpt::quoted;
 use serde::Serialize;
-use serde_json::Value;
+use crate::json::{Json, Obj};
 use crate::vecmap::VecSet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
@@ -116,15 +116,15 @@ pub struct ScriptStep {
     /// the other model tells that model's outcome (docs/scenarios.md).
     /// Kept as read (checked by `reading::narration_for`): only the page reads it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub narration_for: Option<Value>,
+    pub narration_for: Option<Json>,
     /// What the page should point at while this step is under way (checked by `reading::focus`:
     /// `servers`, `objects` and `panels`, lists of names; only the page reads it).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub focus: Option<Value>,
+    pub focus: Option<Json>,
     /// The message that proves this step's answer (`kind`, `from`, `to`, `carries`, any of
     /// them; checked by `reading::reveal`): the page reveals the verdict when it arrives.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reveal: Option<Value>,
+    pub reveal: Option<Json>,
     /// `"learner": true`: a move of the learner's (a challenge's solution, or a recorded
     /// attempt), counted by a goal's `max_actions` and `only` (docs/scenarios.md).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -190,36 +190,37 @@ const STEP_EXTRAS: [&str; 6] = ["narration", "question", "learner", "focus", "na
 
 impl Scenario {
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        let doc: Value = serde_json::from_str(text)
+        let doc: serde_json::Value = serde_json::from_str(text)
             .map_err(|e| whole(format!("this is not valid JSON (line {}, column {}): {e}", e.line(), e.column())))?;
         Scenario::from_value(doc)
     }
 
-    /// Reads a scenario already parsed as JSON (the browser parses it with `JSON.parse`).
-    pub fn from_value(doc: Value) -> Result<Scenario, ScenarioError> {
-        let Value::Object(mut top) = doc else {
+    /// Reads a scenario already parsed as JSON (the browser parses it with `JSON.parse`; a
+    /// `serde_json::Value` converts natively).
+    pub fn from_value(doc: impl Into<Json>) -> Result<Scenario, ScenarioError> {
+        let Json::Object(mut top) = doc.into() else {
             return Err(whole("a scenario is a JSON object with \"sites\" and \"steps\""));
         };
         let steps = match top.remove("steps") {
             None => Vec::new(),
-            Some(Value::Array(steps)) => steps,
+            Some(Json::Array(steps)) => steps,
             Some(_) => return Err(whole("\"steps\" must be a list")),
         };
-        let text_field = |top: &serde_json::Map<String, Value>, key: &str| -> Result<Option<String>, ScenarioError> {
+        let text_field = |top: &Obj, key: &str| -> Result<Option<String>, ScenarioError> {
             match top.get(key) {
-                None | Some(Value::Null) => Ok(None),
-                Some(Value::String(s)) => Ok(Some(s.clone())),
+                None | Some(Json::Null) => Ok(None),
+                Some(Json::String(s)) => Ok(Some(s.clone())),
                 Some(_) => Err(whole(format!("\"{key}\" must be text"))),
             }
         };
-        let field = |key: &str| -> Result<Value, ScenarioError> {
-            Ok(top.get(key).cloned().unwrap_or(Value::Null))
+        let field = |key: &str| -> Result<Json, ScenarioError> {
+            Ok(top.get(key).cloned().unwrap_or(Json::Null))
         };
         let settings = match field("settings")? {
-            Value::Null => Settings::default(),
+            Json::Null => Settings::default(),
             v => reading::settings(v).map_err(whole)?,
         };
-        let mut lists = reading::Fields::new(Value::Object(top.clone()), "the scenario").map_err(whole)?;
+        let mut lists = reading::Fields::new(Json::Object(top.clone()), "the scenario").map_err(whole)?;
         let sites: Vec<SiteSpec> = lists.list("sites", reading::site).map_err(whole)?
             .ok_or_else(|| whole("a scenario needs \"sites\": a list of sites, each with servers"))?;
         let connectors = lists.list("connectors", reading::connector).map_err(whole)?.unwrap_or_default();
@@ -230,14 +231,14 @@ impl Scenario {
             read_steps.push(parse_step(i, v)?);
         }
         let goal = top.get("goal").filter(|v| !v.is_null()).map(|v| crate::goal::read(v.clone())).transpose().map_err(whole)?;
-        let hint = |v: Value, what: &str| match v {
-            Value::String(s) => Ok(s),
+        let hint = |v: Json, what: &str| match v {
+            Json::String(s) => Ok(s),
             _ => Err(format!("{what} must be text")),
         };
         let hints = lists.list("hints", hint).map_err(whole)?.unwrap_or_default();
         let solution = match top.get("solution") {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(list)) => {
+            None | Some(Json::Null) => Vec::new(),
+            Some(Json::Array(list)) => {
                 let mut read = Vec::with_capacity(list.len());
                 for (i, v) in list.iter().enumerate() {
                     read.push(parse_step(i, v.clone()).map_err(|e| whole(format!("solution {e}")))?);
@@ -529,44 +530,44 @@ impl Known {
 }
 
 /// Parses one step (a command plus optional narration and question).
-pub fn parse_step(index: usize, v: Value) -> Result<ScriptStep, ScenarioError> {
-    let Value::Object(mut map) = v else {
+pub fn parse_step(index: usize, v: Json) -> Result<ScriptStep, ScenarioError> {
+    let Json::Object(mut map) = v else {
         return Err(at(index, "a step is an object like {\"do\": \"create\", ...}"));
     };
     if !map.contains_key("do") {
         return Err(at(index, "a step needs \"do\" (create, modify, delete, run, restore, ...)"));
     }
     let narration = match map.remove(STEP_EXTRAS[0]) {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s),
+        None | Some(Json::Null) => None,
+        Some(Json::String(s)) => Some(s),
         Some(_) => return Err(at(index, "\"narration\" must be text")),
     };
     let question = match map.remove(STEP_EXTRAS[1]) {
-        None | Some(Value::Null) => None,
+        None | Some(Json::Null) => None,
         Some(q) => Some(reading::question(q).map_err(|e| at(index, format!("\"question\": {e}")))?),
     };
     let learner = match map.remove(STEP_EXTRAS[2]) {
-        None | Some(Value::Null) | Some(Value::Bool(false)) => false,
-        Some(Value::Bool(true)) => true,
+        None | Some(Json::Null) | Some(Json::Bool(false)) => false,
+        Some(Json::Bool(true)) => true,
         Some(_) => return Err(at(index, "\"learner\" must be true or false")),
     };
     let focus = match map.remove(STEP_EXTRAS[3]) {
-        None | Some(Value::Null) => None,
+        None | Some(Json::Null) => None,
         Some(v) => Some(reading::focus(v).map_err(|e| at(index, format!("\"focus\": {e}")))?),
     };
     let narration_for = match map.remove(STEP_EXTRAS[4]) {
-        None | Some(Value::Null) => None,
+        None | Some(Json::Null) => None,
         Some(v) => Some(reading::narration_for(v).map_err(|e| at(index, format!("\"narration_for\": {e}")))?),
     };
     let reveal = match map.remove(STEP_EXTRAS[5]) {
-        None | Some(Value::Null) => None,
+        None | Some(Json::Null) => None,
         Some(v) => Some(reading::reveal(v).map_err(|e| at(index, format!("\"reveal\": {e}")))?),
     };
-    let command = parse_command(Value::Object(map)).map_err(|m| at(index, m))?;
+    let command = parse_command(Json::Object(map)).map_err(|m| at(index, m))?;
     Ok(ScriptStep { command, narration, question, narration_for, focus, reveal, learner })
 }
 
 /// Parses a command object, e.g. one the page sends.
-pub fn parse_command(v: Value) -> Result<Command, String> {
-    Command::from_tagged(v)
+pub fn parse_command(v: impl Into<Json>) -> Result<Command, String> {
+    Command::from_tagged(v.into())
 }

@@ -4,32 +4,32 @@
 use crate::model::object::Attrs;
 use crate::excerpt::{quoted, value};
 use crate::scenario::{Command, ConnectorSpec, DrcSpec, Model, Question, Schedule, ServerSpec, Settings, SiteSpec};
-use serde_json::{Map, Value};
+use crate::json::{Json, Obj};
 
 /// The fields of one JSON object, taken one by one; `finish` rejects any left unread.
 pub struct Fields {
-    map: Map<String, Value>,
+    map: Obj,
     what: String,
     /// The first wrong field's message, for readers that read every field before failing
     /// (`kept`, `failed`).
     wrong: Option<String>,
 }
 
-fn kind(v: &Value) -> &'static str {
+fn kind(v: &Json) -> &'static str {
     match v {
-        Value::Null => "null",
-        Value::Bool(_) => "true or false",
-        Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
+        Json::Null => "null",
+        Json::Bool(_) => "true or false",
+        Json::Number(_) => "a number",
+        Json::String(_) => "text",
+        Json::Array(_) => "a list",
+        Json::Object(_) => "an object",
     }
 }
 
 impl Fields {
-    pub fn new(v: Value, what: &str) -> Result<Fields, String> {
+    pub fn new(v: Json, what: &str) -> Result<Fields, String> {
         match v {
-            Value::Object(map) => Ok(Fields { map, what: what.to_string(), wrong: None }),
+            Json::Object(map) => Ok(Fields { map, what: what.to_string(), wrong: None }),
             other => Err(format!("{what} must be an object, not {}", kind(&other))),
         }
     }
@@ -60,11 +60,11 @@ impl Fields {
         self.wrong.take().map_or(Ok(()), Err)
     }
 
-    fn take(&mut self, key: &str) -> Option<Value> {
+    fn take(&mut self, key: &str) -> Option<Json> {
         self.map.remove(key).filter(|v| !v.is_null())
     }
 
-    fn need(&mut self, key: &str) -> Result<Value, String> {
+    fn need(&mut self, key: &str) -> Result<Json, String> {
         self.take(key).ok_or_else(|| format!("missing field \"{key}\""))
     }
 
@@ -94,7 +94,7 @@ impl Fields {
     pub fn opt_bool(&mut self, key: &str) -> Result<Option<bool>, String> {
         match self.take(key) {
             None => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(b)),
+            Some(Json::Bool(b)) => Ok(Some(b)),
             Some(v) => Err(format!("\"{key}\" must be true or false, not {}", kind(&v))),
         }
     }
@@ -102,14 +102,14 @@ impl Fields {
     pub fn opt_hours(&mut self, key: &str) -> Result<Option<f64>, String> {
         match self.take(key) {
             None => Ok(None),
-            Some(Value::Number(n)) => Ok(n.as_f64()),
+            Some(Json::Number(n)) => Ok(n.as_f64()),
             Some(v) => Err(format!("\"{key}\" must be a number of hours, not {}", kind(&v))),
         }
     }
 
     pub fn pair(&mut self, key: &str) -> Result<[String; 2], String> {
         match self.need(key)? {
-            Value::Array(items) if items.len() == 2 => {
+            Json::Array(items) if items.len() == 2 => {
                 let mut it = items.into_iter().map(|v| as_text(v, key));
                 Ok([it.next().expect("two")?, it.next().expect("two")?])
             }
@@ -120,7 +120,7 @@ impl Fields {
     pub fn attrs(&mut self, key: &str) -> Result<Attrs, String> {
         match self.take(key) {
             None => Ok(Attrs::new()),
-            Some(Value::Object(m)) => {
+            Some(Json::Object(m)) => {
                 let mut attrs = Attrs::new();
                 for (k, v) in m {
                     attrs.insert(k, as_text(v, key)?);
@@ -133,7 +133,7 @@ impl Fields {
 
     /// A list, each item read by `each` with its place (`key[i]`). A plain loop: collecting
     /// `Result`s costs iterator code per item type in the wasm (docs/performance.md).
-    pub fn list<T>(&mut self, key: &str, each: impl Fn(Value, &str) -> Result<T, String>) -> Result<Option<Vec<T>>, String> {
+    pub fn list<T>(&mut self, key: &str, each: impl Fn(Json, &str) -> Result<T, String>) -> Result<Option<Vec<T>>, String> {
         let Some(items) = self.items(key)? else { return Ok(None) };
         let mut out = Vec::with_capacity(items.len());
         for (i, v) in items.into_iter().enumerate() {
@@ -142,10 +142,10 @@ impl Fields {
         Ok(Some(out))
     }
 
-    fn items(&mut self, key: &str) -> Result<Option<Vec<Value>>, String> {
+    fn items(&mut self, key: &str) -> Result<Option<Vec<Json>>, String> {
         match self.take(key) {
             None => Ok(None),
-            Some(Value::Array(items)) => Ok(Some(items)),
+            Some(Json::Array(items)) => Ok(Some(items)),
             Some(v) => Err(format!("\"{key}\" must be a list, not {}", kind(&v))),
         }
     }
@@ -163,14 +163,14 @@ impl Fields {
     }
 }
 
-fn as_text(v: Value, key: &str) -> Result<String, String> {
+fn as_text(v: Json, key: &str) -> Result<String, String> {
     match v {
-        Value::String(s) => Ok(s),
+        Json::String(s) => Ok(s),
         v => Err(format!("\"{key}\" must be text, not {}", kind(&v))),
     }
 }
 
-fn as_number(v: &Value, key: &str) -> Result<u64, String> {
+fn as_number(v: &Json, key: &str) -> Result<u64, String> {
     v.as_u64().ok_or_else(|| format!("\"{key}\" must be a whole number of at least 0, not {}", value(v)))
 }
 
@@ -178,7 +178,7 @@ fn prefixed(what: &str, r: Result<(), String>) -> Result<(), String> {
     r.map_err(|e| format!("{what}: {e}"))
 }
 
-pub fn settings(v: Value) -> Result<Settings, String> {
+pub fn settings(v: Json) -> Result<Settings, String> {
     let mut f = Fields::new(v, "settings")?;
     let known = ["notify_pause_s", "notify_stagger_s", "backsync_timeout_h", "model", "periodic_sync_s", "intersite_sync_s", "mail_hop_s"];
     prefixed("settings", f.expect(&known))?;
@@ -200,7 +200,7 @@ pub fn settings(v: Value) -> Result<Settings, String> {
     read(&mut f).map_err(|e| format!("settings: {e}"))
 }
 
-pub fn site(v: Value, what: &str) -> Result<SiteSpec, String> {
+pub fn site(v: Json, what: &str) -> Result<SiteSpec, String> {
     let mut f = Fields::new(v, what)?;
     prefixed(what, f.expect(&["name", "servers"]))?;
     let name = f.text("name").map_err(|e| format!("{what}: {e}"))?;
@@ -208,7 +208,7 @@ pub fn site(v: Value, what: &str) -> Result<SiteSpec, String> {
     Ok(SiteSpec { name, servers })
 }
 
-fn server(v: Value, what: &str) -> Result<ServerSpec, String> {
+fn server(v: Json, what: &str) -> Result<ServerSpec, String> {
     let mut f = Fields::new(v, what)?;
     prefixed(what, f.expect(&["name", "usn", "invocation_id"]))?;
     let spec = ServerSpec { name: f.get("name"), usn: f.get::<Option<u64>>("usn").unwrap_or(0), invocation_id: f.get("invocation_id") };
@@ -225,7 +225,7 @@ pub fn schedule(f: &mut Fields, key: &str) -> Result<Option<Schedule>, String> {
     Ok(Some(out))
 }
 
-pub fn connector(v: Value, what: &str) -> Result<ConnectorSpec, String> {
+pub fn connector(v: Json, what: &str) -> Result<ConnectorSpec, String> {
     let mut f = Fields::new(v, what)?;
     prefixed(what, f.expect(&["kind", "sites", "cost", "schedule", "one_way"]))?;
     let c = ConnectorSpec { kind: f.get("kind"), sites: f.get("sites"), cost: f.get("cost"), schedule: f.get("schedule"), one_way: f.get::<Option<bool>>("one_way").unwrap_or(false) };
@@ -233,7 +233,7 @@ pub fn connector(v: Value, what: &str) -> Result<ConnectorSpec, String> {
     Ok(c)
 }
 
-pub fn drc(v: Value, what: &str) -> Result<DrcSpec, String> {
+pub fn drc(v: Json, what: &str) -> Result<DrcSpec, String> {
     let mut f = Fields::new(v, what)?;
     prefixed(what, f.expect(&["sites", "bridgeheads"]))?;
     let d = DrcSpec { sites: f.get("sites"), bridgeheads: f.get("bridgeheads") };
@@ -241,7 +241,7 @@ pub fn drc(v: Value, what: &str) -> Result<DrcSpec, String> {
     Ok(d)
 }
 
-pub fn question(v: Value) -> Result<Question, String> {
+pub fn question(v: Json) -> Result<Question, String> {
     let mut f = Fields::new(v, "the question")?;
     f.expect(&["prompt", "choices", "answer", "explain"])?;
     let choices = f.list("choices", |v, what| as_text(v, what))?.ok_or("missing field \"choices\"")?;
@@ -251,15 +251,15 @@ pub fn question(v: Value) -> Result<Question, String> {
 }
 
 /// A step's `focus`: `servers`, `objects` and `panels`, each a list of names, kept as written.
-pub fn focus(v: Value) -> Result<Value, String> {
-    let Value::Object(map) = &v else { return Err("must be an object like {\"servers\": [\"ServerA\"]}".into()) };
+pub fn focus(v: Json) -> Result<Json, String> {
+    let Json::Object(map) = &v else { return Err("must be an object like {\"servers\": [\"ServerA\"]}".into()) };
     for (key, list) in map {
         if !["servers", "objects", "panels"].contains(&key.as_str()) {
             return Err(format!("unknown field \"{key}\" (servers, objects, panels)"));
         }
-        let Value::Array(items) = list else { return Err(format!("\"{key}\" must be a list of names")) };
+        let Json::Array(items) = list else { return Err(format!("\"{key}\" must be a list of names")) };
         for item in items {
-            let Value::String(name) = item else { return Err(format!("\"{key}\" must be a list of names")) };
+            let Json::String(name) = item else { return Err(format!("\"{key}\" must be a list of names")) };
             if key == "panels" && !FOCUS_PANELS.contains(&name.as_str()) {
                 return Err(format!("unknown panel \"{name}\" ({})", FOCUS_PANELS.join(", ")));
             }
@@ -270,8 +270,8 @@ pub fn focus(v: Value) -> Result<Value, String> {
 
 /// A step's `reveal`: the message that proves its answer, as `kind`, `from`, `to` and
 /// `carries` (any of them, text), kept as written.
-pub fn reveal(v: Value) -> Result<Value, String> {
-    let Value::Object(map) = &v else { return Err("must be an object like {\"kind\": \"mail\", \"from\": \"ServerX\"}".into()) };
+pub fn reveal(v: Json) -> Result<Json, String> {
+    let Json::Object(map) = &v else { return Err("must be an object like {\"kind\": \"mail\", \"from\": \"ServerX\"}".into()) };
     for (key, value) in map {
         if !["kind", "from", "to", "carries"].contains(&key.as_str()) {
             return Err(format!("unknown field \"{key}\" (kind, from, to, carries)"));
@@ -286,8 +286,8 @@ pub fn reveal(v: Value) -> Result<Value, String> {
 pub const FOCUS_PANELS: [&str; 6] = ["story", "org", "messages", "detail", "numberline", "log"];
 
 /// `{"active_directory": "...", "exchange55": "..."}`: narration per model, kept as written.
-pub fn narration_for(v: Value) -> Result<Value, String> {
-    let Value::Object(map) = &v else { return Err("must be an object like {\"active_directory\": \"...\"}".into()) };
+pub fn narration_for(v: Json) -> Result<Json, String> {
+    let Json::Object(map) = &v else { return Err("must be an object like {\"active_directory\": \"...\"}".into()) };
     for (k, text) in map {
         if k != "exchange55" && k != "active_directory" {
             return Err(format!("unknown model \"{k}\" (exchange55 or active_directory)"));
@@ -304,10 +304,10 @@ pub use crate::commands::ACTIONS;
 
 /// A command from `{"do": "create", ...}`, with the step's own fields checked (each command
 /// reads its own, in its file under src/commands/).
-pub fn command(v: Value) -> Result<Command, String> {
+pub fn command(v: Json) -> Result<Command, String> {
     let mut f = Fields::new(v, "a step")?;
     let action = match f.take("do") {
-        Some(Value::String(s)) => s,
+        Some(Json::String(s)) => s,
         Some(v) => return Err(format!("\"do\" must be text, not {}", kind(&v))),
         None => return Err("a step needs \"do\" (create, modify, delete, run, restore, ...)".into()),
     };
