@@ -4,6 +4,7 @@
 //! code and the `BTreeMap` of its `Map` stay out of the wasm (docs/performance.md). Files are
 //! parsed, and reports written, by serde_json on the native side only (the `From`s below).
 use serde::ser::{Serialize, SerializeMap, Serializer};
+use crate::vecmap::VecMap;
 use std::fmt::{self, Write};
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -45,70 +46,7 @@ impl Number {
 
 /// An object: its entries sorted by key, as serde_json's `Map` (a `BTreeMap`) keeps them, so
 /// that the first unknown field a message names is the same one.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Obj(Vec<(String, Json)>);
-
-impl Obj {
-    pub fn new() -> Obj {
-        Obj(Vec::new())
-    }
-
-    fn find(&self, key: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
-    }
-
-    pub fn get(&self, key: &str) -> Option<&Json> {
-        self.find(key).ok().map(|i| &self.0[i].1)
-    }
-
-    pub fn contains_key(&self, key: &str) -> bool {
-        self.find(key).is_ok()
-    }
-
-    pub fn remove(&mut self, key: &str) -> Option<Json> {
-        self.find(key).ok().map(|i| self.0.remove(i).1)
-    }
-
-    /// Sets `key` (replacing its value, as a map does).
-    pub fn insert(&mut self, key: String, v: Json) {
-        match self.find(&key) {
-            Ok(i) => self.0[i].1 = v,
-            Err(i) => self.0.insert(i, (key, v)),
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn keys(&self) -> impl Iterator<Item = &String> {
-        self.0.iter().map(|(k, _)| k)
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &Json)> {
-        self.0.iter().map(|(k, v)| (k, v))
-    }
-}
-
-impl IntoIterator for Obj {
-    type Item = (String, Json);
-    type IntoIter = std::vec::IntoIter<(String, Json)>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
-    }
-}
-
-impl<'a> IntoIterator for &'a Obj {
-    type Item = (&'a String, &'a Json);
-    type IntoIter = std::iter::Map<std::slice::Iter<'a, (String, Json)>, fn(&'a (String, Json)) -> (&'a String, &'a Json)>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|(k, v)| (k, v))
-    }
-}
+pub type Obj = VecMap<String, Json>;
 
 static NULL: Json = Json::Null;
 
@@ -240,7 +178,7 @@ impl Serialize for Json {
             Json::Array(items) => s.collect_seq(items),
             Json::Object(o) => {
                 let mut map = s.serialize_map(Some(o.len()))?;
-                for (k, v) in &o.0 {
+                for (k, v) in o {
                     map.serialize_entry(k, v)?;
                 }
                 map.end()
@@ -291,7 +229,7 @@ fn write(v: &Json, out: &mut String) {
         }
         Json::Object(o) => {
             out.push('{');
-            for (i, (k, x)) in o.0.iter().enumerate() {
+            for (i, (k, x)) in o.iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
@@ -342,7 +280,7 @@ impl From<serde_json::Value> for Json {
             },
             Value::String(s) => Json::String(s),
             Value::Array(items) => items.into_iter().map(Json::from).collect(),
-            Value::Object(m) => Json::Object(Obj(m.into_iter().map(|(k, v)| (k, v.into())).collect())),
+            Value::Object(m) => Json::Object(m.into_iter().map(|(k, v)| (k, v.into())).collect()),
         }
     }
 }
@@ -358,7 +296,7 @@ impl From<Json> for serde_json::Value {
             Json::Number(Number::F(f)) => f.into(),
             Json::String(s) => Value::String(s),
             Json::Array(items) => Value::Array(items.into_iter().map(Value::from).collect()),
-            Json::Object(o) => Value::Object(o.0.into_iter().map(|(k, v)| (k, v.into())).collect()),
+            Json::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, v.into())).collect()),
         }
     }
 }
