@@ -189,22 +189,30 @@ fn a_rejected_file_exits_2_naming_the_drc() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("drcs[2]"), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
-/// P, Q and R, each pair joined by an X.400 connector, no DRC yet: `steps` add them.
-fn three_unjoined(steps: Value) -> Value {
+/// Organization O: sites P (P1 at USN 100, and P2 at 200 when `two_in_p`), Q (Q1 at 300) and R
+/// (R1 at 400), joined by `connectors`, with `drcs` and `steps`.
+fn sites_pqr(two_in_p: bool, connectors: Value, drcs: Value, steps: Value) -> Value {
+    let mut p = vec![json!({ "name": "P1", "usn": 100 })];
+    if two_in_p {
+        p.push(json!({ "name": "P2", "usn": 200 }));
+    }
     json!({
         "org": "O",
         "sites": [
-            { "name": "P", "servers": [ { "name": "P1", "usn": 100 } ] },
+            { "name": "P", "servers": p },
             { "name": "Q", "servers": [ { "name": "Q1", "usn": 300 } ] },
             { "name": "R", "servers": [ { "name": "R1", "usn": 400 } ] }
         ],
-        "connectors": [
-            { "kind": "x400", "sites": ["P", "Q"], "cost": 1 },
-            { "kind": "x400", "sites": ["Q", "R"], "cost": 1 },
-            { "kind": "x400", "sites": ["P", "R"], "cost": 1 }
-        ],
+        "connectors": connectors,
+        "drcs": drcs,
         "steps": steps
     })
+}
+
+/// P, Q and R, each pair joined by an X.400 connector, no DRC yet: `steps` add them.
+fn three_unjoined(steps: Value) -> Value {
+    let x400 = |a: &str, b: &str| json!({ "kind": "x400", "sites": [a, b], "cost": 1 });
+    sites_pqr(false, json!([x400("P", "Q"), x400("Q", "R"), x400("P", "R")]), json!([]), steps)
 }
 
 fn add_drc(a: &str, b: &str, x: &str, y: &str) -> Value {
@@ -272,21 +280,12 @@ fn a_starting_bridgehead_asks_its_remote_partner_by_mail_at_once() {
 
 /// P–Q direct (cost 5), and P–R–Q (2 + 2); R has one server.
 fn triangle(steps: Value) -> Value {
-    json!({
-        "org": "O",
-        "sites": [
-            { "name": "P", "servers": [ { "name": "P1", "usn": 100 }, { "name": "P2", "usn": 200 } ] },
-            { "name": "Q", "servers": [ { "name": "Q1", "usn": 300 } ] },
-            { "name": "R", "servers": [ { "name": "R1", "usn": 400 } ] }
-        ],
-        "connectors": [
-            { "kind": "x400", "sites": ["P", "Q"], "cost": 5 },
-            { "kind": "site", "sites": ["P", "R"], "cost": 2 },
-            { "kind": "ras", "sites": ["R", "Q"], "cost": 2 }
-        ],
-        "drcs": [ { "sites": ["P", "Q"], "bridgeheads": ["P1", "Q1"] } ],
-        "steps": steps
-    })
+    let connectors = json!([
+        { "kind": "x400", "sites": ["P", "Q"], "cost": 5 },
+        { "kind": "site", "sites": ["P", "R"], "cost": 2 },
+        { "kind": "ras", "sites": ["R", "Q"], "cost": 2 }
+    ]);
+    sites_pqr(true, connectors, json!([ { "sites": ["P", "Q"], "bridgeheads": ["P1", "Q1"] } ]), steps)
 }
 
 fn routes_in_step(w: &World, step: usize) -> Vec<Vec<String>> {
