@@ -13,9 +13,10 @@
 //      first step: this one loads the wasm, so it is the largest first download.
 // A third visit adds 500 ms to every response (USNLAB_SIZE_LATENCY_MS) and counts the round trips
 // that wait on each other before the lesson is drawn: a request's depth is one more than the
-// deepest request that had finished when it started, so the count does not depend on how busy
-// the machine is (dividing the extra time by the latency did). Prints the target (100 KB); exits
-// 2 on an error.
+// deepest request whose response had arrived when it started, in the order the browser reported
+// them, so the count depends neither on how busy the machine is (dividing the extra time by the
+// latency did) nor on when a body finished (which made a chain of 3 read as 2 now and then).
+// Prints the target (100 KB); exits 2 on an error.
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { measure, ms, SITE } from './lib/serve.mjs';
 
@@ -31,12 +32,14 @@ async function visit(browser, url, lesson, latency = 0) {
   // by it, is the number of round trips that wait on each other.
   if (latency) await context.route('**', async (route) => { await new Promise((r) => setTimeout(r, latency)); await route.continue(); });
   const page = await context.newPage();
-  // Each request's start and end, for the chain of round trips.
+  // Each request's start and the arrival of its response, for the chain of round trips, as
+  // places in the order the browser reported them: that order is causal (a request made because
+  // of a response is reported after it), where clock times in Node lag and tie. The response,
+  // not the end of its body: the browser starts on a module's imports as its bytes stream in.
   const requests = [];
-  page.on('request', (r) => requests.push({ r, start: Date.now(), end: Infinity }));
-  const ended = (r) => { const q = requests.find((x) => x.r === r); if (q) q.end = Date.now(); };
-  page.on('requestfinished', ended);
-  page.on('requestfailed', ended);
+  let seq = 0;
+  page.on('request', (r) => requests.push({ r, start: ++seq, end: Infinity }));
+  page.on('response', (resp) => { const q = requests.find((x) => x.r === resp.request()); if (q) q.end = ++seq; });
   const bodies = [];
   const files = new Map();
   page.on('response', (r) => {
@@ -46,7 +49,7 @@ async function visit(browser, url, lesson, latency = 0) {
   page.on('pageerror', (e) => errors.push(e.message));
   const t0 = Date.now();
   await page.goto(url);
-  let ready = null, drawn = null, firstStep = null;
+  let ready = null, drawn = null, drawnSeq = null, firstStep = null;
   if (!lesson) {
     try {
       await page.waitForFunction(() => window.__usnlabReady === true, null, { timeout: WAIT_MS });
@@ -56,6 +59,7 @@ async function visit(browser, url, lesson, latency = 0) {
     try {
       await page.locator('.controls .status').waitFor({ timeout: WAIT_MS });
       drawn = Date.now() - t0;
+      drawnSeq = seq;
       const answer = page.locator('.question .choices button:not([disabled])');
       if (await answer.count()) await answer.first().click();
       await page.getByRole('button', { name: 'Step ▶' }).click({ timeout: WAIT_MS });
@@ -69,10 +73,10 @@ async function visit(browser, url, lesson, latency = 0) {
   await page.waitForLoadState('networkidle').catch(() => {});
   await Promise.all(bodies);
   await context.close();
-  return { files, ready, drawn, firstStep, errors, trips: drawn == null ? null : chain(requests, t0 + drawn) };
+  return { files, ready, drawn, firstStep, errors, trips: drawn == null ? null : chain(requests, drawnSeq) };
 }
 
-/** The longest chain of requests that waited on each other, among those finished by `by`. */
+/** The longest chain of requests that waited on each other, among those answered by `by`. */
 function chain(requests, by) {
   const done = requests.filter((q) => q.end <= by).sort((a, b) => a.start - b.start);
   for (const q of done) q.depth = 1 + Math.max(0, ...done.filter((p) => p.end <= q.start).map((p) => p.depth ?? 0));
