@@ -83,6 +83,41 @@ pub fn for_terminal(text: &str, json: bool) -> String {
     out
 }
 
+/// A JSON writer through `for_terminal`: the runner streams its report with it (src/bin). A
+/// character whose bytes are split between two writes waits for its end.
+#[cfg(not(target_arch = "wasm32"))]
+pub struct Terminal<W: std::io::Write> {
+    out: W,
+    pending: Vec<u8>,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl<W: std::io::Write> Terminal<W> {
+    pub fn new(out: W) -> Self {
+        Terminal { out, pending: Vec::new() }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl<W: std::io::Write> std::io::Write for Terminal<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        let whole = match std::str::from_utf8(&self.pending) {
+            Ok(text) => text.len(),
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(e) => return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
+        };
+        let text = std::str::from_utf8(&self.pending[..whole]).expect("checked UTF-8");
+        self.out.write_all(for_terminal(text, true).as_bytes())?;
+        self.pending.drain(..whole);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
 /// Where invalid UTF-8 begins in `bytes`, as a sentence; `None` when it is all UTF-8.
 pub fn utf8_problem(bytes: &[u8]) -> Option<String> {
     let e = std::str::from_utf8(bytes).err()?;
@@ -94,6 +129,20 @@ pub fn utf8_problem(bytes: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Bytes split anywhere, even inside a character, come out whole and escaped.
+    #[test]
+    fn the_terminal_writer_keeps_split_characters_whole() {
+        use std::io::Write;
+        let text = "\"Zoë 😀 \u{202e}x\u{1b}\"";
+        for cut in 0..=text.len() {
+            let mut t = Terminal::new(Vec::new());
+            t.write_all(&text.as_bytes()[..cut]).unwrap();
+            t.write_all(&text.as_bytes()[cut..]).unwrap();
+            assert_eq!(String::from_utf8(t.out).unwrap(), for_terminal(text, true), "cut at byte {cut}");
+        }
+        assert!(Terminal::new(Vec::new()).write_all(b"\xff").is_err(), "not UTF-8 at all");
+    }
 
     #[test]
     fn a_long_value_is_cut_and_hazards_escaped() {

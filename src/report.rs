@@ -3,6 +3,7 @@ use crate::narration::repair::gap as gap_text;
 use crate::scenario::{Command, Model, Scenario};
 use crate::session::Session;
 use crate::model::world::World;
+use serde::ser::{Error as _, Serialize, SerializeMap, Serializer};
 use serde_json::{json, Map, Value};
 
 /// One server's objects, keyed by DN, as the JSON report shows them.
@@ -35,31 +36,75 @@ pub fn server_json(w: &World, name: &str) -> Value {
     v
 }
 
-/// The runner's `--json` document.
+/// The runner's `--json` document, as one `Value` (for tests and callers that look into it).
+/// The runner writes it with `write_report`, which never holds it whole.
 pub fn report_json(session: &Session) -> Value {
-    let w = session.world();
-    let mut servers = Map::new();
-    for s in &w.servers {
-        servers.insert(s.name.clone(), server_json(w, &s.name));
+    serde_json::to_value(Report(session)).unwrap_or(Value::Null)
+}
+
+/// The `--json` document, pretty-printed into `out` as it is made: the same text as
+/// `serde_json::to_string_pretty(&report_json(session))`, holding one message, event or server
+/// as a `Value` at a time instead of the whole report (at 20 servers × 2,500 mailboxes a run
+/// peaked at 151 MB as one `Value`; docs/performance.md).
+pub fn write_report(session: &Session, out: impl std::io::Write) -> serde_json::Result<()> {
+    serde_json::to_writer_pretty(out, &Report(session))
+}
+
+struct Report<'a>(&'a Session);
+
+/// Each part goes through a `Value` first, for the sorted keys every object of the report has.
+struct Sorted<T>(T);
+
+impl<T: Serialize> Serialize for Sorted<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serde_json::to_value(&self.0).map_err(S::Error::custom)?.serialize(s)
     }
-    let mut report = json!({
-        "title": session.scenario.title,
-        "model": w.model(),
-        "time_s": w.time,
-        "quiet": w.quiet(),
-        "servers": servers,
-        "messages": w.journal.messages,
-        "events": w.journal.events,
-        "refused": w.journal.refused,
-        "measurements": w.journal.measurements,
-    });
-    if let Some(g) = crate::goal::evaluate(session) {
-        report["goal"] = json!(g);
+}
+
+/// A list, one item's `Value` at a time.
+struct Each<'a, T>(&'a [T]);
+
+impl<T: Serialize> Serialize for Each<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(Sorted))
     }
-    if !w.mta_queue().is_empty() {
-        report["mta_queue"] = w.mta_queue_json().into();
+}
+
+/// Every server by name, one server's `Value` at a time.
+struct Servers<'a>(&'a World);
+
+impl Serialize for Servers<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let w = self.0;
+        let mut names: Vec<&str> = w.servers.iter().map(|s| s.name.as_str()).collect();
+        names.sort_unstable();
+        s.collect_map(names.into_iter().map(|n| (n, server_json(w, n))))
     }
-    report
+}
+
+impl Serialize for Report<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let session = self.0;
+        let w = session.world();
+        // In key order, as serde_json's sorted map writes them.
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("events", &Each(&w.journal.events))?;
+        if let Some(g) = crate::goal::evaluate(session) {
+            m.serialize_entry("goal", &Sorted(g))?;
+        }
+        m.serialize_entry("measurements", &Each(&w.journal.measurements))?;
+        m.serialize_entry("messages", &Each(&w.journal.messages))?;
+        m.serialize_entry("model", &w.model())?;
+        if !w.mta_queue().is_empty() {
+            m.serialize_entry("mta_queue", &Value::from(w.mta_queue_json()))?;
+        }
+        m.serialize_entry("quiet", &w.quiet())?;
+        m.serialize_entry("refused", &Each(&w.journal.refused))?;
+        m.serialize_entry("servers", &Servers(w))?;
+        m.serialize_entry("time_s", &w.time)?;
+        m.serialize_entry("title", &session.scenario.title)?;
+        m.end()
+    }
 }
 
 /// Describes a scenario step in a few words, e.g. "modify Bill Lee on NewYork01 (City = London)"

@@ -26,7 +26,11 @@ fn every_builtin_transcript_and_report_is_unchanged() {
         let sc = lessons::load(b.id).expect("built-in scenarios load");
         check(&format!("tests/golden/{}.txt", b.id), &report::transcript(&sc), &mut problems);
         let s = session::run_scenario(sc);
-        let json = serde_json::to_string_pretty(&report::report_json(&s)).expect("plain JSON");
+        // As the runner writes it, streamed; the same text as the report made whole.
+        let mut json = Vec::new();
+        report::write_report(&s, &mut json).expect("plain JSON");
+        let json = String::from_utf8(json).expect("UTF-8");
+        assert_eq!(json, serde_json::to_string_pretty(&report::report_json(&s)).expect("plain JSON"), "{}", b.id);
         check(&format!("tests/golden/{}.json", b.id), &(json + "\n"), &mut problems);
     }
     assert!(problems.is_empty(), "golden files differ:\n{}", problems.join("\n"));

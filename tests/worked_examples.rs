@@ -517,6 +517,27 @@ fn the_runner_prints_identical_json_twice_and_exits_2_on_a_bad_scenario() {
     assert!(text.contains("! ServerA event 1224 (error, Replication): Fatal replication error"), "the transcript tells the story");
 }
 
+/// The runner streams its report through the terminal guard (src/excerpt.rs `Terminal`): UTF-8
+/// throughout, a bidi override escaped, and the document the one made whole.
+#[test]
+fn the_runners_streamed_report_is_the_whole_one_with_hazards_escaped() {
+    let doc = serde_json::json!({
+        "title": "Zoë \u{202e}😀",
+        "sites": [ { "name": "S", "servers": [ { "name": "A" }, { "name": "B" } ] } ],
+        "steps": [ { "do": "create", "server": "A", "name": "Zoë 😀 Ünal", "count": 300 }, { "do": "run" } ]
+    });
+    let path = std::env::temp_dir().join(format!("usnlab-streamed-{}.json", std::process::id()));
+    std::fs::write(&path, doc.to_string()).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_usnlab")).args(["run", path.to_str().unwrap(), "--json"]).output().unwrap();
+    std::fs::remove_file(&path).ok();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("whole characters");
+    assert!(!text.contains('\u{202e}') && text.contains("\\u202e"));
+    let printed: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let sc = Scenario::from_value(doc).unwrap();
+    assert_eq!(printed, usnlab::report::report_json(&run_scenario(sc)));
+}
+
 #[test]
 fn the_page_lesson_index_matches_the_built_in_scenarios() {
     let index: serde_json::Value = serde_json::from_str(include_str!("../www/scenarios/index.json")).unwrap();

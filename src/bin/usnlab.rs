@@ -22,6 +22,7 @@ fn main() -> std::process::ExitCode {
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
+    use std::io::Write;
     use std::process::ExitCode;
     use usnlab::scenario::Scenario;
     use usnlab::scenario::builtins as lessons;
@@ -37,20 +38,17 @@ mod cli {
         let result = match rest.as_slice() {
             ["run", file] if solution => load(file).map(|sc| run(usnlab::goal::with_solution(&sc), json)),
             ["run", file] => load(file).map(|sc| run(sc, json)),
-            ["gap", file, server] => load(file).and_then(|sc| gap(sc, server, json)),
-            ["lessons"] => Ok(list()),
-            ["commands"] => Ok(usnlab::commands::HELP.iter().map(|(name, help)| format!("{name:<16} {help}")).collect::<Vec<_>>().join("\n")),
-            ["index"] => serde_json::to_value(lessons::catalogue()).and_then(|v| serde_json::to_string_pretty(&v)).map_err(|e| e.to_string()),
-            ["show", id] => lessons::find(id).map(|b| b.json.to_string()).ok_or_else(|| format!("no built-in scenario \"{id}\"")),
+            ["gap", file, server] => load(file).and_then(|sc| gap(sc, server, json)).map(Out::Text),
+            ["lessons"] => Ok(Out::Text(list())),
+            ["commands"] => Ok(Out::Text(usnlab::commands::HELP.iter().map(|(name, help)| format!("{name:<16} {help}")).collect::<Vec<_>>().join("\n"))),
+            ["index"] => serde_json::to_value(lessons::catalogue()).and_then(|v| serde_json::to_string_pretty(&v)).map(Out::Text).map_err(|e| e.to_string()),
+            ["show", id] => lessons::find(id).map(|b| Out::Text(b.json.to_string())).ok_or_else(|| format!("no built-in scenario \"{id}\"")),
             _ => Err(USAGE.to_string()),
         };
         match result {
-            Ok(text) => {
-                // A scenario's own text (a title, a label) must not drive the terminal.
-                let text = usnlab::excerpt::for_terminal(&text, json);
-                let end = if text.ends_with('\n') { "" } else { "\n" };
+            Ok(out) => {
                 // A closed pipe (`| head`) ends the output quietly rather than in a panic.
-                let _ = std::io::Write::write_all(&mut std::io::stdout(), format!("{text}{end}").as_bytes());
+                let _ = print(out, json);
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -75,12 +73,34 @@ mod cli {
         Scenario::from_json(&text).map_err(|e| format!("{file}: {e}"))
     }
 
-    fn run(sc: Scenario, json: bool) -> String {
+    /// What a command prints: text, or a run's JSON report, written as it is made.
+    enum Out {
+        Text(String),
+        Report(session::Session),
+    }
+
+    fn run(sc: Scenario, json: bool) -> Out {
         if json {
-            let s = session::run_scenario(sc);
-            serde_json::to_string_pretty(&report::report_json(&s)).expect("a report is plain JSON")
+            Out::Report(session::run_scenario(sc))
         } else {
-            report::transcript(&sc)
+            Out::Text(report::transcript(&sc))
+        }
+    }
+
+    fn print(out: Out, json: bool) -> std::io::Result<()> {
+        let mut stdout = std::io::stdout().lock();
+        match out {
+            Out::Text(text) => {
+                let text = usnlab::excerpt::for_terminal(&text, json);
+                let end = if text.ends_with('\n') { "" } else { "\n" };
+                stdout.write_all(format!("{text}{end}").as_bytes())
+            }
+            Out::Report(s) => {
+                let mut w = std::io::BufWriter::new(usnlab::excerpt::Terminal::new(stdout));
+                report::write_report(&s, &mut w)?;
+                w.write_all(b"\n")?;
+                w.flush()
+            }
         }
     }
 
