@@ -5,7 +5,7 @@ SHELL := bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 PORT ?= 8000
 
-.PHONY: serve build test test-core test-wasm test-e2e fuzz bench size setup setup-test clean
+.PHONY: serve build test test-core test-wasm test-e2e fuzz bench size profile setup setup-test clean
 
 ## serve: build the lab and serve the build output dist/ on 127.0.0.1 (PORT, default 8000, or the
 ## next free one)
@@ -69,6 +69,11 @@ bench: build setup-test
 ## size: the first visit's download size, round trips and timing only
 size: build
 	node scripts/size.mjs
+
+## profile: where the wasm's bytes go, by part of the core and by kind (twiggy, installed pinned
+## on first use; docs/performance.md)
+profile: setup
+	bash scripts/wasm-profile.sh
 
 setup:
 	bash scripts/setup.sh build
