@@ -351,7 +351,7 @@ fn asked(s: &Session) -> Option<Asked<'_>> {
 }
 
 fn verdict(s: &Session) -> Option<Verdict<'_>> {
-    let (step, chosen) = s.live.answers.iter().rev().find(|(i, _)| **i < s.live.cursor)?;
+    let (step, chosen) = s.live.answers.iter().rev().find(|(i, _)| *i < s.live.cursor)?;
     let q = question_of(s, *step)?;
     Some(Verdict { step: *step, prompt: &q.prompt, chosen, answer: &q.answer, right: *chosen == q.answer, explain: q.explain.as_deref() })
 }

@@ -79,8 +79,10 @@ impl<K: Ord, V> VecMap<K, V> {
         self.entries.retain_mut(|(k, v)| keep(k, v));
     }
 
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&K, &V)> {
-        self.entries.iter().map(|(k, v)| (k, v))
+    /// The entries in key order, as `&(key, value)`: `for (k, v) in m.iter()` binds references.
+    /// A plain slice iterator, not a `map` of one, so that no adapter is compiled per map type.
+    pub fn iter(&self) -> std::slice::Iter<'_, (K, V)> {
+        self.entries.iter()
     }
 
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> {
@@ -117,10 +119,10 @@ impl<K, V> IntoIterator for VecMap<K, V> {
 }
 
 impl<'a, K, V> IntoIterator for &'a VecMap<K, V> {
-    type Item = (&'a K, &'a V);
-    type IntoIter = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
+    type Item = &'a (K, V);
+    type IntoIter = std::slice::Iter<'a, (K, V)>;
     fn into_iter(self) -> Self::IntoIter {
-        self.entries.iter().map(|(k, v)| (k, v))
+        self.entries.iter()
     }
 }
 

@@ -202,8 +202,8 @@ impl World {
         src.ncs
             .iter()
             .filter(|(nc, rep)| match inside {
-                true => !asker.ncs.contains_key(*nc),
-                false => **nc != own && !rep.reps_from.contains_key(&req.from) && !req.wants.iter().any(|(n, _)| n == *nc),
+                true => !asker.ncs.contains_key(nc),
+                false => *nc != own && !rep.reps_from.contains_key(&req.from) && !req.wants.iter().any(|(n, _)| n == nc),
             })
             .map(|(nc, _)| (nc.clone(), 0))
             .collect()
