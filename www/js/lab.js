@@ -15,13 +15,16 @@ export const SPEEDS = [['0.5', 2000], ['1', 1000], ['2', 500], ['5', 200], ['20'
 
 // Modules a lesson's first frame does not draw load when first needed, so the first visit
 // downloads less (docs/performance.md): classroom.js (links, embeds, presenter, follower) when
-// a link or a key asks for it, the tools and workbench when their panel is first opened, and a
-// challenge's goal panel when the scenario has a goal. Each is kept once loaded.
+// a link or a key asks for it, the tools and workbench when their panel is first opened, a
+// challenge's goal panel when the scenario has a goal, and the keys and raw-properties dialogs
+// when first opened. Each is kept once loaded.
 let room = null;
 let tools = null;
 let goal = null;
 const classroom = () => import('./classroom.js').then((m) => (room = m));
 const loadTools = () => import('./panels/tools.js').then((m) => (tools = m));
+const dialogs = () => import('./panels/dialogs.js');
+const keysHelp = (S) => dialogs().then((m) => m.keysHelp(S));
 /** An embed, presenter mode or a follower needs classroom.js from the start. */
 const needsRoom = (o) => !!(o.present || o.panels || o.embed || o.follow);
 
@@ -193,7 +196,7 @@ function moves(S) {
     }); },
     why: (server) => run('why', { server }, (lines) => { S.why = lines; render(S, go); }),
     gap: (server) => run('gap', { server }, (g) => { S.why = [g.text]; render(S, go); }),
-    object: (server, dn) => run('object', { server, dn }, (o) => detail.raw(S, server, o)),
+    object: (server, dn) => run('object', { server, dn }, async (o) => (await dialogs()).raw(S, server, o)),
     history: () => S.core.call('history', {}),
     export: () => run('export', {}, async (sc) => (await loadTools()).download(S, sc)),
     play: () => {
@@ -327,14 +330,6 @@ function persist(S, now) {
   if (now) { clearTimeout(S.saveTimer); save(); } else if (!S.saveTimer) S.saveTimer = setTimeout(save, 800);
 }
 
-/** Every control has a key; a presenter's remote sends Page Up, Page Down and B. */
-export const KEYS = [
-  ['Right, Page Down, N', 'Step forward'], ['Left, Page Up, P', 'Step back'], ['Home', 'Back to the start'],
-  ['Space, K', 'Play or pause'], ['+ / -', 'Faster or slower'], ['B, .', 'Blank the screen (presenter remotes)'],
-  ['L', 'Copy a link to this point'], ['F', 'Presenter mode (large type)'], ['W', 'Open a follower window'],
-  ['M', 'Replay under the other model'], ['X', 'To the next mail between sites'], ['E', 'Run the lesson step under way, or the next, to its end'], ['T', 'Open or close the tools'], ['1-9', 'Answer the question'], ['?', 'These keys'],
-];
-
 function onKey(S, go, e) {
   if (e.target.closest('input, select, textarea, dialog, summary') || e.altKey || e.ctrlKey || e.metaKey) return;
   S.keyAt = performance.now(); // `make bench` reads the "usnlab:key-to-frame" measure
@@ -366,13 +361,6 @@ function onKey(S, go, e) {
 function blank(S) {
   const on = document.body.classList.toggle('blank');
   if (S.channel && !S.opts.follow) S.channel.postMessage({ blank: on });
-}
-
-export function keysHelp(S) {
-  put(S.el.dialog, el('h2', {}, 'Keyboard'),
-    el('table', {}, el('tbody', {}, KEYS.map(([k, what]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, what))))),
-    el('form', { method: 'dialog' }, el('button', {}, 'Close')));
-  S.el.dialog.showModal();
 }
 
 function build(S, go) {
