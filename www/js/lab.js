@@ -11,8 +11,6 @@ import * as story from './panels/story.js';
 import * as detail from './panels/detail.js';
 import * as log from './panels/log.js';
 
-export const SPEEDS = [['0.5', 2000], ['1', 1000], ['2', 500], ['5', 200], ['20', 50]];
-
 // Modules a lesson's first frame does not draw load when first needed, so the first visit
 // downloads less (docs/performance.md): classroom.js (links, embeds, presenter, follower) when
 // a link or a key asks for it, the tools and workbench when their panel is first opened, a
@@ -215,12 +213,7 @@ function moves(S) {
       S.playing = null;
       if (S.ctl) controls.render(S);
     },
-    faster: (dir) => {
-      const i = SPEEDS.findIndex(([, ms]) => ms === S.speed);
-      S.speed = SPEEDS[Math.max(0, Math.min(SPEEDS.length - 1, i + dir))][1];
-      if (S.ctl) S.ctl.speed.value = String(S.speed);
-      announce(`Speed ${SPEEDS.find(([, ms]) => ms === S.speed)[0]}×`);
-    },
+    faster: (dir) => announce(`Speed ${controls.faster(S, dir)}×`),
     pin: () => { S.pinned = !S.pinned; announce(S.pinned ? `Pinned to ${S.look.selected || S.frame.selected.name}.` : 'The detail follows each step.'); render(S, go); },
     cancel: () => S.core.cancel(),
     rerender: () => render(S, go),
@@ -244,7 +237,7 @@ function motionMs(S) {
 }
 
 /** The server a step acted on: the receiver of its message, else the first it wrote on. */
-export function actedOn(r) {
+function actedOn(r) {
   if (!r) return null;
   if (r.message) return r.message.to;
   if (r.written && r.written.length) return r.written[0].server;
@@ -424,7 +417,7 @@ async function openTools(S, go) {
 }
 
 /** The scenario step under way (or the last one run), as the lesson lists it. */
-export function currentStep(S) {
+function currentStep(S) {
   const sc = S.frame.script;
   const i = sc.running ?? (sc.cursor > 0 ? sc.cursor - 1 : null);
   return i === null ? null : S.lesson.steps[i];
