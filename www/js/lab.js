@@ -14,15 +14,25 @@ import * as log from './panels/log.js';
 // Modules a lesson's first frame does not draw load when first needed, so the first visit
 // downloads less (docs/performance.md): classroom.js (links, embeds, presenter, follower) when
 // a link or a key asks for it, the tools and workbench when their panel is first opened, a
-// challenge's goal panel when the scenario has a goal, and the keys and raw-properties dialogs
-// when first opened. Each is kept once loaded.
+// challenge's goal panel when the scenario has a goal (these two with their own stylesheets),
+// and the keys and raw-properties dialogs when first opened. Each is kept once loaded.
 let room = null;
 let tools = null;
 let goal = null;
 const classroom = () => import('./classroom.js').then((m) => (room = m));
-const loadTools = () => import('./panels/tools.js').then((m) => (tools = m));
+const loadTools = () => withSheet(import('./panels/tools.js'), 'css/tools.css').then((m) => (tools = m));
 const dialogs = () => import('./panels/dialogs.js');
 const keysHelp = (S) => dialogs().then((m) => m.keysHelp(S));
+/** A lazy panel's module once its stylesheet (css/, beside css/lab.css) has loaded too, so it is
+ *  never drawn without its look (a sheet that fails to load leaves it plain). Each sheet is
+ *  added once. */
+const sheets = new Map();
+function withSheet(module, href) {
+  if (!sheets.has(href)) {
+    sheets.set(href, new Promise((done) => document.head.append(el('link', { rel: 'stylesheet', href, onload: done, onerror: done }))));
+  }
+  return Promise.all([module, sheets.get(href)]).then(([m]) => m);
+}
 /** An embed, presenter mode or a follower needs classroom.js from the start. */
 const needsRoom = (o) => !!(o.present || o.panels || o.embed || o.follow);
 
@@ -82,7 +92,7 @@ async function start(S, what) {
   S.scenario = parse(text, r ? 'Your saved lab' : 'This scenario');
   const history = r ? r.history : what.history;
   // A challenge's goal panel loads while the core opens the scenario.
-  const goalReady = S.scenario.goal ? import('./panels/goal.js').then((m) => (goal = m)) : null;
+  const goalReady = S.scenario.goal ? withSheet(import('./panels/goal.js'), 'css/goal.css').then((m) => (goal = m)) : null;
   try {
     const opened = await S.core.call('open', { scenario: S.scenario, history, playhead: r ? r.playhead : what.playhead, start: S.opts.start });
     if (goalReady) await goalReady;
