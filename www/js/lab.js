@@ -14,12 +14,12 @@ import * as log from './panels/log.js';
 // Modules a lesson's first frame does not draw load when first needed, so the first visit
 // downloads less (docs/performance.md): classroom.js (links, embeds, presenter, follower) when
 // a link or a key asks for it, the tools and workbench when their panel is first opened, a
-// challenge's goal panel when the scenario has a goal (these two with their own stylesheets),
+// challenge's goal panel when the scenario has a goal (these three with their own stylesheets),
 // and the keys and raw-properties dialogs when first opened. Each is kept once loaded.
 let room = null;
 let tools = null;
 let goal = null;
-const classroom = () => import('./classroom.js').then((m) => (room = m));
+const classroom = () => withSheet(import('./classroom.js'), 'css/classroom.css').then((m) => (room = m));
 const loadTools = () => withSheet(import('./panels/tools.js'), 'css/tools.css').then((m) => (tools = m));
 const dialogs = () => import('./panels/dialogs.js');
 const keysHelp = (S) => dialogs().then((m) => m.keysHelp(S));
