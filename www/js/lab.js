@@ -15,7 +15,8 @@ import * as log from './panels/log.js';
 // downloads less (docs/performance.md): classroom.js (links, embeds, presenter, follower) when
 // a link or a key asks for it, the tools and workbench when their panel is first opened, a
 // challenge's goal panel when the scenario has a goal (these three with their own stylesheets),
-// and the keys and raw-properties dialogs when first opened. Each is kept once loaded.
+// the keys and raw-properties dialogs when first opened, and the progress bar when a call first
+// runs long. Each is kept once loaded.
 let room = null;
 let tools = null;
 let goal = null;
@@ -23,6 +24,14 @@ const classroom = () => withSheet(import('./classroom.js'), 'css/classroom.css')
 const loadTools = () => withSheet(import('./panels/tools.js'), 'css/tools.css').then((m) => (tools = m));
 const dialogs = () => import('./panels/dialogs.js');
 const keysHelp = (S) => dialogs().then((m) => m.keysHelp(S));
+let progressBar = null;
+/** A call running past 300 ms (`b`; null when none is) shows the progress bar, whose module loads
+ *  the first time one does; until then there is no bar to hide. It draws the latest state. */
+function showBusy(S, b, go) {
+  S.longCall = b;
+  if (!b && !progressBar) return;
+  import('./panels/progress.js').then((m) => { progressBar = m; m.busy(S, S.longCall, go); });
+}
 /** A lazy panel's module once its stylesheet (css/, beside css/lab.css) has loaded too, so it is
  *  never drawn without its look (a sheet that fails to load leaves it plain). Each sheet is
  *  added once. */
@@ -41,12 +50,12 @@ export async function open(main, what) {
   const S = {
     main, opts: what.options || {}, id: null, title: '', scenario: null, lesson: null, frame: null,
     look: { selected: null, page: 0, log: null }, proof: {}, pinned: false, motion: null, drawn: null, playing: null, speed: 1000, why: null, link: null,
-    el: null, ctl: null, saveTimer: null, queue: Promise.resolve(), closed: false,
+    el: null, ctl: null, saveTimer: null, queue: Promise.resolve(), closed: false, longCall: null,
   };
   // The progress bar is on screen before the lab is: opening a long link or a late `start` is work.
   S.el = { progress: el('div', { class: 'progress', role: 'status', hidden: true }) };
   put(main, el('p', { class: 'loading' }, 'Loading the lab…'), S.el.progress);
-  S.core = new Core({ boot: what.boot, onBusy: (b) => controls.busy(S, b, go) });
+  S.core = new Core({ boot: what.boot, onBusy: (b) => showBusy(S, b, go) });
   const go = moves(S);
   S.go = go;
   const roomReady = room || needsRoom(S.opts) ? classroom() : null;
