@@ -26,11 +26,12 @@ const dialogs = () => import('./panels/dialogs.js');
 const keysHelp = (S) => dialogs().then((m) => m.keysHelp(S));
 let progressBar = null;
 /** A call running past 300 ms (`b`; null when none is) shows the progress bar, whose module loads
- *  the first time one does; until then there is no bar to hide. It draws the latest state. */
+ *  the first time one does (then draws the latest state); once loaded, it is shown and hidden at
+ *  once, as each call starts and ends, before the lab draws what the call returned. */
 function showBusy(S, b, go) {
   S.longCall = b;
-  if (!b && !progressBar) return;
-  import('./panels/progress.js').then((m) => { progressBar = m; m.busy(S, S.longCall, go); });
+  if (progressBar) progressBar.busy(S, b, go);
+  else if (b) import('./panels/progress.js').then((m) => { progressBar = m; m.busy(S, S.longCall, go); });
 }
 /** A lazy panel's module once its stylesheet (css/, beside css/lab.css) has loaded too, so it is
  *  never drawn without its look (a sheet that fails to load leaves it plain). Each sheet is
