@@ -11,17 +11,38 @@ import * as story from './panels/story.js';
 import * as detail from './panels/detail.js';
 import * as log from './panels/log.js';
 
-export const SPEEDS = [['0.5', 2000], ['1', 1000], ['2', 500], ['5', 200], ['20', 50]];
-
 // Modules a lesson's first frame does not draw load when first needed, so the first visit
 // downloads less (docs/performance.md): classroom.js (links, embeds, presenter, follower) when
-// a link or a key asks for it, the tools and workbench when their panel is first opened, and a
-// challenge's goal panel when the scenario has a goal. Each is kept once loaded.
+// a link or a key asks for it, the tools and workbench when their panel is first opened, a
+// challenge's goal panel when the scenario has a goal (these three with their own stylesheets),
+// the keys and raw-properties dialogs when first opened, and the progress bar when a call first
+// runs long. Each is kept once loaded.
 let room = null;
 let tools = null;
 let goal = null;
-const classroom = () => import('./classroom.js').then((m) => (room = m));
-const loadTools = () => import('./panels/tools.js').then((m) => (tools = m));
+const classroom = () => withSheet(import('./classroom.js'), 'css/classroom.css').then((m) => (room = m));
+const loadTools = () => withSheet(import('./panels/tools.js'), 'css/tools.css').then((m) => (tools = m));
+const dialogs = () => import('./panels/dialogs.js');
+const keysHelp = (S) => dialogs().then((m) => m.keysHelp(S));
+let progressBar = null;
+/** A call running past 300 ms (`b`; null when none is) shows the progress bar, whose module loads
+ *  the first time one does (then draws the latest state); once loaded, it is shown and hidden at
+ *  once, as each call starts and ends, before the lab draws what the call returned. */
+function showBusy(S, b, go) {
+  S.longCall = b;
+  if (progressBar) progressBar.busy(S, b, go);
+  else if (b) import('./panels/progress.js').then((m) => { progressBar = m; m.busy(S, S.longCall, go); });
+}
+/** A lazy panel's module once its stylesheet (css/, beside css/lab.css) has loaded too, so it is
+ *  never drawn without its look (a sheet that fails to load leaves it plain). Each sheet is
+ *  added once. */
+const sheets = new Map();
+function withSheet(module, href) {
+  if (!sheets.has(href)) {
+    sheets.set(href, new Promise((done) => document.head.append(el('link', { rel: 'stylesheet', href, onload: done, onerror: done }))));
+  }
+  return Promise.all([module, sheets.get(href)]).then(([m]) => m);
+}
 /** An embed, presenter mode or a follower needs classroom.js from the start. */
 const needsRoom = (o) => !!(o.present || o.panels || o.embed || o.follow);
 
@@ -30,12 +51,12 @@ export async function open(main, what) {
   const S = {
     main, opts: what.options || {}, id: null, title: '', scenario: null, lesson: null, frame: null,
     look: { selected: null, page: 0, log: null }, proof: {}, pinned: false, motion: null, drawn: null, playing: null, speed: 1000, why: null, link: null,
-    el: null, ctl: null, saveTimer: null, queue: Promise.resolve(), closed: false,
+    el: null, ctl: null, saveTimer: null, queue: Promise.resolve(), closed: false, longCall: null,
   };
   // The progress bar is on screen before the lab is: opening a long link or a late `start` is work.
   S.el = { progress: el('div', { class: 'progress', role: 'status', hidden: true }) };
   put(main, el('p', { class: 'loading' }, 'Loading the lab…'), S.el.progress);
-  S.core = new Core({ boot: what.boot, onBusy: (b) => controls.busy(S, b, go) });
+  S.core = new Core({ boot: what.boot, onBusy: (b) => showBusy(S, b, go) });
   const go = moves(S);
   S.go = go;
   const roomReady = room || needsRoom(S.opts) ? classroom() : null;
@@ -81,7 +102,7 @@ async function start(S, what) {
   S.scenario = parse(text, r ? 'Your saved lab' : 'This scenario');
   const history = r ? r.history : what.history;
   // A challenge's goal panel loads while the core opens the scenario.
-  const goalReady = S.scenario.goal ? import('./panels/goal.js').then((m) => (goal = m)) : null;
+  const goalReady = S.scenario.goal ? withSheet(import('./panels/goal.js'), 'css/goal.css').then((m) => (goal = m)) : null;
   try {
     const opened = await S.core.call('open', { scenario: S.scenario, history, playhead: r ? r.playhead : what.playhead, start: S.opts.start });
     if (goalReady) await goalReady;
@@ -193,7 +214,7 @@ function moves(S) {
     }); },
     why: (server) => run('why', { server }, (lines) => { S.why = lines; render(S, go); }),
     gap: (server) => run('gap', { server }, (g) => { S.why = [g.text]; render(S, go); }),
-    object: (server, dn) => run('object', { server, dn }, (o) => detail.raw(S, server, o)),
+    object: (server, dn) => run('object', { server, dn }, async (o) => (await dialogs()).raw(S, server, o)),
     history: () => S.core.call('history', {}),
     export: () => run('export', {}, async (sc) => (await loadTools()).download(S, sc)),
     play: () => {
@@ -212,12 +233,7 @@ function moves(S) {
       S.playing = null;
       if (S.ctl) controls.render(S);
     },
-    faster: (dir) => {
-      const i = SPEEDS.findIndex(([, ms]) => ms === S.speed);
-      S.speed = SPEEDS[Math.max(0, Math.min(SPEEDS.length - 1, i + dir))][1];
-      if (S.ctl) S.ctl.speed.value = String(S.speed);
-      announce(`Speed ${SPEEDS.find(([, ms]) => ms === S.speed)[0]}×`);
-    },
+    faster: (dir) => announce(`Speed ${controls.faster(S, dir)}×`),
     pin: () => { S.pinned = !S.pinned; announce(S.pinned ? `Pinned to ${S.look.selected || S.frame.selected.name}.` : 'The detail follows each step.'); render(S, go); },
     cancel: () => S.core.cancel(),
     rerender: () => render(S, go),
@@ -241,7 +257,7 @@ function motionMs(S) {
 }
 
 /** The server a step acted on: the receiver of its message, else the first it wrote on. */
-export function actedOn(r) {
+function actedOn(r) {
   if (!r) return null;
   if (r.message) return r.message.to;
   if (r.written && r.written.length) return r.written[0].server;
@@ -327,14 +343,6 @@ function persist(S, now) {
   if (now) { clearTimeout(S.saveTimer); save(); } else if (!S.saveTimer) S.saveTimer = setTimeout(save, 800);
 }
 
-/** Every control has a key; a presenter's remote sends Page Up, Page Down and B. */
-export const KEYS = [
-  ['Right, Page Down, N', 'Step forward'], ['Left, Page Up, P', 'Step back'], ['Home', 'Back to the start'],
-  ['Space, K', 'Play or pause'], ['+ / -', 'Faster or slower'], ['B, .', 'Blank the screen (presenter remotes)'],
-  ['L', 'Copy a link to this point'], ['F', 'Presenter mode (large type)'], ['W', 'Open a follower window'],
-  ['M', 'Replay under the other model'], ['X', 'To the next mail between sites'], ['E', 'Run the lesson step under way, or the next, to its end'], ['T', 'Open or close the tools'], ['1-9', 'Answer the question'], ['?', 'These keys'],
-];
-
 function onKey(S, go, e) {
   if (e.target.closest('input, select, textarea, dialog, summary') || e.altKey || e.ctrlKey || e.metaKey) return;
   S.keyAt = performance.now(); // `make bench` reads the "usnlab:key-to-frame" measure
@@ -366,13 +374,6 @@ function onKey(S, go, e) {
 function blank(S) {
   const on = document.body.classList.toggle('blank');
   if (S.channel && !S.opts.follow) S.channel.postMessage({ blank: on });
-}
-
-export function keysHelp(S) {
-  put(S.el.dialog, el('h2', {}, 'Keyboard'),
-    el('table', {}, el('tbody', {}, KEYS.map(([k, what]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, what))))),
-    el('form', { method: 'dialog' }, el('button', {}, 'Close')));
-  S.el.dialog.showModal();
 }
 
 function build(S, go) {
@@ -436,7 +437,7 @@ async function openTools(S, go) {
 }
 
 /** The scenario step under way (or the last one run), as the lesson lists it. */
-export function currentStep(S) {
+function currentStep(S) {
   const sc = S.frame.script;
   const i = sc.running ?? (sc.cursor > 0 ? sc.cursor - 1 : null);
   return i === null ? null : S.lesson.steps[i];

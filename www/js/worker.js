@@ -2,9 +2,10 @@
 // the page. The page sends {id, op, args}; each answer is {id, ok, value} or {id, ok: false,
 // error: {message, step, entry}}; long jobs also send {id, progress: {done, total}} between
 // slices and stop early on {op: "cancel"}. docs/wasm-api.md lists the ops.
-import init, { Lab } from '../pkg/usnlab.js';
+// initSync, not the glue's async default: the page always sends a compiled WebAssembly.Module
+// (js/core.js), so the glue's fetch and streaming code stays out of the bundle.
+import { initSync, Lab } from '../pkg/usnlab.js';
 
-let ready = null;
 let lab = null;
 let cancelled = false;
 const SLICE_MS = 40;
@@ -55,11 +56,9 @@ onmessage = async (e) => {
   if (op === 'cancel') { cancelled = true; return; }
   try {
     if (op === 'init') {
-      ready = init({ module_or_path: args.module });
-      await ready;
+      initSync({ module: args.module });
       return reply(id, true);
     }
-    await ready;
     if (!ops[op]) throw new Error(`unknown operation "${op}"`);
     if (op !== 'open' && !lab) throw new Error('no lab is open');
     reply(id, await ops[op](args || {}, id));

@@ -1,5 +1,4 @@
-// The playback bar: built once, then only updated, so focus and clicks stay put. Also the
-// progress bar of a long call, with its Cancel.
+// The playback bar: built once, then only updated, so focus and clicks stay put.
 import { el, put, clock } from '../dom.js';
 
 const SPEEDS = [['0.5', 2000], ['1', 1000], ['2', 500], ['5', 200], ['20', 50]];
@@ -55,24 +54,11 @@ export function render(S) {
   for (const b of [c.present, c.follower]) b.hidden = !!S.opts.embed;
 }
 
-/** A call that runs past 300 ms: a progress bar (or the time so far) and Cancel. The nodes are
- *  made once, so the Cancel button keeps focus while the numbers change. */
-export function busy(S, b, go) {
-  const box = S.el && S.el.progress;
-  if (!box) return;
-  clearInterval(S.busyTimer);
-  if (!b) { box.hidden = true; return; }
-  if (!box.firstChild) {
-    put(box, el('progress', {}), el('span', {}), el('button', { type: 'button', onclick: () => go.cancel() }, 'Cancel'));
-  }
-  const [bar, text] = box.children;
-  const draw = () => {
-    const p = b.progress;
-    const secs = ((performance.now() - b.since) / 1000).toFixed(1);
-    if (p) { bar.max = p.total || 1; bar.value = p.done; } else bar.removeAttribute('value');
-    text.textContent = p ? ` Working: ${p.done} of ${p.total} (${secs} s) ` : ` Working (${secs} s) `;
-  };
-  draw();
-  box.hidden = false;
-  S.busyTimer = setInterval(draw, 250);
+/** One speed faster (`dir` 1) or slower (-1), in `S.speed` and the menu: its name ("2"). */
+export function faster(S, dir) {
+  const i = SPEEDS.findIndex(([, ms]) => ms === S.speed);
+  const [name, ms] = SPEEDS[Math.max(0, Math.min(SPEEDS.length - 1, i + dir))];
+  S.speed = ms;
+  if (S.ctl) S.ctl.speed.value = String(ms);
+  return name;
 }

@@ -136,16 +136,3 @@ function flagNames(f) {
 function flags(f) {
   return el('abbr', { title: flagNames(f).join(', ') || 'no flags' }, `${f} ${flagNames(f).map((n) => n[0]).join(' ')}`.trim());
 }
-
-/** An object's raw properties, as raw mode shows them. */
-export function raw(S, server, o) {
-  if (!o) return;
-  const rows = [['DN', o.dn], ['Object-Version', o.object_version], ['USN-Created', o.usn_created], ['USN-Changed', o.usn_changed],
-    ['USN-Source', o.usn_source], ['DSA-Signature', o.dsa_signature], ['When-Changed', `${o.when_changed} s (${clock(o.when_changed)})`],
-    ['Is-Deleted', o.deleted ? 'TRUE' : 'FALSE'], ['Originating USN', o.originating_usn], ...Object.entries(o.attrs)];
-  put(S.el.dialog,
-    el('h2', {}, `Raw properties of ${o.name} on ${server}`),
-    el('table', {}, el('tbody', {}, rows.map(([k, val]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', { class: 'mono' }, val))))),
-    el('form', { method: 'dialog' }, el('button', {}, 'Close')));
-  S.el.dialog.showModal();
-}
