@@ -191,9 +191,13 @@ for (const [w, h, extra] of [[1280, 800, ''], [390, 844, ''], [1920, 1080, '&pre
     // notifications inside one site whose boxes stand under its name.
     for (const [id, start] of [['sites', 7], ['sites-together', 5], ['sites-together', 6], ['sites-routes', 3], ['sites-chain', 9], ['restore-stall', 4], ['hot-potato', 6]]) {
       await openAt(page, id, start, extra);
-      await expect(topo(page).locator('.msg path')).toHaveCount(1);
-      expect(await crossings(page, '.msg path'), `${id} at step ${start}`).toEqual([]);
-      expect(await crossings(page, '.drc path'), `${id}'s DRCs at step ${start}`).toEqual([]);
+      // Measured again if a late redraw (a resize as the layout settles) replaces a path while
+      // it is measured; a line that crosses stays crossing, so this still fails on one.
+      await expect(async () => {
+        await expect(topo(page).locator('.msg path')).toHaveCount(1);
+        expect(await crossings(page, '.msg path'), `${id} at step ${start}`).toEqual([]);
+        expect(await crossings(page, '.drc path'), `${id}'s DRCs at step ${start}`).toEqual([]);
+      }).toPass({ timeout: 5000 });
     }
   });
 }
