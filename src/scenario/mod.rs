@@ -201,61 +201,42 @@ impl Scenario {
         let Json::Object(mut top) = doc.into() else {
             return Err(whole("a scenario is a JSON object with \"sites\" and \"steps\""));
         };
+        // `"steps": null` is refused, unlike the other fields (absent or null are the same).
         let steps = match top.remove("steps") {
             None => Vec::new(),
             Some(Json::Array(steps)) => steps,
             Some(_) => return Err(whole("\"steps\" must be a list")),
         };
-        let text_field = |top: &Obj, key: &str| -> Result<Option<String>, ScenarioError> {
-            match top.get(key) {
-                None | Some(Json::Null) => Ok(None),
-                Some(Json::String(s)) => Ok(Some(s.clone())),
-                Some(_) => Err(whole(format!("\"{key}\" must be text"))),
-            }
+        let mut top = reading::Fields::new(Json::Object(top), "the scenario").map_err(whole)?;
+        let settings = match top.take("settings") {
+            None => Settings::default(),
+            Some(v) => reading::settings(v).map_err(whole)?,
         };
-        let field = |key: &str| -> Result<Json, ScenarioError> {
-            Ok(top.get(key).cloned().unwrap_or(Json::Null))
-        };
-        let settings = match field("settings")? {
-            Json::Null => Settings::default(),
-            v => reading::settings(v).map_err(whole)?,
-        };
-        let mut lists = reading::Fields::new(Json::Object(top.clone()), "the scenario").map_err(whole)?;
-        let sites: Vec<SiteSpec> = lists.list("sites", reading::site).map_err(whole)?
+        let sites: Vec<SiteSpec> = top.list("sites", reading::site).map_err(whole)?
             .ok_or_else(|| whole("a scenario needs \"sites\": a list of sites, each with servers"))?;
-        let connectors = lists.list("connectors", reading::connector).map_err(whole)?.unwrap_or_default();
-        let drcs = lists.list("drcs", reading::drc).map_err(whole)?.unwrap_or_default();
-        // Plain loops, as `reading::Fields::list` says why.
-        let mut read_steps = Vec::with_capacity(steps.len());
-        for (i, v) in steps.into_iter().enumerate() {
-            read_steps.push(parse_step(i, v)?);
-        }
-        let goal = top.get("goal").filter(|v| !v.is_null()).map(|v| crate::goal::read(v.clone())).transpose().map_err(whole)?;
+        let connectors = top.list("connectors", reading::connector).map_err(whole)?.unwrap_or_default();
+        let drcs = top.list("drcs", reading::drc).map_err(whole)?.unwrap_or_default();
+        let steps = read_steps(steps)?;
+        let goal = top.take("goal").map(crate::goal::read).transpose().map_err(whole)?;
         let hint = |v: Json, what: &str| match v {
             Json::String(s) => Ok(s),
             _ => Err(format!("{what} must be text")),
         };
-        let hints = lists.list("hints", hint).map_err(whole)?.unwrap_or_default();
-        let solution = match top.get("solution") {
-            None | Some(Json::Null) => Vec::new(),
-            Some(Json::Array(list)) => {
-                let mut read = Vec::with_capacity(list.len());
-                for (i, v) in list.iter().enumerate() {
-                    read.push(parse_step(i, v.clone()).map_err(|e| whole(format!("solution {e}")))?);
-                }
-                read
-            }
+        let hints = top.list("hints", hint).map_err(whole)?.unwrap_or_default();
+        let solution = match top.take("solution") {
+            None => Vec::new(),
+            Some(Json::Array(list)) => read_steps(list).map_err(|e| whole(format!("solution {e}")))?,
             Some(_) => return Err(whole("\"solution\" must be a list of steps")),
         };
         let scenario = Scenario {
-            title: text_field(&top, "title")?.unwrap_or_else(|| "Untitled scenario".into()),
-            org: text_field(&top, "org")?.unwrap_or_else(|| "Org".into()),
-            summary: text_field(&top, "summary")?,
+            title: text_field(&mut top, "title")?.unwrap_or_else(|| "Untitled scenario".into()),
+            org: text_field(&mut top, "org")?.unwrap_or_else(|| "Org".into()),
+            summary: text_field(&mut top, "summary")?,
             settings,
             sites,
             connectors,
             drcs,
-            steps: read_steps,
+            steps,
             goal,
             hints,
             solution,
@@ -529,42 +510,61 @@ impl Known {
     }
 }
 
+/// A scenario's `title`, `org` or `summary` (absent or null: `None`).
+fn text_field(top: &mut reading::Fields, key: &str) -> Result<Option<String>, ScenarioError> {
+    match top.take(key) {
+        None => Ok(None),
+        Some(Json::String(s)) => Ok(Some(s)),
+        Some(_) => Err(whole(format!("\"{key}\" must be text"))),
+    }
+}
+
+/// The steps of a list, in order (a plain loop, as `reading::Fields::list` says why).
+fn read_steps(list: Vec<Json>) -> Result<Vec<ScriptStep>, ScenarioError> {
+    let mut steps = Vec::with_capacity(list.len());
+    for (i, v) in list.into_iter().enumerate() {
+        steps.push(parse_step(i, v)?);
+    }
+    Ok(steps)
+}
+
 /// Parses one step (a command plus optional narration and question).
 pub fn parse_step(index: usize, v: Json) -> Result<ScriptStep, ScenarioError> {
+    read_step(v).map_err(|m| at(index, m))
+}
+
+fn read_step(v: Json) -> Result<ScriptStep, String> {
     let Json::Object(mut map) = v else {
-        return Err(at(index, "a step is an object like {\"do\": \"create\", ...}"));
+        return Err("a step is an object like {\"do\": \"create\", ...}".into());
     };
     if !map.contains_key("do") {
-        return Err(at(index, "a step needs \"do\" (create, modify, delete, run, restore, ...)"));
+        return Err("a step needs \"do\" (create, modify, delete, run, restore, ...)".into());
     }
     let narration = match map.remove(STEP_EXTRAS[0]) {
         None | Some(Json::Null) => None,
         Some(Json::String(s)) => Some(s),
-        Some(_) => return Err(at(index, "\"narration\" must be text")),
+        Some(_) => return Err("\"narration\" must be text".into()),
     };
-    let question = match map.remove(STEP_EXTRAS[1]) {
-        None | Some(Json::Null) => None,
-        Some(q) => Some(reading::question(q).map_err(|e| at(index, format!("\"question\": {e}")))?),
-    };
+    let question = step_extra(&mut map, STEP_EXTRAS[1], reading::question)?;
     let learner = match map.remove(STEP_EXTRAS[2]) {
         None | Some(Json::Null) | Some(Json::Bool(false)) => false,
         Some(Json::Bool(true)) => true,
-        Some(_) => return Err(at(index, "\"learner\" must be true or false")),
+        Some(_) => return Err("\"learner\" must be true or false".into()),
     };
-    let focus = match map.remove(STEP_EXTRAS[3]) {
-        None | Some(Json::Null) => None,
-        Some(v) => Some(reading::focus(v).map_err(|e| at(index, format!("\"focus\": {e}")))?),
-    };
-    let narration_for = match map.remove(STEP_EXTRAS[4]) {
-        None | Some(Json::Null) => None,
-        Some(v) => Some(reading::narration_for(v).map_err(|e| at(index, format!("\"narration_for\": {e}")))?),
-    };
-    let reveal = match map.remove(STEP_EXTRAS[5]) {
-        None | Some(Json::Null) => None,
-        Some(v) => Some(reading::reveal(v).map_err(|e| at(index, format!("\"reveal\": {e}")))?),
-    };
-    let command = parse_command(Json::Object(map)).map_err(|m| at(index, m))?;
+    let focus = step_extra(&mut map, STEP_EXTRAS[3], reading::focus)?;
+    let narration_for = step_extra(&mut map, STEP_EXTRAS[4], reading::narration_for)?;
+    let reveal = step_extra(&mut map, STEP_EXTRAS[5], reading::reveal)?;
+    let command = parse_command(Json::Object(map))?;
     Ok(ScriptStep { command, narration, question, narration_for, focus, reveal, learner })
+}
+
+/// A step's optional field `key` (absent or null: `None`), read by `read`, whose message is
+/// prefixed with the field's name.
+fn step_extra<T>(map: &mut Obj, key: &str, read: fn(Json) -> Result<T, String>) -> Result<Option<T>, String> {
+    match map.remove(key) {
+        None | Some(Json::Null) => Ok(None),
+        Some(v) => read(v).map(Some).map_err(|e| format!("\"{key}\": {e}")),
+    }
 }
 
 /// Parses a command object, e.g. one the page sends.

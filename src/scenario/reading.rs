@@ -60,7 +60,8 @@ impl Fields {
         self.wrong.take().map_or(Ok(()), Err)
     }
 
-    fn take(&mut self, key: &str) -> Option<Json> {
+    /// The field `key`, taken out; absent and null are `None`.
+    pub(crate) fn take(&mut self, key: &str) -> Option<Json> {
         self.map.remove(key).filter(|v| !v.is_null())
     }
 
@@ -188,16 +189,22 @@ pub fn settings(v: Json) -> Result<Settings, String> {
         Some("active_directory") => Model::ActiveDirectory,
         Some(m) => return Err(format!("settings: unknown model {} (exchange55 or active_directory)", quoted(m))),
     };
-    let read = |f: &mut Fields| -> Result<Settings, String> { Ok(Settings {
-        notify_pause_s: f.opt_number("notify_pause_s")?.unwrap_or(d.notify_pause_s),
-        notify_stagger_s: f.opt_number("notify_stagger_s")?.unwrap_or(d.notify_stagger_s),
-        backsync_timeout_h: f.opt_hours("backsync_timeout_h")?.unwrap_or(d.backsync_timeout_h),
+    // Every field read, in order, then the first wrong one's message (`Fields::failed`).
+    let notify_pause_s = f.get::<Option<u64>>("notify_pause_s").unwrap_or(d.notify_pause_s);
+    let notify_stagger_s = f.get::<Option<u64>>("notify_stagger_s").unwrap_or(d.notify_stagger_s);
+    let hours = f.opt_hours("backsync_timeout_h");
+    let backsync_timeout_h = f.kept(hours).unwrap_or(d.backsync_timeout_h);
+    let s = Settings {
+        notify_pause_s,
+        notify_stagger_s,
+        backsync_timeout_h,
         model,
-        periodic_sync_s: f.opt_number("periodic_sync_s")?.unwrap_or(d.periodic_sync_s),
-        intersite_sync_s: f.opt_number("intersite_sync_s")?.unwrap_or(d.intersite_sync_s),
-        mail_hop_s: f.opt_number("mail_hop_s")?.unwrap_or(d.mail_hop_s),
-    }) };
-    read(&mut f).map_err(|e| format!("settings: {e}"))
+        periodic_sync_s: f.get::<Option<u64>>("periodic_sync_s").unwrap_or(d.periodic_sync_s),
+        intersite_sync_s: f.get::<Option<u64>>("intersite_sync_s").unwrap_or(d.intersite_sync_s),
+        mail_hop_s: f.get::<Option<u64>>("mail_hop_s").unwrap_or(d.mail_hop_s),
+    };
+    prefixed("settings", f.failed())?;
+    Ok(s)
 }
 
 pub fn site(v: Json, what: &str) -> Result<SiteSpec, String> {
