@@ -10,6 +10,7 @@ use crate::session::{Live, Session};
 use crate::model::world::{nc_of_dn, nc_of_site, World};
 use serde::Serialize;
 use crate::json::{Json, Obj};
+use crate::scenario::reading::quoted_list;
 use crate::vecmap::VecMap;
 
 /// `{"text": "...", "require": [conditions]}`.
@@ -140,10 +141,10 @@ fn text_list(v: Json, key: &str) -> Result<Vec<String>, String> {
 }
 
 fn condition(v: Json) -> Result<Condition, String> {
-    let list = CONDITIONS.map(|c| format!("\"{c}\"")).join(", ");
-    let Json::Object(m) = v else { return Err(format!("a condition is an object with one of {list}")) };
+    let list = || quoted_list(&CONDITIONS);
+    let Json::Object(m) = v else { return Err(format!("a condition is an object with one of {}", list())) };
     if m.len() != 1 {
-        return Err(format!("a condition has exactly one of {list}"));
+        return Err(format!("a condition has exactly one of {}", list()));
     }
     let (key, v) = m.into_iter().next().expect("one entry");
     let number = |v: &Json| v.as_u64().ok_or_else(|| format!("\"{key}\" takes a whole number"));
@@ -185,7 +186,7 @@ fn condition(v: Json) -> Result<Condition, String> {
             Json::String(s) => Condition::Writable(s),
             _ => return Err("\"writable\" takes a server's name".into()),
         },
-        other => return Err(format!("unknown condition \"{other}\", expected one of {list}")),
+        other => return Err(format!("unknown condition \"{other}\", expected one of {}", list())),
     })
 }
 

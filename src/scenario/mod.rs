@@ -208,30 +208,37 @@ impl Scenario {
             Some(_) => return Err(whole("\"steps\" must be a list")),
         };
         let mut top = reading::Fields::new(Json::Object(top), "the scenario").map_err(whole)?;
+        // Every part read, in order, then the first wrong one's message: one exit dropping what
+        // was read, not one per part (less code in the wasm, docs/performance.md).
+        let mut wrong = None;
         let settings = match top.take("settings") {
             None => Settings::default(),
-            Some(v) => reading::settings(v).map_err(whole)?,
+            Some(v) => first(&mut wrong, reading::settings(v).map_err(whole)),
         };
-        let sites: Vec<SiteSpec> = top.list("sites", reading::site).map_err(whole)?
-            .ok_or_else(|| whole("a scenario needs \"sites\": a list of sites, each with servers"))?;
-        let connectors = top.list("connectors", reading::connector).map_err(whole)?.unwrap_or_default();
-        let drcs = top.list("drcs", reading::drc).map_err(whole)?.unwrap_or_default();
-        let steps = read_steps(steps)?;
-        let goal = top.take("goal").map(crate::goal::read).transpose().map_err(whole)?;
+        let sites = top.list("sites", reading::site).map_err(whole)
+            .and_then(|s| s.ok_or_else(|| whole("a scenario needs \"sites\": a list of sites, each with servers")));
+        let sites = first(&mut wrong, sites);
+        let connectors = first(&mut wrong, top.list("connectors", reading::connector).map_err(whole)).unwrap_or_default();
+        let drcs = first(&mut wrong, top.list("drcs", reading::drc).map_err(whole)).unwrap_or_default();
+        let steps = first(&mut wrong, read_steps(steps));
+        let goal = first(&mut wrong, top.take("goal").map(crate::goal::read).transpose().map_err(whole));
         let hint = |v: Json, what: &str| match v {
             Json::String(s) => Ok(s),
             _ => Err(format!("{what} must be text")),
         };
-        let hints = top.list("hints", hint).map_err(whole)?.unwrap_or_default();
+        let hints = first(&mut wrong, top.list("hints", hint).map_err(whole)).unwrap_or_default();
         let solution = match top.take("solution") {
             None => Vec::new(),
-            Some(Json::Array(list)) => read_steps(list).map_err(|e| whole(format!("solution {e}")))?,
-            Some(_) => return Err(whole("\"solution\" must be a list of steps")),
+            Some(Json::Array(list)) => first(&mut wrong, read_steps(list).map_err(|e| whole(format!("solution {e}")))),
+            Some(_) => first(&mut wrong, Err(whole("\"solution\" must be a list of steps"))),
         };
+        let title = first(&mut wrong, text_field(&mut top, "title"));
+        let org = first(&mut wrong, text_field(&mut top, "org"));
+        let summary = first(&mut wrong, text_field(&mut top, "summary"));
         let scenario = Scenario {
-            title: text_field(&mut top, "title")?.unwrap_or_else(|| "Untitled scenario".into()),
-            org: text_field(&mut top, "org")?.unwrap_or_else(|| "Org".into()),
-            summary: text_field(&mut top, "summary")?,
+            title: title.unwrap_or_else(|| "Untitled scenario".into()),
+            org: org.unwrap_or_else(|| "Org".into()),
+            summary,
             settings,
             sites,
             connectors,
@@ -241,6 +248,9 @@ impl Scenario {
             hints,
             solution,
         };
+        if let Some(e) = wrong {
+            return Err(e);
+        }
         scenario.check()?;
         Ok(scenario)
     }
@@ -508,6 +518,14 @@ impl Known {
     pub fn check(&mut self, cmd: &Command) -> Result<(), String> {
         cmd.check(self)
     }
+}
+
+/// A part's value, or its type's default with the error kept if it is the first.
+fn first<T: Default>(wrong: &mut Option<ScenarioError>, r: Result<T, ScenarioError>) -> T {
+    r.unwrap_or_else(|e| {
+        wrong.get_or_insert(e);
+        T::default()
+    })
 }
 
 /// A scenario's `title`, `org` or `summary` (absent or null: `None`).

@@ -109,12 +109,13 @@ impl Fields {
     }
 
     pub fn pair(&mut self, key: &str) -> Result<[String; 2], String> {
+        let wrong = |kind: &str| format!("\"{key}\" must be a list of two names, not {kind}");
         match self.need(key)? {
-            Json::Array(items) if items.len() == 2 => {
-                let mut it = items.into_iter().map(|v| as_text(v, key));
-                Ok([it.next().expect("two")?, it.next().expect("two")?])
-            }
-            v => Err(format!("\"{key}\" must be a list of two names, not {}", kind(&v))),
+            Json::Array(items) => match <[Json; 2]>::try_from(items) {
+                Ok([a, b]) => Ok([as_text(a, key)?, as_text(b, key)?]),
+                Err(_) => Err(wrong("a list")),
+            },
+            v => Err(wrong(kind(&v))),
         }
     }
 
@@ -134,7 +135,7 @@ impl Fields {
 
     /// A list, each item read by `each` with its place (`key[i]`). A plain loop: collecting
     /// `Result`s costs iterator code per item type in the wasm (docs/performance.md).
-    pub fn list<T>(&mut self, key: &str, each: impl Fn(Json, &str) -> Result<T, String>) -> Result<Option<Vec<T>>, String> {
+    pub fn list<T>(&mut self, key: &str, each: fn(Json, &str) -> Result<T, String>) -> Result<Option<Vec<T>>, String> {
         let Some(items) = self.items(key)? else { return Ok(None) };
         let mut out = Vec::with_capacity(items.len());
         for (i, v) in items.into_iter().enumerate() {
@@ -157,11 +158,24 @@ impl Fields {
         match self.map.keys().find(|k| !known.contains(&k.as_str())) {
             None => Ok(()),
             Some(k) => {
-                let list = known.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ");
-                Err(format!("unknown field {} in {}, expected one of {list}", quoted(k), self.what))
+                Err(format!("unknown field {} in {}, expected one of {}", quoted(k), self.what, quoted_list(known)))
             }
         }
     }
+}
+
+/// `"a", "b", "c"`: the names a message offers (one loop for every list of them).
+pub(crate) fn quoted_list(names: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('"');
+        out.push_str(name);
+        out.push('"');
+    }
+    out
 }
 
 fn as_text(v: Json, key: &str) -> Result<String, String> {
@@ -251,7 +265,7 @@ pub fn drc(v: Json, what: &str) -> Result<DrcSpec, String> {
 pub fn question(v: Json) -> Result<Question, String> {
     let mut f = Fields::new(v, "the question")?;
     f.expect(&["prompt", "choices", "answer", "explain"])?;
-    let choices = f.list("choices", |v, what| as_text(v, what))?.ok_or("missing field \"choices\"")?;
+    let choices = f.list("choices", as_text)?.ok_or("missing field \"choices\"")?;
     let q = Question { prompt: f.get("prompt"), choices, answer: f.get("answer"), explain: f.get("explain") };
     f.failed()?;
     Ok(q)
@@ -320,7 +334,6 @@ pub fn command(v: Json) -> Result<Command, String> {
     };
     f.what = format!("a {} step", quoted(&action));
     Command::read(&action, &mut f).unwrap_or_else(|| {
-        let list = ACTIONS.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ");
-        Err(format!("unknown action {}, expected one of {list}", quoted(&action)))
+        Err(format!("unknown action {}, expected one of {}", quoted(&action), quoted_list(ACTIONS)))
     })
 }
