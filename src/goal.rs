@@ -59,7 +59,13 @@ impl Condition {
     /// serializer into the wasm, which has none of serde_json (src/json.rs).
     pub fn to_value(&self) -> Json {
         let text = |s: &String| Json::String(s.clone());
-        let texts = |l: &Vec<String>| Json::Array(l.iter().map(text).collect());
+        let texts = |l: &Vec<String>| {
+            let mut items = Vec::with_capacity(l.len());
+            for s in l {
+                items.push(text(s));
+            }
+            Json::Array(items)
+        };
         let (key, v) = match self {
             Condition::Converged => ("converged", Json::Bool(true)),
             Condition::NoStall => ("no_stall", Json::Bool(true)),
@@ -295,18 +301,15 @@ pub fn is_free(cmd: &Command) -> bool {
 
 /// The goal against a world and the learner's moves.
 pub fn evaluate_goal(goal: &Goal, w: &World, moves: &[&Command]) -> GoalReport {
-    let require: Vec<ConditionReport> = goal
-        .require
-        .iter()
-        .map(|c| {
-            let ask = say::asks(c);
-            match why_not(c, w, moves) {
-                None => ConditionReport { text: say::condition(&ask, None), met: true, why: None },
-                Some(why) => ConditionReport { text: say::condition(&ask, Some(&why)), met: false, why: Some(why) },
-            }
-        })
-        .collect();
-    GoalReport { text: goal.text.clone(), met: require.iter().all(|c| c.met), met_at: None, require }
+    // A plain loop: iterator adapters cost code per closure in the wasm (docs/performance.md).
+    let mut require = Vec::with_capacity(goal.require.len());
+    let mut met = true;
+    for c in &goal.require {
+        let why = why_not(c, w, moves);
+        met &= why.is_none();
+        require.push(ConditionReport { text: say::condition(&say::asks(c), why.as_deref()), met: why.is_none(), why });
+    }
+    GoalReport { text: goal.text.clone(), met, met_at: None, require }
 }
 
 /// Why a condition is not met now; `None` when it is.

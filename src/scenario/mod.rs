@@ -261,7 +261,13 @@ impl Scenario {
     }
 
     pub fn site_of(&self, server: &str) -> Option<&str> {
-        self.servers().find(|(_, s)| s.name == server).map(|(site, _)| site)
+        // Plain loops: iterator adapters cost code per closure in the wasm (docs/performance.md).
+        for site in &self.sites {
+            if site.servers.iter().any(|s| s.name == server) {
+                return Some(&site.name);
+            }
+        }
+        None
     }
 
     pub fn invocation_id(spec: &ServerSpec) -> String {
@@ -400,13 +406,15 @@ pub struct Known {
 
 impl Known {
     pub fn of(sc: &Scenario) -> Known {
-        Known {
-            servers: sc.servers().map(|(site, s)| (s.name.clone(), site.to_string())).collect(),
-            sites: sc.sites.iter().map(|s| s.name.clone()).collect(),
-            backups: VecSet::new(),
-            removed: VecSet::new(),
-            file_connectors: None,
+        let mut servers = Vec::new();
+        let mut sites = Vec::with_capacity(sc.sites.len());
+        for site in &sc.sites {
+            for s in &site.servers {
+                servers.push((s.name.clone(), site.name.clone()));
+            }
+            sites.push(site.name.clone());
         }
+        Known::new(servers, sites)
     }
 
     /// The names as they are now (a live world's servers and sites).
@@ -422,7 +430,10 @@ impl Known {
         if self.site_of(name).is_some() {
             return Ok(());
         }
-        let known: Vec<_> = self.servers.iter().map(|(n, _)| n.as_str()).collect();
+        let mut known = Vec::with_capacity(self.servers.len());
+        for (n, _) in &self.servers {
+            known.push(n.as_str());
+        }
         Err(format!("unknown server {} (the servers are {})", quoted(name), crate::scenario::names::some_of(&known)))
     }
 
