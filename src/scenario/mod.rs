@@ -275,7 +275,7 @@ impl Scenario {
     }
 
     fn check(&self) -> Result<(), ScenarioError> {
-        self.check_topology()?;
+        self.check_topology().map_err(whole)?;
         crate::model::budget::check_scenario(self).map_err(|(i, m)| at(i, m))?;
         if let Some(g) = &self.goal {
             crate::goal::check(g, self).map_err(|m| whole(format!("goal: {m}")))?;
@@ -297,60 +297,60 @@ impl Scenario {
         Ok(())
     }
 
-    fn check_topology(&self) -> Result<(), ScenarioError> {
+    /// The settings, sites, servers, connectors and DRCs (its messages are about the whole file).
+    fn check_topology(&self) -> Result<(), String> {
         let s = &self.settings;
         if s.notify_stagger_s > 86_400 || s.notify_pause_s > 30 * 86_400 {
-            return Err(whole("settings: the notify pause and stagger must be under 30 days and one day"));
+            return Err("settings: the notify pause and stagger must be under 30 days and one day".into());
         }
         if s.periodic_sync_s == 0 || s.intersite_sync_s == 0 {
-            return Err(whole("settings: periodic_sync_s and intersite_sync_s must be above 0"));
+            return Err("settings: periodic_sync_s and intersite_sync_s must be above 0".into());
         }
-        crate::model::budget::check_settings(s).map_err(whole)?;
+        crate::model::budget::check_settings(s)?;
         if !(s.backsync_timeout_h.is_finite() && s.backsync_timeout_h >= 0.0 && s.backsync_timeout_h <= 24.0 * 365.0) {
-            return Err(whole("settings: backsync_timeout_h must be a number of hours from 0 to 8760"));
+            return Err("settings: backsync_timeout_h must be a number of hours from 0 to 8760".into());
         }
         if self.sites.is_empty() {
-            return Err(whole("a scenario needs at least one site with a server"));
+            return Err("a scenario needs at least one site with a server".into());
         }
-        crate::scenario::names::check_names(self).map_err(whole)?;
+        crate::scenario::names::check_names(self)?;
         let mut site_names = VecSet::new();
         let mut names = VecSet::new();
         let mut ids = VecSet::new();
         for site in &self.sites {
             if site.name.trim().is_empty() || !site_names.add(site.name.to_ascii_lowercase()) {
-                return Err(whole(format!("site \"{}\" is named twice or has no name", site.name)));
+                return Err(format!("site \"{}\" is named twice or has no name", site.name));
             }
             if site.servers.is_empty() {
-                return Err(whole(format!("site \"{}\" has no servers", site.name)));
+                return Err(format!("site \"{}\" has no servers", site.name));
             }
             for server in &site.servers {
                 if server.name.trim().is_empty() || !names.add(server.name.to_ascii_lowercase()) {
-                    return Err(whole(format!("server \"{}\" is named twice or has no name", server.name)));
+                    return Err(format!("server \"{}\" is named twice or has no name", server.name));
                 }
                 if server.usn > MAX_USN {
-                    return Err(whole(format!("server \"{}\": usn {} is too large", server.name, server.usn)));
+                    return Err(format!("server \"{}\": usn {} is too large", server.name, server.usn));
                 }
                 if let Some(id) = &server.invocation_id {
                     if !is_invocation_id(id) {
-                        return Err(whole(format!("server \"{}\": invocation_id must be 32 hex digits", server.name)));
+                        return Err(format!("server \"{}\": invocation_id must be 32 hex digits", server.name));
                     }
                 }
                 if !ids.add(Self::invocation_id(server)) {
-                    return Err(whole(format!("server \"{}\" has another server's invocation_id", server.name)));
+                    return Err(format!("server \"{}\" has another server's invocation_id", server.name));
                 }
             }
         }
         if names.len() > MAX_SERVERS {
-            return Err(whole(format!("the lab holds at most {MAX_SERVERS} servers")));
+            return Err(format!("the lab holds at most {MAX_SERVERS} servers"));
         }
         let known = Known::of(self);
         for (i, c) in self.connectors.iter().enumerate() {
             known.check_connector(&c.kind, &c.sites, c.cost, c.schedule.as_ref())
-                .map_err(|m| whole(format!("connectors[{i}]: {m}")))?;
+                .map_err(|m| format!("connectors[{i}]: {m}"))?;
         }
         for (i, d) in self.drcs.iter().enumerate() {
-            known.check_drc(&d.sites, &d.bridgeheads).map_err(|m| whole(format!("drcs[{i}]: {m}")))?;
-            self.check_drc_joins(i).map_err(|m| whole(format!("drcs[{i}]: {m}")))?;
+            known.check_drc(&d.sites, &d.bridgeheads).and_then(|()| self.check_drc_joins(i)).map_err(|m| format!("drcs[{i}]: {m}"))?;
         }
         Ok(())
     }

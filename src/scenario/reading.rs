@@ -96,7 +96,7 @@ impl Fields {
         match self.take(key) {
             None => Ok(None),
             Some(Json::Bool(b)) => Ok(Some(b)),
-            Some(v) => Err(format!("\"{key}\" must be true or false, not {}", kind(&v))),
+            Some(v) => Err(must_be(key, "true or false", kind(&v))),
         }
     }
 
@@ -104,12 +104,12 @@ impl Fields {
         match self.take(key) {
             None => Ok(None),
             Some(Json::Number(n)) => Ok(n.as_f64()),
-            Some(v) => Err(format!("\"{key}\" must be a number of hours, not {}", kind(&v))),
+            Some(v) => Err(must_be(key, "a number of hours", kind(&v))),
         }
     }
 
     pub fn pair(&mut self, key: &str) -> Result<[String; 2], String> {
-        let wrong = |kind: &str| format!("\"{key}\" must be a list of two names, not {kind}");
+        let wrong = |kind| must_be(key, "a list of two names", kind);
         match self.need(key)? {
             Json::Array(items) => match <[Json; 2]>::try_from(items) {
                 Ok([a, b]) => Ok([as_text(a, key)?, as_text(b, key)?]),
@@ -129,7 +129,7 @@ impl Fields {
                 }
                 Ok(attrs)
             }
-            Some(v) => Err(format!("\"{key}\" must be an object of attribute names and values, not {}", kind(&v))),
+            Some(v) => Err(must_be(key, "an object of attribute names and values", kind(&v))),
         }
     }
 
@@ -148,7 +148,7 @@ impl Fields {
         match self.take(key) {
             None => Ok(None),
             Some(Json::Array(items)) => Ok(Some(items)),
-            Some(v) => Err(format!("\"{key}\" must be a list, not {}", kind(&v))),
+            Some(v) => Err(must_be(key, "a list", kind(&v))),
         }
     }
 
@@ -178,10 +178,15 @@ pub(crate) fn quoted_list(names: &[&str]) -> String {
     out
 }
 
+/// `"key" must be text, not a number`: a field of the wrong kind (one message for them all).
+fn must_be(key: &str, what: &str, not: &str) -> String {
+    format!("\"{key}\" must be {what}, not {not}")
+}
+
 fn as_text(v: Json, key: &str) -> Result<String, String> {
     match v {
         Json::String(s) => Ok(s),
-        v => Err(format!("\"{key}\" must be text, not {}", kind(&v))),
+        v => Err(must_be(key, "text", kind(&v))),
     }
 }
 
@@ -329,7 +334,7 @@ pub fn command(v: Json) -> Result<Command, String> {
     let mut f = Fields::new(v, "a step")?;
     let action = match f.take("do") {
         Some(Json::String(s)) => s,
-        Some(v) => return Err(format!("\"do\" must be text, not {}", kind(&v))),
+        Some(v) => return Err(must_be("do", "text", kind(&v))),
         None => return Err("a step needs \"do\" (create, modify, delete, run, restore, ...)".into()),
     };
     f.what = format!("a {} step", quoted(&action));
