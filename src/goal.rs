@@ -10,6 +10,7 @@ use crate::session::{Live, Session};
 use crate::model::world::{nc_of_dn, nc_of_site, World};
 use serde::Serialize;
 use crate::json::{Json, Obj};
+use crate::scenario::reading::quoted_list;
 use crate::vecmap::VecMap;
 
 /// `{"text": "...", "require": [conditions]}`.
@@ -58,7 +59,13 @@ impl Condition {
     /// serializer into the wasm, which has none of serde_json (src/json.rs).
     pub fn to_value(&self) -> Json {
         let text = |s: &String| Json::String(s.clone());
-        let texts = |l: &Vec<String>| Json::Array(l.iter().map(text).collect());
+        let texts = |l: &Vec<String>| {
+            let mut items = Vec::with_capacity(l.len());
+            for s in l {
+                items.push(text(s));
+            }
+            Json::Array(items)
+        };
         let (key, v) = match self {
             Condition::Converged => ("converged", Json::Bool(true)),
             Condition::NoStall => ("no_stall", Json::Bool(true)),
@@ -140,10 +147,10 @@ fn text_list(v: Json, key: &str) -> Result<Vec<String>, String> {
 }
 
 fn condition(v: Json) -> Result<Condition, String> {
-    let list = CONDITIONS.map(|c| format!("\"{c}\"")).join(", ");
-    let Json::Object(m) = v else { return Err(format!("a condition is an object with one of {list}")) };
+    let list = || quoted_list(&CONDITIONS);
+    let Json::Object(m) = v else { return Err(format!("a condition is an object with one of {}", list())) };
     if m.len() != 1 {
-        return Err(format!("a condition has exactly one of {list}"));
+        return Err(format!("a condition has exactly one of {}", list()));
     }
     let (key, v) = m.into_iter().next().expect("one entry");
     let number = |v: &Json| v.as_u64().ok_or_else(|| format!("\"{key}\" takes a whole number"));
@@ -185,7 +192,7 @@ fn condition(v: Json) -> Result<Condition, String> {
             Json::String(s) => Condition::Writable(s),
             _ => return Err("\"writable\" takes a server's name".into()),
         },
-        other => return Err(format!("unknown condition \"{other}\", expected one of {list}")),
+        other => return Err(format!("unknown condition \"{other}\", expected one of {}", list())),
     })
 }
 
@@ -294,18 +301,15 @@ pub fn is_free(cmd: &Command) -> bool {
 
 /// The goal against a world and the learner's moves.
 pub fn evaluate_goal(goal: &Goal, w: &World, moves: &[&Command]) -> GoalReport {
-    let require: Vec<ConditionReport> = goal
-        .require
-        .iter()
-        .map(|c| {
-            let ask = say::asks(c);
-            match why_not(c, w, moves) {
-                None => ConditionReport { text: say::condition(&ask, None), met: true, why: None },
-                Some(why) => ConditionReport { text: say::condition(&ask, Some(&why)), met: false, why: Some(why) },
-            }
-        })
-        .collect();
-    GoalReport { text: goal.text.clone(), met: require.iter().all(|c| c.met), met_at: None, require }
+    // A plain loop: iterator adapters cost code per closure in the wasm (docs/performance.md).
+    let mut require = Vec::with_capacity(goal.require.len());
+    let mut met = true;
+    for c in &goal.require {
+        let why = why_not(c, w, moves);
+        met &= why.is_none();
+        require.push(ConditionReport { text: say::condition(&say::asks(c), why.as_deref()), met: why.is_none(), why });
+    }
+    GoalReport { text: goal.text.clone(), met, met_at: None, require }
 }
 
 /// Why a condition is not met now; `None` when it is.

@@ -3,13 +3,13 @@
 //! its help line (`command!`, which also makes its reader), and its `Spec`: its checks, what it
 //! asks for in advance, what it does to the world and the few words that describe it. The
 //! `registry!` list below ties them together: the `Command` enum, `ACTIONS`, `HELP` and one
-//! `match` (for reading, one `if` chain) per question. The sentences a command says when it runs
-//! are in `crate::narration::commands`.
+//! `match` (for reading, one table of readers) per question. The sentences a command says when
+//! it runs are in `crate::narration::commands`.
 //!
 //! Size: the page downloads this as wasm (docs/performance.md). The `Spec` methods are marked
 //! `#[inline(always)]` so that each `match` compiles as the one hand-written `match` did before
 //! the commands were split; reading and writing are by hand (one small function per kind of
-//! field, none per command), as src/scenario/reading.rs explains.
+//! field, and a command's reader only builds its struct), as src/scenario/reading.rs explains.
 //!
 //! A command is a guard (may the directory do this now?) and an action: a refused command is
 //! recorded and the run goes on (docs/scenarios.md, "Steps").
@@ -79,12 +79,10 @@ macro_rules! command {
             /// The fields it takes besides `do`.
             pub const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
 
-            /// Reads the fields (already checked against `FIELDS`), in the lab's words when one
-            /// is wrong: the first wrong field's message (`Fields::failed`).
-            #[inline(always)]
-            pub(crate) fn read(f: &mut $crate::scenario::reading::Fields) -> Result<$crate::commands::Command, String> {
-                let c = $crate::commands::Command::$T($T { $($field: command!(@read f $field $ty $(= $default)?)),* });
-                $crate::commands::unless_failed(f, c)
+            /// Reads the fields (already checked against `FIELDS`): a wrong one reads as its
+            /// default and `Fields` keeps the first message (`Command::read` returns it).
+            pub(crate) fn read(f: &mut $crate::scenario::reading::Fields) -> $crate::commands::Command {
+                $crate::commands::Command::$T($T { $($field: command!(@read f $field $ty $(= $default)?)),* })
             }
 
             pub(crate) fn write(&self, out: &mut Vec<(&'static str, $crate::json::Json)>) {
@@ -192,12 +190,6 @@ impl<T: Field> Field for Option<T> {
 /// wasm's reader of all commands, one function, was 10 KB; docs/performance.md).
 pub(crate) trait FromField: Sized {
     fn read(f: &mut Fields, key: &str) -> Self;
-}
-
-/// The command read, unless a field was wrong: one function for every command, so no command
-/// has its own path dropping what it read.
-pub(crate) fn unless_failed(f: &mut Fields, c: Command) -> Result<Command, String> {
-    f.failed().map(|()| c)
 }
 
 /// Each kind of field with the function of src/scenario/reading.rs that reads it.
@@ -337,11 +329,18 @@ macro_rules! registry {
             }
 
             /// Reads the fields of the action named `action`; `None` when there is no such
-            /// action.
+            /// action. One table and one loop: no command has its own check of its fields or
+            /// its own path dropping what it read.
             pub(crate) fn read(action: &str, f: &mut Fields) -> Option<Result<Command, String>> {
-                $(if action == $T::NAME {
-                    return Some(f.expect($T::FIELDS).and_then(|()| $T::read(f)));
-                })*
+                const READERS: &[(&str, &[&str], fn(&mut Fields) -> Command)] = &[$(($T::NAME, $T::FIELDS, $T::read)),*];
+                for (name, fields, read) in READERS {
+                    if *name == action {
+                        return Some(f.expect(fields).and_then(|()| {
+                            let c = read(f);
+                            f.failed().map(|()| c)
+                        }));
+                    }
+                }
                 None
             }
 

@@ -150,10 +150,16 @@ impl Spec for Set {
     }
     #[inline(always)]
     fn describe(&self) -> String {
-        let parts: Vec<String> = [("notify pause", self.notify_pause_s), ("periodic sync", self.periodic_sync_s), ("intersite sync", self.intersite_sync_s)]
-            .iter()
-            .filter_map(|(k, v)| v.map(|v| format!("{k} {v} s")))
-            .collect();
-        format!("set the {}", parts.join(", "))
+        // A plain loop: iterator adapters cost code per closure in the wasm (docs/performance.md).
+        let mut parts = String::new();
+        for (k, v) in [("notify pause", self.notify_pause_s), ("periodic sync", self.periodic_sync_s), ("intersite sync", self.intersite_sync_s)] {
+            if let Some(v) = v {
+                if !parts.is_empty() {
+                    parts.push_str(", ");
+                }
+                parts += &format!("{k} {v} s");
+            }
+        }
+        format!("set the {parts}")
     }
 }

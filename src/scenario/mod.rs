@@ -201,65 +201,56 @@ impl Scenario {
         let Json::Object(mut top) = doc.into() else {
             return Err(whole("a scenario is a JSON object with \"sites\" and \"steps\""));
         };
+        // `"steps": null` is refused, unlike the other fields (absent or null are the same).
         let steps = match top.remove("steps") {
             None => Vec::new(),
             Some(Json::Array(steps)) => steps,
             Some(_) => return Err(whole("\"steps\" must be a list")),
         };
-        let text_field = |top: &Obj, key: &str| -> Result<Option<String>, ScenarioError> {
-            match top.get(key) {
-                None | Some(Json::Null) => Ok(None),
-                Some(Json::String(s)) => Ok(Some(s.clone())),
-                Some(_) => Err(whole(format!("\"{key}\" must be text"))),
-            }
+        let mut top = reading::Fields::new(Json::Object(top), "the scenario").map_err(whole)?;
+        // Every part read, in order, then the first wrong one's message: one exit dropping what
+        // was read, not one per part (less code in the wasm, docs/performance.md).
+        let mut wrong = None;
+        let settings = match top.take("settings") {
+            None => Settings::default(),
+            Some(v) => first(&mut wrong, reading::settings(v).map_err(whole)),
         };
-        let field = |key: &str| -> Result<Json, ScenarioError> {
-            Ok(top.get(key).cloned().unwrap_or(Json::Null))
-        };
-        let settings = match field("settings")? {
-            Json::Null => Settings::default(),
-            v => reading::settings(v).map_err(whole)?,
-        };
-        let mut lists = reading::Fields::new(Json::Object(top.clone()), "the scenario").map_err(whole)?;
-        let sites: Vec<SiteSpec> = lists.list("sites", reading::site).map_err(whole)?
-            .ok_or_else(|| whole("a scenario needs \"sites\": a list of sites, each with servers"))?;
-        let connectors = lists.list("connectors", reading::connector).map_err(whole)?.unwrap_or_default();
-        let drcs = lists.list("drcs", reading::drc).map_err(whole)?.unwrap_or_default();
-        // Plain loops, as `reading::Fields::list` says why.
-        let mut read_steps = Vec::with_capacity(steps.len());
-        for (i, v) in steps.into_iter().enumerate() {
-            read_steps.push(parse_step(i, v)?);
-        }
-        let goal = top.get("goal").filter(|v| !v.is_null()).map(|v| crate::goal::read(v.clone())).transpose().map_err(whole)?;
+        let sites = top.list("sites", reading::site).map_err(whole)
+            .and_then(|s| s.ok_or_else(|| whole("a scenario needs \"sites\": a list of sites, each with servers")));
+        let sites = first(&mut wrong, sites);
+        let connectors = first(&mut wrong, top.list("connectors", reading::connector).map_err(whole)).unwrap_or_default();
+        let drcs = first(&mut wrong, top.list("drcs", reading::drc).map_err(whole)).unwrap_or_default();
+        let steps = first(&mut wrong, read_steps(steps));
+        let goal = first(&mut wrong, top.take("goal").map(crate::goal::read).transpose().map_err(whole));
         let hint = |v: Json, what: &str| match v {
             Json::String(s) => Ok(s),
             _ => Err(format!("{what} must be text")),
         };
-        let hints = lists.list("hints", hint).map_err(whole)?.unwrap_or_default();
-        let solution = match top.get("solution") {
-            None | Some(Json::Null) => Vec::new(),
-            Some(Json::Array(list)) => {
-                let mut read = Vec::with_capacity(list.len());
-                for (i, v) in list.iter().enumerate() {
-                    read.push(parse_step(i, v.clone()).map_err(|e| whole(format!("solution {e}")))?);
-                }
-                read
-            }
-            Some(_) => return Err(whole("\"solution\" must be a list of steps")),
+        let hints = first(&mut wrong, top.list("hints", hint).map_err(whole)).unwrap_or_default();
+        let solution = match top.take("solution") {
+            None => Vec::new(),
+            Some(Json::Array(list)) => first(&mut wrong, read_steps(list).map_err(|e| whole(format!("solution {e}")))),
+            Some(_) => first(&mut wrong, Err(whole("\"solution\" must be a list of steps"))),
         };
+        let title = first(&mut wrong, text_field(&mut top, "title"));
+        let org = first(&mut wrong, text_field(&mut top, "org"));
+        let summary = first(&mut wrong, text_field(&mut top, "summary"));
         let scenario = Scenario {
-            title: text_field(&top, "title")?.unwrap_or_else(|| "Untitled scenario".into()),
-            org: text_field(&top, "org")?.unwrap_or_else(|| "Org".into()),
-            summary: text_field(&top, "summary")?,
+            title: title.unwrap_or_else(|| "Untitled scenario".into()),
+            org: org.unwrap_or_else(|| "Org".into()),
+            summary,
             settings,
             sites,
             connectors,
             drcs,
-            steps: read_steps,
+            steps,
             goal,
             hints,
             solution,
         };
+        if let Some(e) = wrong {
+            return Err(e);
+        }
         scenario.check()?;
         Ok(scenario)
     }
@@ -270,7 +261,13 @@ impl Scenario {
     }
 
     pub fn site_of(&self, server: &str) -> Option<&str> {
-        self.servers().find(|(_, s)| s.name == server).map(|(site, _)| site)
+        // Plain loops: iterator adapters cost code per closure in the wasm (docs/performance.md).
+        for site in &self.sites {
+            if site.servers.iter().any(|s| s.name == server) {
+                return Some(&site.name);
+            }
+        }
+        None
     }
 
     pub fn invocation_id(spec: &ServerSpec) -> String {
@@ -278,7 +275,7 @@ impl Scenario {
     }
 
     fn check(&self) -> Result<(), ScenarioError> {
-        self.check_topology()?;
+        self.check_topology().map_err(whole)?;
         crate::model::budget::check_scenario(self).map_err(|(i, m)| at(i, m))?;
         if let Some(g) = &self.goal {
             crate::goal::check(g, self).map_err(|m| whole(format!("goal: {m}")))?;
@@ -300,60 +297,60 @@ impl Scenario {
         Ok(())
     }
 
-    fn check_topology(&self) -> Result<(), ScenarioError> {
+    /// The settings, sites, servers, connectors and DRCs (its messages are about the whole file).
+    fn check_topology(&self) -> Result<(), String> {
         let s = &self.settings;
         if s.notify_stagger_s > 86_400 || s.notify_pause_s > 30 * 86_400 {
-            return Err(whole("settings: the notify pause and stagger must be under 30 days and one day"));
+            return Err("settings: the notify pause and stagger must be under 30 days and one day".into());
         }
         if s.periodic_sync_s == 0 || s.intersite_sync_s == 0 {
-            return Err(whole("settings: periodic_sync_s and intersite_sync_s must be above 0"));
+            return Err("settings: periodic_sync_s and intersite_sync_s must be above 0".into());
         }
-        crate::model::budget::check_settings(s).map_err(whole)?;
+        crate::model::budget::check_settings(s)?;
         if !(s.backsync_timeout_h.is_finite() && s.backsync_timeout_h >= 0.0 && s.backsync_timeout_h <= 24.0 * 365.0) {
-            return Err(whole("settings: backsync_timeout_h must be a number of hours from 0 to 8760"));
+            return Err("settings: backsync_timeout_h must be a number of hours from 0 to 8760".into());
         }
         if self.sites.is_empty() {
-            return Err(whole("a scenario needs at least one site with a server"));
+            return Err("a scenario needs at least one site with a server".into());
         }
-        crate::scenario::names::check_names(self).map_err(whole)?;
+        crate::scenario::names::check_names(self)?;
         let mut site_names = VecSet::new();
         let mut names = VecSet::new();
         let mut ids = VecSet::new();
         for site in &self.sites {
             if site.name.trim().is_empty() || !site_names.add(site.name.to_ascii_lowercase()) {
-                return Err(whole(format!("site \"{}\" is named twice or has no name", site.name)));
+                return Err(format!("site \"{}\" is named twice or has no name", site.name));
             }
             if site.servers.is_empty() {
-                return Err(whole(format!("site \"{}\" has no servers", site.name)));
+                return Err(format!("site \"{}\" has no servers", site.name));
             }
             for server in &site.servers {
                 if server.name.trim().is_empty() || !names.add(server.name.to_ascii_lowercase()) {
-                    return Err(whole(format!("server \"{}\" is named twice or has no name", server.name)));
+                    return Err(format!("server \"{}\" is named twice or has no name", server.name));
                 }
                 if server.usn > MAX_USN {
-                    return Err(whole(format!("server \"{}\": usn {} is too large", server.name, server.usn)));
+                    return Err(format!("server \"{}\": usn {} is too large", server.name, server.usn));
                 }
                 if let Some(id) = &server.invocation_id {
                     if !is_invocation_id(id) {
-                        return Err(whole(format!("server \"{}\": invocation_id must be 32 hex digits", server.name)));
+                        return Err(format!("server \"{}\": invocation_id must be 32 hex digits", server.name));
                     }
                 }
                 if !ids.add(Self::invocation_id(server)) {
-                    return Err(whole(format!("server \"{}\" has another server's invocation_id", server.name)));
+                    return Err(format!("server \"{}\" has another server's invocation_id", server.name));
                 }
             }
         }
         if names.len() > MAX_SERVERS {
-            return Err(whole(format!("the lab holds at most {MAX_SERVERS} servers")));
+            return Err(format!("the lab holds at most {MAX_SERVERS} servers"));
         }
         let known = Known::of(self);
         for (i, c) in self.connectors.iter().enumerate() {
             known.check_connector(&c.kind, &c.sites, c.cost, c.schedule.as_ref())
-                .map_err(|m| whole(format!("connectors[{i}]: {m}")))?;
+                .map_err(|m| format!("connectors[{i}]: {m}"))?;
         }
         for (i, d) in self.drcs.iter().enumerate() {
-            known.check_drc(&d.sites, &d.bridgeheads).map_err(|m| whole(format!("drcs[{i}]: {m}")))?;
-            self.check_drc_joins(i).map_err(|m| whole(format!("drcs[{i}]: {m}")))?;
+            known.check_drc(&d.sites, &d.bridgeheads).and_then(|()| self.check_drc_joins(i)).map_err(|m| format!("drcs[{i}]: {m}"))?;
         }
         Ok(())
     }
@@ -409,13 +406,15 @@ pub struct Known {
 
 impl Known {
     pub fn of(sc: &Scenario) -> Known {
-        Known {
-            servers: sc.servers().map(|(site, s)| (s.name.clone(), site.to_string())).collect(),
-            sites: sc.sites.iter().map(|s| s.name.clone()).collect(),
-            backups: VecSet::new(),
-            removed: VecSet::new(),
-            file_connectors: None,
+        let mut servers = Vec::new();
+        let mut sites = Vec::with_capacity(sc.sites.len());
+        for site in &sc.sites {
+            for s in &site.servers {
+                servers.push((s.name.clone(), site.name.clone()));
+            }
+            sites.push(site.name.clone());
         }
+        Known::new(servers, sites)
     }
 
     /// The names as they are now (a live world's servers and sites).
@@ -431,7 +430,10 @@ impl Known {
         if self.site_of(name).is_some() {
             return Ok(());
         }
-        let known: Vec<_> = self.servers.iter().map(|(n, _)| n.as_str()).collect();
+        let mut known = Vec::with_capacity(self.servers.len());
+        for (n, _) in &self.servers {
+            known.push(n.as_str());
+        }
         Err(format!("unknown server {} (the servers are {})", quoted(name), crate::scenario::names::some_of(&known)))
     }
 
@@ -529,42 +531,69 @@ impl Known {
     }
 }
 
+/// A part's value, or its type's default with the error kept if it is the first.
+fn first<T: Default>(wrong: &mut Option<ScenarioError>, r: Result<T, ScenarioError>) -> T {
+    r.unwrap_or_else(|e| {
+        wrong.get_or_insert(e);
+        T::default()
+    })
+}
+
+/// A scenario's `title`, `org` or `summary` (absent or null: `None`).
+fn text_field(top: &mut reading::Fields, key: &str) -> Result<Option<String>, ScenarioError> {
+    match top.take(key) {
+        None => Ok(None),
+        Some(Json::String(s)) => Ok(Some(s)),
+        Some(_) => Err(whole(format!("\"{key}\" must be text"))),
+    }
+}
+
+/// The steps of a list, in order (a plain loop, as `reading::Fields::list` says why).
+fn read_steps(list: Vec<Json>) -> Result<Vec<ScriptStep>, ScenarioError> {
+    let mut steps = Vec::with_capacity(list.len());
+    for (i, v) in list.into_iter().enumerate() {
+        steps.push(parse_step(i, v)?);
+    }
+    Ok(steps)
+}
+
 /// Parses one step (a command plus optional narration and question).
 pub fn parse_step(index: usize, v: Json) -> Result<ScriptStep, ScenarioError> {
+    read_step(v).map_err(|m| at(index, m))
+}
+
+fn read_step(v: Json) -> Result<ScriptStep, String> {
     let Json::Object(mut map) = v else {
-        return Err(at(index, "a step is an object like {\"do\": \"create\", ...}"));
+        return Err("a step is an object like {\"do\": \"create\", ...}".into());
     };
     if !map.contains_key("do") {
-        return Err(at(index, "a step needs \"do\" (create, modify, delete, run, restore, ...)"));
+        return Err("a step needs \"do\" (create, modify, delete, run, restore, ...)".into());
     }
     let narration = match map.remove(STEP_EXTRAS[0]) {
         None | Some(Json::Null) => None,
         Some(Json::String(s)) => Some(s),
-        Some(_) => return Err(at(index, "\"narration\" must be text")),
+        Some(_) => return Err("\"narration\" must be text".into()),
     };
-    let question = match map.remove(STEP_EXTRAS[1]) {
-        None | Some(Json::Null) => None,
-        Some(q) => Some(reading::question(q).map_err(|e| at(index, format!("\"question\": {e}")))?),
-    };
+    let question = step_extra(&mut map, STEP_EXTRAS[1], reading::question)?;
     let learner = match map.remove(STEP_EXTRAS[2]) {
         None | Some(Json::Null) | Some(Json::Bool(false)) => false,
         Some(Json::Bool(true)) => true,
-        Some(_) => return Err(at(index, "\"learner\" must be true or false")),
+        Some(_) => return Err("\"learner\" must be true or false".into()),
     };
-    let focus = match map.remove(STEP_EXTRAS[3]) {
-        None | Some(Json::Null) => None,
-        Some(v) => Some(reading::focus(v).map_err(|e| at(index, format!("\"focus\": {e}")))?),
-    };
-    let narration_for = match map.remove(STEP_EXTRAS[4]) {
-        None | Some(Json::Null) => None,
-        Some(v) => Some(reading::narration_for(v).map_err(|e| at(index, format!("\"narration_for\": {e}")))?),
-    };
-    let reveal = match map.remove(STEP_EXTRAS[5]) {
-        None | Some(Json::Null) => None,
-        Some(v) => Some(reading::reveal(v).map_err(|e| at(index, format!("\"reveal\": {e}")))?),
-    };
-    let command = parse_command(Json::Object(map)).map_err(|m| at(index, m))?;
+    let focus = step_extra(&mut map, STEP_EXTRAS[3], reading::focus)?;
+    let narration_for = step_extra(&mut map, STEP_EXTRAS[4], reading::narration_for)?;
+    let reveal = step_extra(&mut map, STEP_EXTRAS[5], reading::reveal)?;
+    let command = parse_command(Json::Object(map))?;
     Ok(ScriptStep { command, narration, question, narration_for, focus, reveal, learner })
+}
+
+/// A step's optional field `key` (absent or null: `None`), read by `read`, whose message is
+/// prefixed with the field's name.
+fn step_extra<T>(map: &mut Obj, key: &str, read: fn(Json) -> Result<T, String>) -> Result<Option<T>, String> {
+    match map.remove(key) {
+        None | Some(Json::Null) => Ok(None),
+        Some(v) => read(v).map(Some).map_err(|e| format!("\"{key}\": {e}")),
+    }
 }
 
 /// Parses a command object, e.g. one the page sends.

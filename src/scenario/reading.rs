@@ -60,7 +60,8 @@ impl Fields {
         self.wrong.take().map_or(Ok(()), Err)
     }
 
-    fn take(&mut self, key: &str) -> Option<Json> {
+    /// The field `key`, taken out; absent and null are `None`.
+    pub(crate) fn take(&mut self, key: &str) -> Option<Json> {
         self.map.remove(key).filter(|v| !v.is_null())
     }
 
@@ -95,7 +96,7 @@ impl Fields {
         match self.take(key) {
             None => Ok(None),
             Some(Json::Bool(b)) => Ok(Some(b)),
-            Some(v) => Err(format!("\"{key}\" must be true or false, not {}", kind(&v))),
+            Some(v) => Err(must_be(key, "true or false", kind(&v))),
         }
     }
 
@@ -103,17 +104,18 @@ impl Fields {
         match self.take(key) {
             None => Ok(None),
             Some(Json::Number(n)) => Ok(n.as_f64()),
-            Some(v) => Err(format!("\"{key}\" must be a number of hours, not {}", kind(&v))),
+            Some(v) => Err(must_be(key, "a number of hours", kind(&v))),
         }
     }
 
     pub fn pair(&mut self, key: &str) -> Result<[String; 2], String> {
+        let wrong = |kind| must_be(key, "a list of two names", kind);
         match self.need(key)? {
-            Json::Array(items) if items.len() == 2 => {
-                let mut it = items.into_iter().map(|v| as_text(v, key));
-                Ok([it.next().expect("two")?, it.next().expect("two")?])
-            }
-            v => Err(format!("\"{key}\" must be a list of two names, not {}", kind(&v))),
+            Json::Array(items) => match <[Json; 2]>::try_from(items) {
+                Ok([a, b]) => Ok([as_text(a, key)?, as_text(b, key)?]),
+                Err(_) => Err(wrong("a list")),
+            },
+            v => Err(wrong(kind(&v))),
         }
     }
 
@@ -127,13 +129,13 @@ impl Fields {
                 }
                 Ok(attrs)
             }
-            Some(v) => Err(format!("\"{key}\" must be an object of attribute names and values, not {}", kind(&v))),
+            Some(v) => Err(must_be(key, "an object of attribute names and values", kind(&v))),
         }
     }
 
     /// A list, each item read by `each` with its place (`key[i]`). A plain loop: collecting
     /// `Result`s costs iterator code per item type in the wasm (docs/performance.md).
-    pub fn list<T>(&mut self, key: &str, each: impl Fn(Json, &str) -> Result<T, String>) -> Result<Option<Vec<T>>, String> {
+    pub fn list<T>(&mut self, key: &str, each: fn(Json, &str) -> Result<T, String>) -> Result<Option<Vec<T>>, String> {
         let Some(items) = self.items(key)? else { return Ok(None) };
         let mut out = Vec::with_capacity(items.len());
         for (i, v) in items.into_iter().enumerate() {
@@ -146,7 +148,7 @@ impl Fields {
         match self.take(key) {
             None => Ok(None),
             Some(Json::Array(items)) => Ok(Some(items)),
-            Some(v) => Err(format!("\"{key}\" must be a list, not {}", kind(&v))),
+            Some(v) => Err(must_be(key, "a list", kind(&v))),
         }
     }
 
@@ -156,17 +158,35 @@ impl Fields {
         match self.map.keys().find(|k| !known.contains(&k.as_str())) {
             None => Ok(()),
             Some(k) => {
-                let list = known.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ");
-                Err(format!("unknown field {} in {}, expected one of {list}", quoted(k), self.what))
+                Err(format!("unknown field {} in {}, expected one of {}", quoted(k), self.what, quoted_list(known)))
             }
         }
     }
 }
 
+/// `"a", "b", "c"`: the names a message offers (one loop for every list of them).
+pub(crate) fn quoted_list(names: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('"');
+        out.push_str(name);
+        out.push('"');
+    }
+    out
+}
+
+/// `"key" must be text, not a number`: a field of the wrong kind (one message for them all).
+fn must_be(key: &str, what: &str, not: &str) -> String {
+    format!("\"{key}\" must be {what}, not {not}")
+}
+
 fn as_text(v: Json, key: &str) -> Result<String, String> {
     match v {
         Json::String(s) => Ok(s),
-        v => Err(format!("\"{key}\" must be text, not {}", kind(&v))),
+        v => Err(must_be(key, "text", kind(&v))),
     }
 }
 
@@ -188,16 +208,22 @@ pub fn settings(v: Json) -> Result<Settings, String> {
         Some("active_directory") => Model::ActiveDirectory,
         Some(m) => return Err(format!("settings: unknown model {} (exchange55 or active_directory)", quoted(m))),
     };
-    let read = |f: &mut Fields| -> Result<Settings, String> { Ok(Settings {
-        notify_pause_s: f.opt_number("notify_pause_s")?.unwrap_or(d.notify_pause_s),
-        notify_stagger_s: f.opt_number("notify_stagger_s")?.unwrap_or(d.notify_stagger_s),
-        backsync_timeout_h: f.opt_hours("backsync_timeout_h")?.unwrap_or(d.backsync_timeout_h),
+    // Every field read, in order, then the first wrong one's message (`Fields::failed`).
+    let notify_pause_s = f.get::<Option<u64>>("notify_pause_s").unwrap_or(d.notify_pause_s);
+    let notify_stagger_s = f.get::<Option<u64>>("notify_stagger_s").unwrap_or(d.notify_stagger_s);
+    let hours = f.opt_hours("backsync_timeout_h");
+    let backsync_timeout_h = f.kept(hours).unwrap_or(d.backsync_timeout_h);
+    let s = Settings {
+        notify_pause_s,
+        notify_stagger_s,
+        backsync_timeout_h,
         model,
-        periodic_sync_s: f.opt_number("periodic_sync_s")?.unwrap_or(d.periodic_sync_s),
-        intersite_sync_s: f.opt_number("intersite_sync_s")?.unwrap_or(d.intersite_sync_s),
-        mail_hop_s: f.opt_number("mail_hop_s")?.unwrap_or(d.mail_hop_s),
-    }) };
-    read(&mut f).map_err(|e| format!("settings: {e}"))
+        periodic_sync_s: f.get::<Option<u64>>("periodic_sync_s").unwrap_or(d.periodic_sync_s),
+        intersite_sync_s: f.get::<Option<u64>>("intersite_sync_s").unwrap_or(d.intersite_sync_s),
+        mail_hop_s: f.get::<Option<u64>>("mail_hop_s").unwrap_or(d.mail_hop_s),
+    };
+    prefixed("settings", f.failed())?;
+    Ok(s)
 }
 
 pub fn site(v: Json, what: &str) -> Result<SiteSpec, String> {
@@ -244,7 +270,7 @@ pub fn drc(v: Json, what: &str) -> Result<DrcSpec, String> {
 pub fn question(v: Json) -> Result<Question, String> {
     let mut f = Fields::new(v, "the question")?;
     f.expect(&["prompt", "choices", "answer", "explain"])?;
-    let choices = f.list("choices", |v, what| as_text(v, what))?.ok_or("missing field \"choices\"")?;
+    let choices = f.list("choices", as_text)?.ok_or("missing field \"choices\"")?;
     let q = Question { prompt: f.get("prompt"), choices, answer: f.get("answer"), explain: f.get("explain") };
     f.failed()?;
     Ok(q)
@@ -308,12 +334,11 @@ pub fn command(v: Json) -> Result<Command, String> {
     let mut f = Fields::new(v, "a step")?;
     let action = match f.take("do") {
         Some(Json::String(s)) => s,
-        Some(v) => return Err(format!("\"do\" must be text, not {}", kind(&v))),
+        Some(v) => return Err(must_be("do", "text", kind(&v))),
         None => return Err("a step needs \"do\" (create, modify, delete, run, restore, ...)".into()),
     };
     f.what = format!("a {} step", quoted(&action));
     Command::read(&action, &mut f).unwrap_or_else(|| {
-        let list = ACTIONS.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ");
-        Err(format!("unknown action {}, expected one of {list}", quoted(&action)))
+        Err(format!("unknown action {}, expected one of {}", quoted(&action), quoted_list(ACTIONS)))
     })
 }
