@@ -9,7 +9,7 @@ use crate::model::object::{decide, Decision, DirObject};
 use crate::scenario::{DrcSpec, Model};
 use crate::model::server::{Server, ServerState};
 use crate::model::sites::Route;
-use crate::vecmap::VecMap;
+use crate::vecmap::{VecMap, VecSet};
 use crate::model::world::{lacking, World};
 use crate::model::queue::Event;
 
@@ -22,13 +22,12 @@ impl World {
             return;
         }
         let writable = self.home_nc(server) == nc;
-        let partners = self.site_partners(server);
-        let uuids: Vec<String> = partners.iter().map(|p| self.server(p).invocation_id.clone()).collect();
         let flags = INIT_SYNC | PERIODIC_SYNC | if writable { WRITEABLE } else { 0 };
         let mut rep = Replica::new(writable);
-        for (p, uuid) in partners.iter().zip(uuids) {
+        for p in self.site_partners(server) {
+            let uuid = self.server(&p).invocation_id.clone();
             rep.reps_from.insert(p.clone(), RepsFrom { uuid, usn: 0, flags });
-            rep.reps_to.add(p.clone());
+            rep.reps_to.add(p);
         }
         self.server_mut(server).ncs.insert(nc.to_string(), rep);
     }
@@ -39,9 +38,7 @@ impl World {
         if !self.pending_notify.add((server.into(), nc.into())) {
             return;
         }
-        let order: Vec<String> = self.servers.iter().map(|s| s.name.clone()).collect();
-        let reps_to = &self.server(server).ncs[nc].reps_to;
-        let partners: Vec<String> = order.into_iter().filter(|n| reps_to.contains(n.as_str())).collect();
+        let partners = self.servers_among(&self.server(server).ncs[nc].reps_to);
         if partners.is_empty() {
             self.pending_notify.remove(&(server.into(), nc.into()));
             return;
@@ -76,25 +73,30 @@ impl World {
     /// backsync). Under AD, a partner with a new Invocation-ID is asked from 0.
     pub(crate) fn send_request(&mut self, b: &str, s: &str, ncs: Vec<String>, trigger: Trigger) {
         let from_zero = matches!(trigger, Trigger::RefreshAll | Trigger::Backsync);
-        let wants: Vec<(String, u64)> = ncs
-            .into_iter()
-            .map(|nc| {
-                let w = if from_zero { 0 } else { self.watermark_for(b, s, &nc) };
-                (nc, w)
-            })
-            .collect();
+        let mut wants = Vec::with_capacity(ncs.len());
+        for nc in ncs {
+            let w = if from_zero { 0 } else { self.watermark_for(b, s, &nc) };
+            wants.push((nc, w));
+        }
         let utd = self.utd_for(b, &wants);
         let epoch = self.server(b).epoch;
         let req = Request { from: b.into(), to: s.into(), wants, trigger, utd, epoch, route: None, sent_s: self.time };
         self.hand_off(Event::Request(Box::new(req)));
     }
 
+    /// `b`'s up-to-dateness vectors for the naming contexts of `wants` it holds (AD only).
     pub(super) fn utd_for(&self, b: &str, wants: &[(String, u64)]) -> Utd {
+        let mut utd = Utd::new();
         if self.model() != Model::ActiveDirectory {
-            return Utd::new();
+            return utd;
         }
         let srv = self.server(b);
-        wants.iter().filter_map(|(nc, _)| srv.ncs.get(nc).map(|r| (nc.clone(), self.own_utd(srv, r)))).collect()
+        for (nc, _) in wants {
+            if let Some(rep) = srv.ncs.get(nc) {
+                utd.insert(nc.clone(), self.own_utd(srv, rep));
+            }
+        }
+        utd
     }
 
     /// A replica's up-to-dateness vector, with its own directory at its highest USN.
@@ -142,7 +144,10 @@ impl World {
             return false;
         }
         let (id, usn) = (self.server(&req.to).invocation_id.clone(), self.server(&req.to).usn);
-        let seen = req.utd.values().filter_map(|v| v.get(&id)).max().copied().unwrap_or(0);
+        let mut seen = 0;
+        for utd in req.utd.values() {
+            seen = seen.max(utd.get(&id).copied().unwrap_or(0));
+        }
         if seen <= usn {
             return false;
         }
@@ -171,30 +176,38 @@ impl World {
         if req.trigger != Trigger::Backsync {
             wants.extend(self.ncs_to_offer(&req));
         }
-        let parts = wants
-            .iter()
-            .map(|(nc, w)| {
-                let objs = src.ncs.get(nc).map_or_else(Vec::new, |rep| match req.trigger {
-                    Trigger::Backsync => rep.iter().filter(|o| o.dsa_signature == requester_id).cloned().collect(),
-                    _ => {
-                        let utd = req.utd.get(nc);
-                        rep.above(*w)
-                            .filter(|o| utd.and_then(|u| u.get(&o.dsa_signature)).is_none_or(|held| *held < o.originating_usn))
-                            .cloned()
-                            .collect()
+        let backsync = req.trigger == Trigger::Backsync;
+        let mut parts = Vec::with_capacity(wants.len());
+        for (nc, w) in &wants {
+            let mut objs = Vec::new();
+            if let Some(rep) = src.ncs.get(nc) {
+                if backsync {
+                    for o in rep.iter() {
+                        if o.dsa_signature == requester_id {
+                            objs.push(o.clone());
+                        }
                     }
-                });
-                (nc.clone(), objs)
-            })
-            .collect();
-        let backsync_watermark = (req.trigger == Trigger::Backsync).then(|| {
-            req.wants.iter().filter_map(|(nc, _)| src.ncs.get(nc)?.reps_from.get(&req.from).map(|l| l.usn)).max().unwrap_or(0)
+                } else {
+                    let utd = req.utd.get(nc);
+                    for o in rep.above(*w) {
+                        if utd.and_then(|u| u.get(&o.dsa_signature)).is_none_or(|held| *held < o.originating_usn) {
+                            objs.push(o.clone());
+                        }
+                    }
+                }
+            }
+            parts.push((nc.clone(), objs));
+        }
+        let backsync_watermark = backsync.then(|| {
+            let mut top = 0;
+            for (nc, _) in &req.wants {
+                if let Some(link) = src.ncs.get(nc).and_then(|rep| rep.reps_from.get(&req.from)) {
+                    top = top.max(link.usn);
+                }
+            }
+            top
         });
-        let utd = if self.model() == Model::ActiveDirectory {
-            wants.iter().filter_map(|(nc, _)| src.ncs.get(nc).map(|r| (nc.clone(), self.own_utd(src, r)))).collect()
-        } else {
-            Utd::new()
-        };
+        let utd = self.utd_for(&req.to, &wants);
         Response {
             from: req.to.clone(),
             to: req.from.clone(),
@@ -261,7 +274,10 @@ impl World {
         let (written, discarded) = (self.trace.written_total, self.trace.discarded_total);
         for (nc, objs) in &resp.parts {
             self.ensure_replica(&b, nc);
-            let applied = objs.iter().fold(false, |any, o| self.apply(&b, &s, nc, o) || any);
+            let mut applied = false;
+            for o in objs {
+                applied |= self.apply(&b, &s, nc, o);
+            }
             if resp.trigger != Trigger::Backsync {
                 self.advance_watermark(&b, &s, nc, &resp);
             }
@@ -381,18 +397,11 @@ impl World {
 
     /// `b` asks each RPC partner whose link has `flag` (or only `only`) for its changes.
     pub(crate) fn pull_from_partners(&mut self, b: &str, only: Option<&str>, flag: u32, trigger: Trigger) -> usize {
-        let mut asks: VecMap<String, Vec<String>> = VecMap::new();
-        for (nc, rep) in &self.server(b).ncs {
-            for (p, link) in &rep.reps_from {
-                if link.flags & flag != 0 && link.flags & MAIL_REPLICA == 0 && only.is_none_or(|o| o == p) {
-                    asks.get_or_insert_with(p.clone(), Vec::new).push(nc.clone());
-                }
-            }
-        }
+        let asks = self.links_with(b, flag, false, only);
         if asks.is_empty() {
             return 0; // a server alone in its site: a timer with nothing to ask, kept cheap
         }
-        let order: Vec<String> = self.servers.iter().filter(|s| asks.contains_key(&s.name)).map(|s| s.name.clone()).collect();
+        let order = self.servers_among(&asks);
         for p in &order {
             for nc in asks[p.as_str()].clone() {
                 self.send_request(b, p, vec![nc], trigger);
@@ -410,14 +419,40 @@ impl World {
     /// cut path is made good by the next pull (docs/model-choices.md). Asked apart from the rest,
     /// from USN 0, so a stalled request for another naming context does not hold them back.
     pub(super) fn missing_ncs(&self, b: &str, p: &str) -> Vec<String> {
-        lacking(self.server(b), self.server(p)).cloned().collect()
+        let (b, p) = (self.server(b), self.server(p));
+        let mut missing = Vec::new();
+        for (nc, rep) in &p.ncs {
+            if lacking(b, p, nc, rep) {
+                missing.push(nc.clone());
+            }
+        }
+        missing
+    }
+
+    /// The naming contexts `b` pulls from each partner over links with `flag`, by mail or by
+    /// RPC (from `only` when given): partner → naming contexts.
+    pub(super) fn links_with(&self, b: &str, flag: u32, mail: bool, only: Option<&str>) -> VecMap<String, Vec<String>> {
+        let mut asks: VecMap<String, Vec<String>> = VecMap::new();
+        for (nc, rep) in &self.server(b).ncs {
+            for (p, link) in &rep.reps_from {
+                if link.flags & flag != 0 && (link.flags & MAIL_REPLICA != 0) == mail && only.is_none_or(|o| o == p) {
+                    asks.get_or_insert_with(p.clone(), Vec::new).push(nc.clone());
+                }
+            }
+        }
+        asks
     }
 
     pub(super) fn on_intersite(&mut self, local: &str, remote: &str) {
         self.push(self.time + self.settings.intersite_sync_s, Event::Intersite { local: local.into(), remote: remote.into() });
         if self.server(local).replicates() {
             let own = self.home_nc(local);
-            let ncs: Vec<String> = self.server(local).ncs.iter().filter(|(nc, r)| **nc != own && r.reps_from.get(remote).is_some_and(|l| l.flags & MAIL_REPLICA != 0)).map(|(nc, _)| nc.clone()).collect();
+            let mut ncs = Vec::new();
+            for (nc, rep) in &self.server(local).ncs {
+                if *nc != own && rep.reps_from.get(remote).is_some_and(|l| l.flags & MAIL_REPLICA != 0) {
+                    ncs.push(nc.clone());
+                }
+            }
             self.send_request(local, remote, ncs, Trigger::Intersite);
         }
     }
@@ -426,7 +461,11 @@ impl World {
     /// now and on the schedule, unless it is installed idle (it won't initialize).
     pub(crate) fn install_drc(&mut self, d: DrcSpec, initialize: bool) {
         let [a, b] = d.bridgeheads.clone();
-        self.drc_known_by.push(d.sites.iter().map(|s| (s.clone(), ())).collect());
+        let mut known = VecSet::new();
+        for s in &d.sites {
+            known.add(s.clone());
+        }
+        self.drc_known_by.push(known);
         self.drcs.push(d);
         if !initialize {
             self.drcs_idle.add(self.drcs.len() - 1);
@@ -439,16 +478,23 @@ impl World {
     /// The replication paths: the directory replication connectors that initialized, those
     /// `site` knows of when it is given (docs/model-choices.md, "Between sites").
     pub(crate) fn drc_paths(&self, site: Option<&str>) -> Vec<DrcSpec> {
-        let known = |i: usize| site.is_none_or(|s| self.drc_known_by[i].contains(s));
-        self.drcs.iter().enumerate().filter(|&(i, _)| !self.drcs_idle.contains(&i) && known(i)).map(|(_, d)| d.clone()).collect()
+        let mut paths = Vec::new();
+        for (i, d) in self.drcs.iter().enumerate() {
+            if !self.drcs_idle.contains(&i) && site.is_none_or(|s| self.drc_known_by[i].contains(s)) {
+                paths.push(d.clone());
+            }
+        }
+        paths
     }
 
     /// Directory replication from `from`'s site into `to`'s brings the connectors `from`'s site
     /// knows of: they are objects of its directory.
     fn learn_drcs(&mut self, from: &str, to: &str) {
         let (a, b) = (self.server(from).site.clone(), self.server(to).site.clone());
-        for k in self.drc_known_by.iter_mut().filter(|k| k.contains(&a)) {
-            k.add(b.clone());
+        for k in &mut self.drc_known_by {
+            if k.contains(&a) {
+                k.add(b.clone());
+            }
         }
     }
 

@@ -7,7 +7,7 @@ use crate::model::queue::Event;
 use crate::model::replica::{RepsFrom, INIT_SYNC, PERIODIC_SYNC, WRITEABLE};
 use crate::model::server::Server;
 use crate::model::world::{nc_of_site, World};
-use crate::vecmap::VecSet;
+use crate::vecmap::{VecMap, VecSet};
 
 impl World {
     fn site_index(&self, site: &str) -> Option<usize> {
@@ -64,10 +64,7 @@ impl World {
         }
         self.push(self.time + self.settings.periodic_sync_s, Event::Periodic { server: name.to_string() });
         self.pull_from_partners(name, None, INIT_SYNC, Trigger::Init);
-        match partners.len() {
-            0 => format!("{name} joins {site} at USN {usn}, its first server."),
-            n => format!("{name} joins {site} at USN {usn}, linked with its {n} other server(s), and asks them for everything (Init sync)."),
-        }
+        crate::narration::organization::server_added(name, site, usn, partners.len())
     }
 
     /// Takes a server out: its partners forget it (Reps-From, Reps-To), and its timers stop.
@@ -85,15 +82,21 @@ impl World {
             self.refuse(server, code, text);
             return String::new();
         }
-        self.drop_queued(|from, to| from == server || to == server);
-        self.drop_pending_notify(server);
-        self.queue.retain(|q| !matches!(q.event(), Event::Periodic { server: s } | Event::BacksyncTimeout { server: s, .. } if s == server));
-        self.queue.retain(|q| !matches!(q.event(), Event::Intersite { local, remote } if local == server || remote == server));
+        self.forget_in_flight(server);
+        // Its timers stop.
+        self.queue.retain(|q| match q.event() {
+            Event::Periodic { server: s } | Event::BacksyncTimeout { server: s, .. } => s != server,
+            Event::Intersite { local, remote } => local != server && remote != server,
+            _ => true,
+        });
         for (_, names) in &mut self.sites {
             names.retain(|n| n != server);
         }
         self.servers.retain(|s| s.name != server);
-        self.index = self.servers.iter().enumerate().map(|(i, s)| (s.name.clone(), i)).collect();
+        self.index = VecMap::new();
+        for (i, s) in self.servers.iter().enumerate() {
+            self.index.insert(s.name.clone(), i);
+        }
         for s in &mut self.servers {
             for rep in s.ncs.values_mut() {
                 rep.reps_from.remove(server);
