@@ -50,12 +50,6 @@ impl Ord for Queued {
     }
 }
 
-impl Queued {
-    pub(crate) fn event(&self) -> &Event {
-        &self.ev
-    }
-}
-
 impl Event {
     pub(super) fn is_message(&self) -> bool {
         matches!(self, Event::Notify { .. } | Event::Request(_) | Event::Response(_) | Event::Write(_))
@@ -206,31 +200,36 @@ impl World {
         sites::route(&self.up_connectors(), &self.server(a).site, &self.server(b).site)
     }
 
-    /// Removes queued messages to or from `server`, and the notifications it has pending. A
-    /// dropped first notification of a batch ends that batch, as processing it would have.
-    pub(crate) fn forget_in_flight(&mut self, server: &str) {
+    /// Removes queued messages to or from `server`, and the notifications it has pending; with
+    /// `timers`, its timers too (the server is removed). A dropped first notification of a batch
+    /// ends that batch, as processing it would have.
+    pub(crate) fn forget_in_flight(&mut self, server: &str, timers: bool) {
         let which = |from: &str, to: &str| from == server || to == server;
-        let before = self.queue.len();
         let mut ended = Vec::new();
-        let mut copies = 0;
-        self.queue.retain(|q| match &q.ev {
-            Event::Notify { from, to, nc, first } => {
-                let keep = !which(from, to);
-                if !keep && *first {
-                    ended.push((from.clone(), nc.clone()));
+        let (mut copies, mut dropped) = (0, 0);
+        self.queue.retain(|q| {
+            let keep = match &q.ev {
+                Event::Notify { from, to, nc, first } => {
+                    let keep = !which(from, to);
+                    if !keep && *first {
+                        ended.push((from.clone(), nc.clone()));
+                    }
+                    keep
                 }
-                keep
-            }
-            Event::Request(r) => !which(&r.from, &r.to),
-            Event::Response(r) | Event::Write(r) => {
-                let keep = !which(&r.from, &r.to);
-                copies += if keep { 0 } else { r.object_count() };
-                keep
-            }
-            _ => true,
+                Event::Request(r) => !which(&r.from, &r.to),
+                Event::Response(r) | Event::Write(r) => {
+                    let keep = !which(&r.from, &r.to);
+                    copies += if keep { 0 } else { r.object_count() };
+                    keep
+                }
+                Event::Periodic { server: s } | Event::BacksyncTimeout { server: s, .. } => !timers || s != server,
+                Event::Intersite { local, remote } => !timers || !which(local, remote),
+            };
+            dropped += usize::from(!keep && q.ev.is_message());
+            keep
         });
         self.work.land(copies);
-        self.in_flight -= before - self.queue.len();
+        self.in_flight -= dropped;
         self.drop_held(server);
         for batch in ended {
             self.pending_notify.remove(&batch);

@@ -29,7 +29,7 @@ impl World {
         let ad = self.model() == Model::ActiveDirectory;
         let new_id = new_id.unwrap_or(ad);
         let backsync = !ad && backsync.unwrap_or(true);
-        self.forget_in_flight(server);
+        self.forget_in_flight(server, false);
         let srv = self.server_mut(server);
         let Some(copy) = srv.backups.get(label).cloned() else {
             self.refuse(server, "NO_SUCH_BACKUP", crate::narration::repair::no_backup(server, label));

@@ -82,17 +82,11 @@ impl World {
             self.refuse(server, code, text);
             return String::new();
         }
-        self.forget_in_flight(server);
-        // Its timers stop.
-        self.queue.retain(|q| match q.event() {
-            Event::Periodic { server: s } | Event::BacksyncTimeout { server: s, .. } => s != server,
-            Event::Intersite { local, remote } => local != server && remote != server,
-            _ => true,
-        });
-        for (_, names) in &mut self.sites {
+        self.forget_in_flight(server, true);
+        let gone = self.servers.remove(self.index[server]);
+        if let Some((_, names)) = self.sites.iter_mut().find(|(s, _)| *s == gone.site) {
             names.retain(|n| n != server);
         }
-        self.servers.retain(|s| s.name != server);
         self.index = VecMap::new();
         for (i, s) in self.servers.iter().enumerate() {
             self.index.insert(s.name.clone(), i);

@@ -1,12 +1,7 @@
 //! A challenge's goal in words: what each condition asks, why it is not met yet, and the
 //! verdict the transcript ends with (docs/scenarios.md, "Goals").
-use crate::model::object::Attrs;
 use super::{and_list, clock};
 use crate::goal::{Condition, GoalReport};
-
-fn attrs_text(attrs: &Attrs) -> String {
-    attrs.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ")
-}
 
 /// What a condition asks, in one sentence (without the full stop).
 pub fn asks(c: &Condition) -> String {
@@ -15,7 +10,7 @@ pub fn asks(c: &Condition) -> String {
         Condition::NoStall => "No server's USN is below a partner's watermark for it, so no request would log event 1224".into(),
         Condition::Holds { server, name, dn, attrs } => {
             let who = name.clone().or_else(|| dn.clone()).unwrap_or_default();
-            let with = if attrs.is_empty() { String::new() } else { format!(", with {}", attrs_text(attrs)) };
+            let with = if attrs.is_empty() { String::new() } else { format!(", with {}", super::attrs(attrs)) };
             format!("{server} holds {who}, not deleted{with}")
         }
         Condition::MaxActions(k) => format!("At most {k} move{} (run, step and measure without a probe are free)", if *k == 1 { "" } else { "s" }),

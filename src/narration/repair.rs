@@ -54,7 +54,10 @@ pub fn imported(name: &str, times: u64, server: &str, first: u64, usn: u64) -> S
 /// The measurement in words, as Q201414's step 10 reads it.
 pub fn gap(g: &Gap) -> String {
     let what = if g.probe.is_some() { "the new mailbox's USN-Changed" } else { "its highest USN" };
-    let each: Vec<String> = g.partners.iter().map(|p| format!("{} holds {} for it", p.partner, p.watermark)).collect();
+    let mut each = Vec::new();
+    for p in &g.partners {
+        each.push(format!("{} holds {} for it", p.partner, p.watermark));
+    }
     let verdict = if g.gap > 0 {
         format!("{} changes must reach {} before its own changes replicate out again", g.gap, g.server)
     } else {
