@@ -261,7 +261,10 @@ impl crate::model::world::World {
             return false;
         }
         let partners = self.sites.iter().map(|(_, v)| v.len() as u64).max().unwrap_or(1) + 2;
-        let ncs: u64 = self.servers.iter().map(|s| s.ncs.len() as u64).sum();
+        let mut ncs = 0;
+        for s in &self.servers {
+            ncs += s.ncs.len() as u64;
+        }
         let checks = ncs * partners + self.servers.len() as u64 * self.drcs.len() as u64;
         self.work.charge(checks / CHECKS_PER_UNIT);
         self.quiet()

@@ -15,7 +15,7 @@ impl World {
             return String::new();
         }
         let now = self.time;
-        let srv = self.servers.iter_mut().find(|s| s.name == server).expect("checked server");
+        let srv = self.server_mut(server);
         let copy = srv.backup(now);
         let usn = copy.usn;
         srv.backups.insert(label.into(), copy);

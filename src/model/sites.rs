@@ -2,7 +2,7 @@
 //! directory replication connectors (which bridgeheads pull from which).
 use crate::scenario::{ConnectorSpec, DrcSpec, Schedule};
 use serde::Serialize;
-use crate::vecmap::VecMap;
+use crate::vecmap::{VecMap, VecSet};
 
 /// One hop of a route: which connector carried the message from one site to the next.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -25,8 +25,9 @@ pub struct Route {
 /// first path, so the choice is the same every run. `None` when no connector path exists.
 pub fn route(connectors: &[ConnectorSpec], from: &str, to: &str) -> Option<Route> {
     // Dijkstra over (cost, hops, path); a handful of sites, so the queue is a plain list.
-    let mut best: VecMap<String, (u32, usize, Vec<String>)> = VecMap::new();
+    let mut done: VecSet<String> = VecSet::new();
     let mut queue = vec![(0u32, 1usize, vec![from.to_string()])];
+    let mut found = None;
     while !queue.is_empty() {
         let mut first = 0;
         for i in 1..queue.len() {
@@ -36,11 +37,11 @@ pub fn route(connectors: &[ConnectorSpec], from: &str, to: &str) -> Option<Route
         }
         let (cost, hops, path) = queue.swap_remove(first);
         let here = path.last().cloned().unwrap_or_default();
-        if best.contains_key(&here) {
+        if !done.add(here.clone()) {
             continue;
         }
-        best.insert(here.clone(), (cost, hops, path.clone()));
         if here == to {
+            found = Some((cost, path));
             break;
         }
         for c in connectors {
@@ -51,14 +52,14 @@ pub fn route(connectors: &[ConnectorSpec], from: &str, to: &str) -> Option<Route
             } else {
                 continue;
             };
-            if !best.contains_key(next) {
+            if !done.contains(next) {
                 let mut p = path.clone();
                 p.push(next.clone());
                 queue.push((cost + c.cost, hops + 1, p));
             }
         }
     }
-    let (cost, _, sites) = best.remove(to)?;
+    let (cost, sites) = found?;
     let mut hops = Vec::with_capacity(sites.len().saturating_sub(1));
     for w in sites.windows(2) {
         hops.push(cheapest(connectors, &w[0], &w[1]));

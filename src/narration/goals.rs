@@ -1,5 +1,6 @@
 //! A challenge's goal in words: what each condition asks, why it is not met yet, and the
 //! verdict the transcript ends with (docs/scenarios.md, "Goals").
+use std::fmt::Write;
 use super::{and_list, clock};
 use crate::goal::{Condition, GoalReport};
 
@@ -124,10 +125,13 @@ pub fn no_change(name: &str) -> String {
 pub fn verdict(r: &GoalReport) -> String {
     let mut out = format!("\nGoal: {}\n", r.text);
     for c in &r.require {
-        out.push_str(&format!("  [{}] {}\n", if c.met { "met" } else { "not met" }, c.text));
+        let _ = writeln!(out, "  [{}] {}", if c.met { "met" } else { "not met" }, c.text);
     }
     match (&r.met_at, r.met) {
-        (Some(at), _) => out.push_str(&format!("Goal met at {} ({} s){}.\n", clock(at.time_s), at.time_s, at.step.map_or(String::new(), |i| format!(", step {i}")))),
+        (Some(at), _) => {
+            let step = at.step.map_or(String::new(), |i| format!(", step {i}"));
+            let _ = writeln!(out, "Goal met at {} ({} s){step}.", clock(at.time_s), at.time_s);
+        }
         (None, true) => out.push_str("Goal met.\n"),
         (None, false) => out.push_str("Goal not met.\n"),
     }
