@@ -372,15 +372,15 @@ impl World {
         let writable = self.server(b).ncs[nc].writable;
         let ad = self.model() == Model::ActiveDirectory;
         let rep = self.server_mut(b).ncs.get_mut(nc).expect("replica ensured");
-        let flags = if mail { MAIL_REPLICA | INIT_SYNC | PERIODIC_SYNC } else { INIT_SYNC | PERIODIC_SYNC | if writable { WRITEABLE } else { 0 } };
-        let link = rep.reps_from.get_or_insert_with(s.to_string(), || RepsFrom { uuid: resp.uuid.clone(), usn: 0, flags });
-        link.uuid = resp.uuid.clone();
-        link.usn = resp.usn;
+        let new_flags = if mail { MAIL_REPLICA | INIT_SYNC | PERIODIC_SYNC } else { INIT_SYNC | PERIODIC_SYNC | if writable { WRITEABLE } else { 0 } };
+        // A link already there keeps its flags.
+        let flags = rep.reps_from.get(s).map_or(new_flags, |link| link.flags);
+        rep.reps_from.insert(s.to_string(), RepsFrom { uuid: resp.uuid.clone(), usn: resp.usn, flags });
         if ad {
             if let Some(theirs) = resp.utd.get(nc) {
                 for (id, usn) in theirs {
-                    let mine = rep.utd.get_or_insert_with(id.clone(), || 0);
-                    *mine = (*mine).max(*usn);
+                    let mine = rep.utd.get(id).copied().unwrap_or(0);
+                    rep.utd.insert(id.clone(), mine.max(*usn));
                 }
             }
         }

@@ -48,7 +48,7 @@ impl World {
             }
         }
         self.sites[at].1.push(name.to_string());
-        self.index.insert(name.to_string(), self.servers.len());
+        self.index.insert(name.to_string(), self.servers.len() as u64);
         self.servers.push(Server::new(name, site, invocation_id.clone(), usn));
         ncs.add(nc_of_site(&self.org, site));
         for nc in ncs.keys() {
@@ -83,13 +83,15 @@ impl World {
             return String::new();
         }
         self.forget_in_flight(server, true);
-        let gone = self.servers.remove(self.index[server]);
+        let gone = self.servers.remove(self.index[server] as usize);
         if let Some((_, names)) = self.sites.iter_mut().find(|(s, _)| *s == gone.site) {
-            names.retain(|n| n != server);
+            if let Some(at) = names.iter().position(|n| n == server) {
+                names.remove(at);
+            }
         }
         self.index = VecMap::new();
         for (i, s) in self.servers.iter().enumerate() {
-            self.index.insert(s.name.clone(), i);
+            self.index.insert(s.name.clone(), i as u64);
         }
         for s in &mut self.servers {
             for rep in s.ncs.values_mut() {

@@ -68,7 +68,9 @@ pub struct World {
     pub drcs_idle: VecSet<usize>,
     pub time: u64,
     pub servers: Vec<Server>,
-    pub(super) index: VecMap<String, usize>,
+    /// Each server's position in `servers`. A `u64`, not a `usize`: the map then shares its code
+    /// in the wasm with the up-to-dateness vectors' `VecMap<String, u64>`.
+    pub(super) index: VecMap<String, u64>,
     pub(super) queue: BinaryHeap<Queued>,
     pub(super) seq: u64,
     pub(super) in_flight: usize,
@@ -140,7 +142,7 @@ impl World {
             w.sites.push((s.name.clone(), names));
         }
         for (site, spec) in sc.servers() {
-            w.index.insert(spec.name.clone(), w.servers.len());
+            w.index.insert(spec.name.clone(), w.servers.len() as u64);
             w.servers.push(Server::new(&spec.name, site, Scenario::invocation_id(spec), spec.usn));
         }
         for i in 0..w.servers.len() {
@@ -165,11 +167,11 @@ impl World {
     // ----- lookups -------------------------------------------------------------------------
 
     pub fn server(&self, name: &str) -> &Server {
-        &self.servers[*self.index.get(name).expect("a known server")]
+        &self.servers[*self.index.get(name).expect("a known server") as usize]
     }
 
     pub(crate) fn server_mut(&mut self, name: &str) -> &mut Server {
-        let i = *self.index.get(name).expect("a known server");
+        let i = *self.index.get(name).expect("a known server") as usize;
         &mut self.servers[i]
     }
 
