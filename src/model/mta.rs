@@ -244,9 +244,17 @@ impl World {
     /// periodic pull would bring)?
     pub(crate) fn lacks_a_site_partners_nc(&self, b: &str) -> bool {
         let me = self.server(b);
-        self.servers.iter().any(|p| {
-            p.site == me.site && p.name != b && self.reachable(b, &p.name, false) && p.ncs.iter().any(|(nc, rep)| lacking(me, p, nc, rep))
-        })
+        for p in &self.servers {
+            if p.site != me.site || p.name == b || !self.reachable(b, &p.name, false) {
+                continue;
+            }
+            for (nc, rep) in &p.ncs {
+                if lacking(me, p, nc, rep) {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     /// Does remote bridgehead `r` hold, in a naming context it would send `b`, objects above
@@ -256,15 +264,18 @@ impl World {
             return false; // the answer could not come back (one-way connectors): a pull fetches nothing
         }
         let own = self.home_nc(b);
-        self.server(r).ncs.iter().any(|(nc, rep)| *nc != own && !rep.reps_from.contains_key(b) && rep.max_usn() > self.watermark_for(b, r, nc))
+        for (nc, rep) in &self.server(r).ncs {
+            if *nc != own && !rep.reps_from.contains_key(b) && rep.max_usn() > self.watermark_for(b, r, nc) {
+                return true;
+            }
+        }
+        false
     }
 
     /// Init sync over mail links: a starting bridgehead asks each remote partner on a link with
     /// the Init flag, by mail, for every naming context it holds from it.
     pub(crate) fn init_sync_by_mail(&mut self, server: &str) {
-        let asks = self.links_with(server, INIT_SYNC, true, None);
-        for p in self.servers_among(&asks) {
-            let ncs = asks[p.as_str()].clone();
+        for (p, ncs) in self.links_with(server, INIT_SYNC, true, None) {
             self.send_request(server, &p, ncs, Trigger::Init);
         }
     }

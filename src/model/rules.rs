@@ -401,17 +401,16 @@ impl World {
         if asks.is_empty() {
             return 0; // a server alone in its site: a timer with nothing to ask, kept cheap
         }
-        let order = self.servers_among(&asks);
-        for p in &order {
-            for nc in asks[p.as_str()].clone() {
-                self.send_request(b, p, vec![nc], trigger);
+        for (p, ncs) in &asks {
+            for nc in ncs {
+                self.send_request(b, p, vec![nc.clone()], trigger);
             }
             let missing = self.missing_ncs(b, p);
             if !missing.is_empty() {
                 self.send_request(b, p, missing, trigger);
             }
         }
-        order.len()
+        asks.len()
     }
 
     /// The naming contexts site partner `p` holds (with objects) and `b` does not: a request to a
@@ -429,15 +428,24 @@ impl World {
         missing
     }
 
-    /// The naming contexts `b` pulls from each partner over links with `flag`, by mail or by
-    /// RPC (from `only` when given): partner → naming contexts.
-    pub(super) fn links_with(&self, b: &str, flag: u32, mail: bool, only: Option<&str>) -> VecMap<String, Vec<String>> {
-        let mut asks: VecMap<String, Vec<String>> = VecMap::new();
-        for (nc, rep) in &self.server(b).ncs {
-            for (p, link) in &rep.reps_from {
-                if link.flags & flag != 0 && (link.flags & MAIL_REPLICA != 0) == mail && only.is_none_or(|o| o == p) {
-                    asks.get_or_insert_with(p.clone(), Vec::new).push(nc.clone());
+    /// The partners `b` pulls from over links with `flag`, by mail or by RPC (only `only` when
+    /// given), in the organization's order, each with the naming contexts it pulls from it.
+    pub(super) fn links_with(&self, b: &str, flag: u32, mail: bool, only: Option<&str>) -> Vec<(String, Vec<String>)> {
+        let me = self.server(b);
+        let mut asks = Vec::new();
+        for p in &self.servers {
+            if only.is_some_and(|o| o != p.name) {
+                continue;
+            }
+            let mut ncs = Vec::new();
+            for (nc, rep) in &me.ncs {
+                let pulls = |link: &RepsFrom| link.flags & flag != 0 && (link.flags & MAIL_REPLICA != 0) == mail;
+                if rep.reps_from.get(p.name.as_str()).is_some_and(pulls) {
+                    ncs.push(nc.clone());
                 }
+            }
+            if !ncs.is_empty() {
+                asks.push((p.name.clone(), ncs));
             }
         }
         asks

@@ -207,8 +207,8 @@ impl World {
         partners
     }
 
-    /// The servers named in `names`' keys, in the organization's order.
-    pub(super) fn servers_among<V>(&self, names: &VecMap<String, V>) -> Vec<String> {
+    /// The servers named in `names`, in the organization's order.
+    pub(super) fn servers_among(&self, names: &VecSet<String>) -> Vec<String> {
         let mut among = Vec::new();
         for s in &self.servers {
             if names.contains_key(&s.name) {
