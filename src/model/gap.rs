@@ -40,7 +40,7 @@ impl World {
             if p.site != *site {
                 continue;
             }
-            let Some(link) = p.ncs.get(&nc).and_then(|rep| rep.reps_from.get(server)) else { continue };
+            let Some(link) = p.ncs.get(nc.as_str()).and_then(|rep| rep.reps_from.get(server)) else { continue };
             let gap = link.usn as i64 - usn as i64;
             worst = worst.max(gap);
             stalled |= link.usn > highest;

@@ -189,7 +189,7 @@ impl World {
         let srv = self.server_mut(server);
         srv.usn += rest;
         let usn = srv.usn;
-        let rep = srv.ncs.get_mut(&nc).expect("written above");
+        let rep = srv.ncs.get_mut(nc.as_str()).expect("written above");
         let mut obj = rep.get(&dn).cloned().expect("written above");
         obj.object_version += rest as u32;
         obj.usn_changed = usn;

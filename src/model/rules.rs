@@ -116,7 +116,10 @@ impl World {
         let mail = self.between_sites(&b, &s);
         let s_usn = self.server(s.as_str()).usn;
         let first_nc = req.wants.first().map(|(nc, _)| nc.clone()).unwrap_or_default();
-        let w = req.wants.iter().map(|(_, w)| *w).max().unwrap_or(0);
+        let mut w = 0;
+        for (_, asked) in &req.wants {
+            w = w.max(*asked);
+        }
         let mut m = Self::message(if mail { "mail" } else { "request" }, &b, &s, &first_nc, w, 0, Self::request_text(&req, s_usn, mail));
         m.trigger = Some(req.trigger.as_str());
         self.mail_fields(&mut m, req.route.as_ref(), req.sent_s, "request");
