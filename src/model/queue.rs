@@ -134,8 +134,11 @@ impl World {
                     }
                 }
             }
-            for r in self.drc_partners(&b.name) {
-                if self.reachable(&b.name, &r, true) && self.owes_by_mail(&b.name, &r) {
+            // The bridgeheads it pulls from by mail (over connectors that initialized).
+            for (i, d) in self.drcs.iter().enumerate() {
+                let [x, y] = &d.bridgeheads;
+                let r = if *x == b.name { y } else if *y == b.name { x } else { continue };
+                if !self.drcs_idle.contains(&i) && self.reachable(&b.name, r, true) && self.owes_by_mail(&b.name, r) {
                     return true;
                 }
             }
@@ -153,23 +156,6 @@ impl World {
             return 0;
         }
         link.usn
-    }
-
-    /// The bridgeheads `name` pulls from by mail (over connectors that initialized).
-    pub(super) fn drc_partners(&self, name: &str) -> Vec<String> {
-        let mut partners = Vec::new();
-        for (i, d) in self.drcs.iter().enumerate() {
-            if self.drcs_idle.contains(&i) {
-                continue;
-            }
-            let [a, b] = &d.bridgeheads;
-            if a == name {
-                partners.push(b.clone());
-            } else if b == name {
-                partners.push(a.clone());
-            }
-        }
-        partners
     }
 
     pub(crate) fn reachable(&self, a: &str, b: &str, mail: bool) -> bool {

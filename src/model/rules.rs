@@ -24,10 +24,21 @@ impl World {
         let writable = self.home_nc(server) == nc;
         let flags = INIT_SYNC | PERIODIC_SYNC | if writable { WRITEABLE } else { 0 };
         let mut rep = Replica::new(writable);
-        for p in self.site_partners(server) {
-            let uuid = self.server(&p).invocation_id.clone();
-            rep.reps_from.insert(p.clone(), RepsFrom { uuid, usn: 0, flags });
-            rep.reps_to.add(p);
+        let site = &self.server(server).site;
+        for (s, names) in &self.sites {
+            if s != site {
+                continue;
+            }
+            // Linked with every other server of its site.
+            for p in names {
+                if p == server {
+                    continue;
+                }
+                let uuid = self.server(p).invocation_id.clone();
+                rep.reps_from.insert(p.clone(), RepsFrom { uuid, usn: 0, flags });
+                rep.reps_to.add(p.clone());
+            }
+            break;
         }
         self.server_mut(server).ncs.insert(nc.to_string(), rep);
     }

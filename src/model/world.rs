@@ -191,22 +191,6 @@ impl World {
         self.index.contains_key(name)
     }
 
-    pub(super) fn site_partners(&self, name: &str) -> Vec<String> {
-        let site = &self.server(name).site;
-        let mut partners = Vec::new();
-        for (s, names) in &self.sites {
-            if s == site {
-                for n in names {
-                    if n != name {
-                        partners.push(n.clone());
-                    }
-                }
-                break;
-            }
-        }
-        partners
-    }
-
     /// The servers named in `names`, in the organization's order.
     pub(super) fn servers_among(&self, names: &VecSet<String>) -> Vec<String> {
         let mut among = Vec::new();
