@@ -157,10 +157,11 @@ impl World {
         if self.model() != Model::ActiveDirectory {
             return false;
         }
-        let (id, usn) = (self.server(&req.to).invocation_id.clone(), self.server(&req.to).usn);
+        let srv = self.server(&req.to);
+        let usn = srv.usn;
         let mut seen = 0;
         for utd in req.utd.values() {
-            seen = seen.max(utd.get(&id).copied().unwrap_or(0));
+            seen = seen.max(utd.get(&srv.invocation_id).copied().unwrap_or(0));
         }
         if seen <= usn {
             return false;
@@ -175,8 +176,8 @@ impl World {
     /// requester's watermark stays where it was.
     pub(super) fn stalled(&mut self, req: &Request) -> bool {
         let usn = self.server(&req.to).usn;
-        let Some((nc, w)) = req.wants.iter().find(|(_, w)| *w > usn).cloned() else { return false };
-        let e = log::e1224(&req.to, self.time, &req.from, &nc, w, usn);
+        let Some((nc, w)) = req.wants.iter().find(|(_, w)| *w > usn) else { return false };
+        let e = log::e1224(&req.to, self.time, &req.from, nc, *w, usn);
         self.log(e);
         true
     }

@@ -10,7 +10,7 @@ pub fn asks(c: &Condition) -> String {
         Condition::Converged => "Every server holds the same copy of every object (Object-Version, DSA-Signature, When-Changed, deleted, attributes) and nothing is left to replicate".into(),
         Condition::NoStall => "No server's USN is below a partner's watermark for it, so no request would log event 1224".into(),
         Condition::Holds { server, name, dn, attrs } => {
-            let who = name.clone().or_else(|| dn.clone()).unwrap_or_default();
+            let who = name.as_deref().or(dn.as_deref()).unwrap_or_default();
             let with = if attrs.is_empty() { String::new() } else { format!(", with {}", super::attrs(attrs)) };
             format!("{server} holds {who}, not deleted{with}")
         }
