@@ -123,18 +123,17 @@ impl World {
     }
 
     pub(super) fn on_request(&mut self, req: Request) {
-        let (b, s) = (req.from.clone(), req.to.clone());
-        let mail = self.between_sites(&b, &s);
-        let s_usn = self.server(s.as_str()).usn;
-        let first_nc = req.wants.first().map(|(nc, _)| nc.clone()).unwrap_or_default();
+        let (b, s) = (req.from.as_str(), req.to.as_str());
+        let mail = self.between_sites(b, s);
+        let s_usn = self.server(s).usn;
         let mut w = 0;
         for (_, asked) in &req.wants {
             w = w.max(*asked);
         }
-        let mut m = Self::message(if mail { "mail" } else { "request" }, &b, &s, &first_nc, w, 0, Self::request_text(&req, s_usn, mail));
+        let mut m = Self::message(if mail { "mail" } else { "request" }, b, s, req.wants.first().map_or("", |(nc, _)| nc), w, 0, Self::request_text(&req, s_usn, mail));
         m.trigger = Some(req.trigger.as_str());
         self.mail_fields(&mut m, req.route.as_ref(), req.sent_s, "request");
-        m.failed = self.path_failure(&b, &s, mail && req.route.is_none()).or_else(|| self.busy_failure());
+        m.failed = self.path_failure(b, s, mail && req.route.is_none()).or_else(|| self.busy_failure());
         let ok = m.failed.is_none();
         self.record(m);
         if !ok {
@@ -251,15 +250,14 @@ impl World {
     // ----- Response ------------------------------------------------------------------------
 
     pub(super) fn on_response(&mut self, resp: Response) {
-        let (s, b) = (resp.from.clone(), resp.to.clone());
-        let mail = self.between_sites(&s, &b);
+        let (s, b) = (resp.from.as_str(), resp.to.as_str());
+        let mail = self.between_sites(s, b);
         let n = resp.object_count();
-        let nc = resp.parts.first().map(|(nc, _)| nc.clone()).unwrap_or_default();
-        let text = narration::response(&s, &b, n, resp.usn);
-        let mut m = Self::message(if mail { "mail" } else { "response" }, &s, &b, &nc, resp.usn, n, text);
+        let text = narration::response(s, b, n, resp.usn);
+        let mut m = Self::message(if mail { "mail" } else { "response" }, s, b, resp.first_nc(), resp.usn, n, text);
         m.trigger = Some(resp.trigger.as_str());
         self.mail_fields(&mut m, resp.route.as_ref(), resp.sent_s, "response");
-        m.failed = self.path_failure(&s, &b, mail && resp.route.is_none());
+        m.failed = self.path_failure(s, b, mail && resp.route.is_none());
         let ok = m.failed.is_none();
         self.record(m);
         if ok {
@@ -273,47 +271,46 @@ impl World {
 
     pub(super) fn on_write(&mut self, resp: Response) {
         self.work.land(resp.object_count());
-        let (s, b) = (resp.from.clone(), resp.to.clone());
-        let nc0 = resp.parts.first().map(|(nc, _)| nc.clone()).unwrap_or_default();
-        let mut m = Self::message("write", &s, &b, &nc0, 0, 0, String::new());
+        let (s, b) = (resp.from.as_str(), resp.to.as_str());
+        let mut m = Self::message("write", s, b, resp.first_nc(), 0, 0, String::new());
         m.trigger = Some(resp.trigger.as_str());
         m.failed = self.write_failure(&resp);
         if m.failed.is_some() {
-            m.text = narration::cannot_write(&b, &s);
-            m.usn = self.server(&b).usn;
+            m.text = narration::cannot_write(b, s);
+            m.usn = self.server(b).usn;
             self.record(m);
             return;
         }
-        let before = self.server(&b).usn;
+        let before = self.server(b).usn;
         self.work.charge(resp.object_count());
         let (written, discarded) = (self.trace.written_total, self.trace.discarded_total);
         for (nc, objs) in &resp.parts {
-            self.ensure_replica(&b, nc);
+            self.ensure_replica(b, nc);
             let mut applied = false;
             for o in objs {
-                applied |= self.apply(&b, &s, nc, o);
+                applied |= self.apply(b, s, nc, o);
             }
             if resp.trigger != Trigger::Backsync {
-                self.advance_watermark(&b, &s, nc, &resp);
+                self.advance_watermark(b, s, nc, &resp);
             }
             if applied {
-                self.schedule_notify(&b, nc);
+                self.schedule_notify(b, nc);
             }
         }
-        if self.between_sites(&s, &b) {
-            self.learn_drcs(&s, &b);
+        if self.between_sites(s, b) {
+            self.learn_drcs(s, b);
         }
         let wrote = self.trace.written_total - written;
         let dropped = self.trace.discarded_total - discarded;
         let why = self.trace.discarded.get(discarded as usize).map(|d| d.reason.clone());
-        let after = self.server(&b).usn;
+        let after = self.server(b).usn;
         m.usn = after;
         m.objects = wrote;
         let watermark = (resp.trigger != Trigger::Backsync).then_some(resp.usn);
-        m.text = narration::write(&b, &s, (wrote, dropped, why), (before, after), watermark);
+        m.text = narration::write(b, s, (wrote, dropped, why), (before, after), watermark);
         self.record(m);
         if let Some(watermark) = resp.backsync_watermark {
-            self.backsync_answered(&b, &s, watermark);
+            self.backsync_answered(b, s, watermark);
         }
     }
 

@@ -36,8 +36,8 @@ pub fn route(connectors: &[ConnectorSpec], from: &str, to: &str) -> Option<Route
             }
         }
         let (cost, hops, path) = queue.swap_remove(first);
-        let here = path.last().cloned().unwrap_or_default();
-        if !done.add(here.clone()) {
+        let here = path.last().map_or("", String::as_str);
+        if !done.add(here.to_string()) {
             continue;
         }
         if here == to {
