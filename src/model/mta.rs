@@ -80,28 +80,26 @@ impl World {
     /// at once as a failure that says so.
     pub(crate) fn hand_off(&mut self, mut ev: Event) {
         let Some((from, to, _)) = mail_parts(&ev) else { return };
-        let (from, to) = (from.to_string(), to.to_string());
-        if !self.between_sites(&from, &to) {
+        if !self.between_sites(from, to) {
             self.push(self.time, ev);
             return;
         }
-        let (sa, sb) = (self.server(&from).site.clone(), self.server(&to).site.clone());
-        match self.mail_route(&from, &to) {
-            Some(r) => {
-                let at = sites::travel(&self.up_connectors(), &r, self.time, self.settings.mail_hop_s).0;
-                set_route(&mut ev, Some(r));
-                self.push(at, ev);
-            }
-            None if sites::route(&self.connectors, &sa, &sb).is_some() => {
-                set_route(&mut ev, None);
-                let note = crate::narration::protocol::mta_waits(&from, matches!(ev, Event::Request(_)), &to, &sa, &sb);
+        if let Some(r) = self.mail_route(from, to) {
+            let at = sites::travel(&self.up_connectors(), &r, self.time, self.settings.mail_hop_s).0;
+            set_route(&mut ev, Some(r));
+            self.push(at, ev);
+            return;
+        }
+        let (sa, sb) = (&self.server(from).site, &self.server(to).site);
+        let held = sites::route(&self.connectors, sa, sb).is_some();
+        let note = held.then(|| crate::narration::protocol::mta_waits(from, matches!(ev, Event::Request(_)), to, sa, sb));
+        set_route(&mut ev, None);
+        match note {
+            Some(note) => {
                 self.mta_held.push(ev);
                 self.note(note);
             }
-            None => {
-                set_route(&mut ev, None);
-                self.push(self.time, ev);
-            }
+            None => self.push(self.time, ev),
         }
     }
 
