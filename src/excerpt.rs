@@ -2,6 +2,7 @@
 //! characters and bidirectional overrides escaped, so a 10 MB value is not echoed whole and an
 //! ESC sequence cannot retitle a terminal or reorder the text around it. Also the rule for names
 //! that go into a distinguished name.
+use std::fmt::Write;
 
 /// The most characters of a value a message quotes.
 pub const EXCERPT_CHARS: usize = 40;
@@ -21,12 +22,17 @@ pub fn escaped(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if is_hazard(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            push_escape(&mut out, c);
         } else {
             out.push(c);
         }
     }
     out
+}
+
+/// Writes hazard `c` as `\u{…}`.
+fn push_escape(out: &mut String, c: char) {
+    let _ = write!(out, "\\u{{{:x}}}", c as u32);
 }
 
 /// At most `EXCERPT_CHARS` characters of `s`, escaped, with how long it was when cut.
@@ -75,8 +81,10 @@ pub fn for_terminal(text: &str, json: bool) -> String {
     for c in text.chars() {
         match c {
             '\n' => out.push(c),
-            c if is_hazard(c) && json => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c if is_hazard(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if is_hazard(c) && json => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c if is_hazard(c) => push_escape(&mut out, c),
             c => out.push(c),
         }
     }

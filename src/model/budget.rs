@@ -55,8 +55,9 @@ pub struct Work {
     pub total: u64,
     /// Objects created by originating writes (each may come to be held by every server).
     pub created: u64,
-    /// Object copies held in backups, by (server, label).
-    pub backup_copies: crate::vecmap::VecMap<(String, String), u64>,
+    /// Object copies held in backups: server → label → copies (the shape of the
+    /// up-to-dateness vectors, `Utd`, whose code it shares in the wasm).
+    pub backup_copies: crate::model::messages::Utd,
     /// Why the current step stopped, if the budget stopped it.
     pub stopped: Option<String>,
     /// Object copies carried by responses not yet written (the queue's memory).
@@ -81,7 +82,13 @@ impl Work {
     }
 
     pub fn backups(&self) -> u64 {
-        self.backup_copies.values().sum()
+        let mut copies = 0;
+        for labels in self.backup_copies.values() {
+            for n in labels.values() {
+                copies += n;
+            }
+        }
+        copies
     }
 
     /// The copies held if `more` objects were created on a lab of `servers` servers.
@@ -187,16 +194,15 @@ impl crate::model::world::World {
         if let Some(refusal) = self.work_refusal(0) {
             return Some(refusal);
         }
-        let key = (server.to_string(), label.to_string());
         let copies = self.server(server).object_count() as u64;
-        let others = self.work.backups() - self.work.backup_copies.get(&key).copied().unwrap_or(0);
+        let others = self.work.backups() - self.work.backup_copies.get(server).and_then(|labels| labels.get(label)).copied().unwrap_or(0);
         let held = self.work.created.saturating_mul(self.servers.len() as u64).saturating_add(others).saturating_add(copies);
         if held > MAX_COPIES {
             let text = crate::narration::refusals::backup_too_big(self.step, copies, MAX_COPIES);
             return Some(("WORK_BUDGET", text));
         }
         self.work.charge(copies);
-        self.work.backup_copies.insert(key, copies);
+        self.work.backup_copies.get_or_insert_with(server.to_string(), Default::default).insert(label.to_string(), copies);
         None
     }
 }
@@ -261,7 +267,10 @@ impl crate::model::world::World {
             return false;
         }
         let partners = self.sites.iter().map(|(_, v)| v.len() as u64).max().unwrap_or(1) + 2;
-        let ncs: u64 = self.servers.iter().map(|s| s.ncs.len() as u64).sum();
+        let mut ncs = 0;
+        for s in &self.servers {
+            ncs += s.ncs.len() as u64;
+        }
         let checks = ncs * partners + self.servers.len() as u64 * self.drcs.len() as u64;
         self.work.charge(checks / CHECKS_PER_UNIT);
         self.quiet()

@@ -27,15 +27,14 @@ impl World {
     /// Why adding `by` to the Object-Version of `server`'s objects (all of them, or the one named
     /// `dn`) would pass `OBJVER_CEILING`, if it would.
     pub(crate) fn objver_refusal(&self, server: &str, dn: Option<&str>, by: u64) -> Option<(&'static str, String)> {
-        let top = self
-            .server(server)
-            .ncs
-            .values()
-            .flat_map(|r| r.iter())
-            .filter(|o| dn.is_none_or(|d| o.dn == d))
-            .map(|o| o.object_version)
-            .max()
-            .unwrap_or(0);
+        let mut top = 0;
+        for rep in self.server(server).ncs.values() {
+            for o in rep.iter() {
+                if dn.is_none_or(|d| o.dn == d) {
+                    top = top.max(o.object_version);
+                }
+            }
+        }
         match u64::from(top).checked_add(by) {
             Some(n) if n <= u64::from(OBJVER_CEILING) => None,
             _ => Some((

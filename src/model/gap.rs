@@ -34,26 +34,19 @@ impl World {
         let nc = self.home_nc(server);
         let usn = probe_usn.unwrap_or(self.server(server).usn);
         let site = &self.server(server).site;
-        let partners: Vec<PartnerGap> = self
-            .servers
-            .iter()
-            .filter(|p| p.site == *site)
-            .filter_map(|p| {
-                let link = p.ncs.get(&nc)?.reps_from.get(server)?;
-                Some(PartnerGap { partner: p.name.clone(), watermark: link.usn, gap: link.usn as i64 - usn as i64 })
-            })
-            .collect();
-        let worst = partners.iter().map(|p| p.gap).max().unwrap_or(0);
-        Gap {
-            step: self.step,
-            time_s: self.time,
-            server: server.into(),
-            usn,
-            probe: None,
-            stalled: partners.iter().any(|p| p.watermark > self.server(server).usn),
-            gap: worst.max(0) as u64,
-            partners,
+        let highest = self.server(server).usn;
+        let (mut partners, mut worst, mut stalled) = (Vec::new(), 0, false);
+        for p in &self.servers {
+            if p.site != *site {
+                continue;
+            }
+            let Some(link) = p.ncs.get(nc.as_str()).and_then(|rep| rep.reps_from.get(server)) else { continue };
+            let gap = link.usn as i64 - usn as i64;
+            worst = worst.max(gap);
+            stalled |= link.usn > highest;
+            partners.push(PartnerGap { partner: p.name.clone(), watermark: link.usn, gap });
         }
+        Gap { step: self.step, time_s: self.time, server: server.into(), usn, probe: None, stalled, gap: worst as u64, partners }
     }
 
     /// The `measure` step: optionally create the probe mailbox (steps 2–4), then read the gap.

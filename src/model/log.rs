@@ -36,14 +36,18 @@ fn event(server: &str, time_s: u64, id: u32, kind: &'static str, category: &'sta
 pub fn e1224(server: &str, time_s: u64, requester: &str, nc: &str, asked: u64, usn: u64) -> LogEvent {
     let text = narration::e1224(requester, nc, asked, usn);
     let mut e = event(server, time_s, 1224, "error", "Replication", text);
-    e.params = [("requester", requester.into()), ("naming_context", nc.into()), ("requested_usn", asked.to_string()), ("highest_usn", usn.to_string())].into_iter().collect();
+    e.params.insert("requester", requester.into());
+    e.params.insert("naming_context", nc.into());
+    e.params.insert("requested_usn", asked.to_string());
+    e.params.insert("highest_usn", usn.to_string());
     e
 }
 
 pub fn e1074(server: &str, time_s: u64, dn: &str, loser: &str) -> LogEvent {
     let text = narration::e1074(dn, loser);
     let mut e = event(server, time_s, 1074, "warning", "Replication", text);
-    e.params = [("object", dn.into()), ("lost_guid", loser.into())].into_iter().collect();
+    e.params.insert("object", dn.into());
+    e.params.insert("lost_guid", loser.into());
     e
 }
 
@@ -60,6 +64,8 @@ pub fn e1108(server: &str, time_s: u64, how: &str) -> LogEvent {
 pub fn e2095(server: &str, time_s: u64, partner: &str, partner_usn: u64, usn: u64) -> LogEvent {
     let text = narration::e2095(partner, partner_usn, usn);
     let mut e = event(server, time_s, 2095, "error", "Replication", text);
-    e.params = [("partner", partner.into()), ("partner_usn", partner_usn.to_string()), ("local_usn", usn.to_string())].into_iter().collect();
+    e.params.insert("partner", partner.into());
+    e.params.insert("partner_usn", partner_usn.to_string());
+    e.params.insert("local_usn", usn.to_string());
     e
 }

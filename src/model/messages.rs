@@ -67,6 +67,11 @@ pub struct Response {
 }
 
 impl Response {
+    /// The first naming context it carries ("" with none): the one the message list shows.
+    pub fn first_nc(&self) -> &str {
+        self.parts.first().map_or("", |(nc, _)| nc)
+    }
+
     pub fn object_count(&self) -> u64 {
         self.parts.iter().map(|(_, o)| o.len() as u64).sum()
     }

@@ -2,20 +2,28 @@
 //! cheapest route of messaging connectors that are up (docs/model-choices.md, "Between sites").
 //! Mail with no route up waits in the MTA queue and goes when a connector comes up; mail between
 //! sites no connector joins at all fails with the reason. Connectors can be taken down and up.
-use crate::model::replica::{INIT_SYNC, MAIL_REPLICA};
+use crate::model::replica::INIT_SYNC;
 use crate::model::messages::{Request, Trigger};
 use crate::scenario::ConnectorSpec;
 use crate::model::sites::{self, Route};
-use crate::vecmap::VecMap;
 use crate::model::queue::Event;
 use crate::model::world::{lacking, World};
 
 /// The two ends of a Request or Response and its route; `None` for any other event.
-fn mail_parts(ev: &mut Event) -> Option<(String, String, &mut Option<Route>)> {
+fn mail_parts(ev: &Event) -> Option<(&str, &str, Option<&Route>)> {
     match ev {
-        Event::Request(r) => Some((r.from.clone(), r.to.clone(), &mut r.route)),
-        Event::Response(r) => Some((r.from.clone(), r.to.clone(), &mut r.route)),
+        Event::Request(r) => Some((&r.from, &r.to, r.route.as_ref())),
+        Event::Response(r) => Some((&r.from, &r.to, r.route.as_ref())),
         _ => None,
+    }
+}
+
+/// Sets a Request's or Response's route.
+fn set_route(ev: &mut Event, route: Option<Route>) {
+    match ev {
+        Event::Request(r) => r.route = route,
+        Event::Response(r) => r.route = route,
+        _ => {}
     }
 }
 
@@ -31,30 +39,39 @@ impl World {
 
     /// The messaging connectors that are up, in file order.
     pub fn up_connectors(&self) -> Vec<ConnectorSpec> {
-        self.connectors.iter().enumerate().filter(|(i, _)| !self.connectors_down.contains(i)).map(|(_, c)| c.clone()).collect()
+        let mut up = Vec::new();
+        for (i, c) in self.connectors.iter().enumerate() {
+            if !self.connectors_down.contains(&i) {
+                up.push(c.clone());
+            }
+        }
+        up
     }
 
     /// Mail waiting in the MTA queue for a connector to come up, as (from, to, what it carries).
     pub fn mta_queue(&self) -> Vec<(String, String, &'static str)> {
-        let carries = |ev: &Event| if matches!(ev, Event::Request(_)) { "request" } else { "response" };
-        let mut held = self.mta_held.clone();
-        held.iter_mut().filter_map(|ev| {
-            let what = carries(ev);
-            mail_parts(ev).map(|(f, t, _)| (f, t, what))
-        }).collect()
+        let mut queue = Vec::new();
+        for ev in &self.mta_held {
+            if let Some((from, to, _)) = mail_parts(ev) {
+                let carries = if matches!(ev, Event::Request(_)) { "request" } else { "response" };
+                queue.push((from.to_string(), to.to_string(), carries));
+            }
+        }
+        queue
     }
 
     /// The MTA queue as the report and the page show it.
     pub fn mta_queue_json(&self) -> crate::json::Json {
         use crate::json::{Json, Obj};
-        let mail = |(from, to, carries): (String, String, &str)| {
+        let mut queue = Vec::new();
+        for (from, to, carries) in self.mta_queue() {
             let mut o = Obj::new();
             o.insert("from".into(), from.into());
             o.insert("to".into(), to.into());
             o.insert("carries".into(), carries.into());
-            Json::Object(o)
-        };
-        self.mta_queue().into_iter().map(mail).collect()
+            queue.push(Json::Object(o));
+        }
+        Json::Array(queue)
     }
 
     /// Sends a Request or Response on its way: inside a site by RPC at once; between sites as
@@ -62,34 +79,33 @@ impl World {
     /// With no route up it waits in the MTA queue; with no connector path at all it is delivered
     /// at once as a failure that says so.
     pub(crate) fn hand_off(&mut self, mut ev: Event) {
-        let Some((from, to, route)) = mail_parts(&mut ev) else { return };
-        if !self.between_sites(&from, &to) {
+        let Some((from, to, _)) = mail_parts(&ev) else { return };
+        if !self.between_sites(from, to) {
             self.push(self.time, ev);
             return;
         }
-        let (sa, sb) = (self.server(&from).site.clone(), self.server(&to).site.clone());
-        match self.mail_route(&from, &to) {
-            Some(r) => {
-                let at = sites::travel(&self.up_connectors(), &r, self.time, self.settings.mail_hop_s).0;
-                *route = Some(r);
-                self.push(at, ev);
-            }
-            None if sites::route(&self.connectors, &sa, &sb).is_some() => {
-                *route = None;
-                let note = crate::narration::protocol::mta_waits(&from, matches!(ev, Event::Request(_)), &to, &sa, &sb);
+        if let Some(r) = self.mail_route(from, to) {
+            let at = sites::travel(&self.up_connectors(), &r, self.time, self.settings.mail_hop_s).0;
+            set_route(&mut ev, Some(r));
+            self.push(at, ev);
+            return;
+        }
+        let (sa, sb) = (&self.server(from).site, &self.server(to).site);
+        let held = sites::route(&self.connectors, sa, sb).is_some();
+        let note = held.then(|| crate::narration::protocol::mta_waits(from, matches!(ev, Event::Request(_)), to, sa, sb));
+        set_route(&mut ev, None);
+        match note {
+            Some(note) => {
                 self.mta_held.push(ev);
                 self.note(note);
             }
-            None => {
-                *route = None;
-                self.push(self.time, ev);
-            }
+            None => self.push(self.time, ev),
         }
     }
 
-    /// Forgets held mail that matches `which(from, to)` (a restore replaces the server).
-    pub(crate) fn drop_held(&mut self, which: &impl Fn(&str, &str) -> bool) {
-        self.mta_held.retain_mut(|ev| mail_parts(ev).is_none_or(|(f, t, _)| !which(&f, &t)));
+    /// Forgets held mail to or from `server` (a restore replaces the server).
+    pub(crate) fn drop_held(&mut self, server: &str) {
+        self.mta_held.retain(|ev| mail_parts(ev).is_none_or(|(from, to, _)| from != server && to != server));
     }
 
     /// Hands every held message to the MTA again (a connector came up or was added).
@@ -104,9 +120,18 @@ impl World {
 
     /// The connectors up now that carry a route's hops, one per hop: indices into `connectors`.
     pub(crate) fn connectors_taken(&self, route: &Route) -> Vec<usize> {
-        route.hops.iter().filter_map(|h| {
-            (0..self.connectors.len()).find(|&i| !self.connectors_down.contains(&i) && carries(&self.connectors[i], h))
-        }).collect()
+        let mut taken = Vec::new();
+        for h in &route.hops {
+            if let Some(i) = self.connector_for(h) {
+                taken.push(i);
+            }
+        }
+        taken
+    }
+
+    /// The first connector up now that carries hop `h`: an index into `connectors`.
+    fn connector_for(&self, h: &sites::Hop) -> Option<usize> {
+        (0..self.connectors.len()).find(|&i| !self.connectors_down.contains(&i) && carries(&self.connectors[i], h))
     }
 
     /// `add_drc` refused as redundant: `path` is the sites the connectors `sites[0]` knows of
@@ -118,24 +143,25 @@ impl World {
     }
 
     fn route_is_up(&self, route: &Route) -> bool {
-        let up = self.up_connectors();
-        route.hops.iter().all(|h| up.iter().any(|c| carries(c, h)))
+        route.hops.iter().all(|h| self.connector_for(h).is_some())
     }
 
     /// Mail in transit over a connector that went down is routed again from its sender's site,
     /// now (model choice: the lab does not track where along its route a message is).
     fn reroute_broken(&mut self) -> usize {
-        let all = std::mem::take(&mut self.queue).into_vec();
-        let (broken, keep): (Vec<_>, Vec<_>) = all.into_iter().partition(|q| match &q.ev {
-            Event::Request(r) => r.route.as_ref().is_some_and(|rt| !self.route_is_up(rt)),
-            Event::Response(r) => r.route.as_ref().is_some_and(|rt| !self.route_is_up(rt)),
-            _ => false,
-        });
-        self.queue = keep.into();
-        self.in_flight -= broken.len();
         // Handed off again in the queue's order: popped from a heap of them (a sort would add
         // its code to the wasm, docs/performance.md).
-        let mut broken: std::collections::BinaryHeap<_> = broken.into();
+        let mut broken = std::collections::BinaryHeap::new();
+        let mut keep = Vec::new();
+        for q in std::mem::take(&mut self.queue).into_vec() {
+            if mail_parts(&q.ev).and_then(|(_, _, route)| route).is_some_and(|r| !self.route_is_up(r)) {
+                broken.push(q);
+            } else {
+                keep.push(q);
+            }
+        }
+        self.queue = keep.into();
+        self.in_flight -= broken.len();
         let n = broken.len();
         while let Some(q) = broken.pop() {
             self.hand_off(q.ev);
@@ -161,15 +187,15 @@ impl World {
             return String::new();
         }
         if up {
-            matching.iter().for_each(|i| {
+            for i in &matching {
                 self.connectors_down.remove(i);
-            });
+            }
             let n = self.release_held();
             crate::narration::organization::connector_up(&what, n)
         } else {
-            matching.iter().for_each(|i| {
-                self.connectors_down.add(*i);
-            });
+            for &i in &matching {
+                self.connectors_down.add(i);
+            }
             let n = self.reroute_broken();
             let held = self.mta_held.len();
             crate::narration::organization::connector_down(&what, n, held)
@@ -199,21 +225,34 @@ impl World {
         if inside && (req.trigger != Trigger::Notify || !req.wants.iter().any(|(n, _)| *n == own)) {
             return Vec::new();
         }
-        src.ncs
-            .iter()
-            .filter(|(nc, rep)| match inside {
+        let mut offer = Vec::new();
+        for (nc, rep) in &src.ncs {
+            let offered = match inside {
                 true => !asker.ncs.contains_key(nc),
                 false => *nc != own && !rep.reps_from.contains_key(&req.from) && !req.wants.iter().any(|(n, _)| n == nc),
-            })
-            .map(|(nc, _)| (nc.clone(), 0))
-            .collect()
+            };
+            if offered {
+                offer.push((nc.clone(), 0));
+            }
+        }
+        offer
     }
 
     /// Does a reachable site partner of `b` hold a naming context `b` lacks (which its next
     /// periodic pull would bring)?
     pub(crate) fn lacks_a_site_partners_nc(&self, b: &str) -> bool {
         let me = self.server(b);
-        self.servers.iter().filter(|p| p.site == me.site && p.name != b).any(|p| self.reachable(b, &p.name, false) && lacking(me, p).next().is_some())
+        for p in &self.servers {
+            if p.site != me.site || p.name == b || !self.reachable(b, &p.name, false) {
+                continue;
+            }
+            for (nc, rep) in &p.ncs {
+                if lacking(me, p, nc, rep) {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     /// Does remote bridgehead `r` hold, in a naming context it would send `b`, objects above
@@ -223,23 +262,18 @@ impl World {
             return false; // the answer could not come back (one-way connectors): a pull fetches nothing
         }
         let own = self.home_nc(b);
-        self.server(r).ncs.iter().any(|(nc, rep)| *nc != own && !rep.reps_from.contains_key(b) && rep.max_usn() > self.watermark_for(b, r, nc))
+        for (nc, rep) in &self.server(r).ncs {
+            if *nc != own && !rep.reps_from.contains_key(b) && rep.max_usn() > self.watermark_for(b, r, nc) {
+                return true;
+            }
+        }
+        false
     }
 
     /// Init sync over mail links: a starting bridgehead asks each remote partner on a link with
     /// the Init flag, by mail, for every naming context it holds from it.
     pub(crate) fn init_sync_by_mail(&mut self, server: &str) {
-        let mut asks: VecMap<String, Vec<String>> = VecMap::new();
-        for (nc, rep) in &self.server(server).ncs {
-            for (p, link) in &rep.reps_from {
-                if link.flags & MAIL_REPLICA != 0 && link.flags & INIT_SYNC != 0 {
-                    asks.get_or_insert_with(p.clone(), Vec::new).push(nc.clone());
-                }
-            }
-        }
-        let order: Vec<String> = self.servers.iter().map(|s| s.name.clone()).filter(|n| asks.contains_key(n)).collect();
-        for p in order {
-            let ncs = asks[p.as_str()].clone();
+        for (p, ncs) in self.links_with(server, INIT_SYNC, true, None) {
             self.send_request(server, &p, ncs, Trigger::Init);
         }
     }

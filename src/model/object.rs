@@ -86,7 +86,9 @@ pub fn decide(local: Option<&DirObject>, incoming: &DirObject) -> Decision {
 /// (docs/model-choices.md: conflict resolution is a total order on copies).
 fn same_signature(local: &DirObject, incoming: &DirObject) -> Decision {
     let mine = local.object_version;
-    let key = |o: &DirObject| (o.when_changed, o.deleted, o.attrs.clone());
+    fn key(o: &DirObject) -> (u64, bool, &Attrs) {
+        (o.when_changed, o.deleted, &o.attrs)
+    }
     match key(incoming).cmp(&key(local)) {
         std::cmp::Ordering::Greater => Decision::Take,
         std::cmp::Ordering::Equal => Decision::Discard(narration::already_held(mine)),

@@ -44,7 +44,7 @@ impl World {
         let srv = self.server_mut(server);
         srv.usn += 1;
         let (usn, id) = (srv.usn, srv.invocation_id.clone());
-        let rep = srv.ncs.get_mut(&nc).expect("checked");
+        let rep = srv.ncs.get_mut(nc.as_str()).expect("checked");
         let base = rep.get(dn).cloned();
         let kept_base = if keeps { base.clone() } else { None };
         let mut obj = base.unwrap_or(DirObject {

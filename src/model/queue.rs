@@ -50,12 +50,6 @@ impl Ord for Queued {
     }
 }
 
-impl Queued {
-    pub(crate) fn event(&self) -> &Event {
-        &self.ev
-    }
-}
-
 impl Event {
     pub(super) fn is_message(&self) -> bool {
         matches!(self, Event::Notify { .. } | Event::Request(_) | Event::Response(_) | Event::Write(_))
@@ -81,22 +75,31 @@ impl World {
     /// The next few queued events, for the page.
     pub fn pending(&self, limit: usize) -> Vec<(u64, &'static str, String, String)> {
         // The first `limit` messages in (time, sequence) order, picked without sorting the heap.
-        let mut rest: Vec<&Queued> = self.queue.iter().filter(|q| q.ev.is_message()).collect();
-        let mut next = Vec::new();
-        while next.len() < limit {
-            let Some(i) = (0..rest.len()).min_by_key(|&i| (rest[i].at, rest[i].seq)) else { break };
-            next.push(rest.swap_remove(i));
+        let mut rest: Vec<&Queued> = Vec::new();
+        for q in self.queue.iter() {
+            if q.ev.is_message() {
+                rest.push(q);
+            }
         }
-        next.into_iter()
-            .map(|q| (&q.at, &q.ev))
-            .map(|(t, e)| match e {
-                Event::Notify { from, to, .. } => (*t, "notify", from.clone(), to.clone()),
-                Event::Request(r) => (*t, if self.between_sites(&r.from, &r.to) { "mail" } else { "request" }, r.from.clone(), r.to.clone()),
-                Event::Response(r) => (*t, if self.between_sites(&r.from, &r.to) { "mail" } else { "response" }, r.from.clone(), r.to.clone()),
-                Event::Write(r) => (*t, "write", r.from.clone(), r.to.clone()),
+        let mut next = Vec::new();
+        while next.len() < limit && !rest.is_empty() {
+            let mut first = 0;
+            for i in 1..rest.len() {
+                if (rest[i].at, rest[i].seq) < (rest[first].at, rest[first].seq) {
+                    first = i;
+                }
+            }
+            let q = rest.swap_remove(first);
+            let (kind, from, to) = match &q.ev {
+                Event::Notify { from, to, .. } => ("notify", from, to),
+                Event::Request(r) => (if self.between_sites(&r.from, &r.to) { "mail" } else { "request" }, &r.from, &r.to),
+                Event::Response(r) => (if self.between_sites(&r.from, &r.to) { "mail" } else { "response" }, &r.from, &r.to),
+                Event::Write(r) => ("write", &r.from, &r.to),
                 _ => unreachable!("filtered to messages"),
-            })
-            .collect()
+            };
+            next.push((q.at, kind, from.clone(), to.clone()));
+        }
+        next
     }
 
     /// Quiet: no message in flight, no notification pending, no backsync running, and no
@@ -116,16 +119,34 @@ impl World {
 
     /// Is some reachable partner holding objects above a watermark that a timer will pull?
     pub(super) fn owed(&self) -> bool {
-        self.servers.iter().filter(|b| b.replicates()).any(|b| {
-            b.ncs.iter().any(|(nc, rep)| {
-                rep.reps_from.iter().any(|(partner, link)| {
+        for b in &self.servers {
+            if !b.replicates() {
+                continue;
+            }
+            for (nc, rep) in &b.ncs {
+                for (partner, link) in &rep.reps_from {
                     let due = link.flags & PERIODIC_SYNC != 0 && link.flags & MAIL_REPLICA == 0;
-                    due && self.reachable(&b.name, partner, false)
+                    if due
+                        && self.reachable(&b.name, partner, false)
                         && self.server(partner).ncs.get(nc).is_some_and(|r| r.max_usn() > self.watermark_for(&b.name, partner, nc))
-                })
-            }) || self.drc_partners(&b.name).iter().any(|r| self.reachable(&b.name, r, true) && self.owes_by_mail(&b.name, r))
-                || self.lacks_a_site_partners_nc(&b.name)
-        })
+                    {
+                        return true;
+                    }
+                }
+            }
+            // The bridgeheads it pulls from by mail (over connectors that initialized).
+            for (i, d) in self.drcs.iter().enumerate() {
+                let [x, y] = &d.bridgeheads;
+                let r = if *x == b.name { y } else if *y == b.name { x } else { continue };
+                if !self.drcs_idle.contains(&i) && self.reachable(&b.name, r, true) && self.owes_by_mail(&b.name, r) {
+                    return true;
+                }
+            }
+            if self.lacks_a_site_partners_nc(&b.name) {
+                return true;
+            }
+        }
+        false
     }
 
     /// The watermark `b` would ask `s` from (0 under AD when `s` has a new Invocation-ID).
@@ -135,20 +156,6 @@ impl World {
             return 0;
         }
         link.usn
-    }
-
-    /// The bridgeheads `name` pulls from by mail (over connectors that initialized).
-    pub(super) fn drc_partners(&self, name: &str) -> Vec<String> {
-        self.drcs
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !self.drcs_idle.contains(i))
-            .filter_map(|(_, d)| match () {
-                _ if d.bridgeheads[0] == name => Some(d.bridgeheads[1].clone()),
-                _ if d.bridgeheads[1] == name => Some(d.bridgeheads[0].clone()),
-                _ => None,
-            })
-            .collect()
     }
 
     pub(crate) fn reachable(&self, a: &str, b: &str, mail: bool) -> bool {
@@ -179,37 +186,40 @@ impl World {
         sites::route(&self.up_connectors(), &self.server(a).site, &self.server(b).site)
     }
 
-    /// Removes queued messages that match `which(from, to)`. A dropped first notification of a
-    /// batch ends that batch, as processing it would have.
-    pub(crate) fn drop_queued(&mut self, which: impl Fn(&str, &str) -> bool) {
-        let before = self.queue.len();
+    /// Removes queued messages to or from `server`, and the notifications it has pending; with
+    /// `timers`, its timers too (the server is removed). A dropped first notification of a batch
+    /// ends that batch, as processing it would have.
+    pub(crate) fn forget_in_flight(&mut self, server: &str, timers: bool) {
+        let which = |from: &str, to: &str| from == server || to == server;
         let mut ended = Vec::new();
-        let mut copies = 0;
-        self.queue.retain(|q| match &q.ev {
-            Event::Notify { from, to, nc, first } => {
-                let keep = !which(from, to);
-                if !keep && *first {
-                    ended.push((from.clone(), nc.clone()));
+        let (mut copies, mut dropped) = (0, 0);
+        self.queue.retain(|q| {
+            let keep = match &q.ev {
+                Event::Notify { from, to, nc, first } => {
+                    let keep = !which(from, to);
+                    if !keep && *first {
+                        ended.push((from.clone(), nc.clone()));
+                    }
+                    keep
                 }
-                keep
-            }
-            Event::Request(r) => !which(&r.from, &r.to),
-            Event::Response(r) | Event::Write(r) => {
-                let keep = !which(&r.from, &r.to);
-                copies += if keep { 0 } else { r.object_count() };
-                keep
-            }
-            _ => true,
+                Event::Request(r) => !which(&r.from, &r.to),
+                Event::Response(r) | Event::Write(r) => {
+                    let keep = !which(&r.from, &r.to);
+                    copies += if keep { 0 } else { r.object_count() };
+                    keep
+                }
+                Event::Periodic { server: s } | Event::BacksyncTimeout { server: s, .. } => !timers || s != server,
+                Event::Intersite { local, remote } => !timers || !which(local, remote),
+            };
+            dropped += usize::from(!keep && q.ev.is_message());
+            keep
         });
         self.work.land(copies);
-        self.in_flight -= before - self.queue.len();
-        self.drop_held(&which);
+        self.in_flight -= dropped;
+        self.drop_held(server);
         for batch in ended {
             self.pending_notify.remove(&batch);
         }
-    }
-
-    pub(crate) fn drop_pending_notify(&mut self, server: &str) {
         self.pending_notify.retain(|(s, _), _| s != server);
     }
 
@@ -254,8 +264,14 @@ impl World {
             r.via = m.via.clone();
         }
         r.message = message;
-        if !trace.notes.is_empty() {
-            r.text = std::iter::once(r.text).chain(trace.notes).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ");
+        for note in trace.notes {
+            if note.is_empty() {
+                continue;
+            }
+            if !r.text.is_empty() {
+                r.text.push(' ');
+            }
+            r.text.push_str(&note);
         }
         r
     }
@@ -305,7 +321,13 @@ impl World {
         }
         let logged = self.journal.events.len() > mark.1 || !self.trace.notes.is_empty();
         (timers && logged).then(|| {
-            let text = self.journal.events[mark.1..].iter().map(|e| e.text.clone()).collect::<Vec<_>>().join(" ");
+            let mut text = String::new();
+            for (i, e) in self.journal.events[mark.1..].iter().enumerate() {
+                if i > 0 {
+                    text.push(' ');
+                }
+                text.push_str(&e.text);
+            }
             self.report_since(mark, "timer", text)
         })
     }

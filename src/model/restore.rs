@@ -15,7 +15,7 @@ impl World {
             return String::new();
         }
         let now = self.time;
-        let srv = self.servers.iter_mut().find(|s| s.name == server).expect("checked server");
+        let srv = self.server_mut(server);
         let copy = srv.backup(now);
         let usn = copy.usn;
         srv.backups.insert(label.into(), copy);
@@ -29,13 +29,13 @@ impl World {
         let ad = self.model() == Model::ActiveDirectory;
         let new_id = new_id.unwrap_or(ad);
         let backsync = !ad && backsync.unwrap_or(true);
-        self.forget_in_flight(server);
+        self.forget_in_flight(server, false);
         let srv = self.server_mut(server);
         let Some(copy) = srv.backups.get(label).cloned() else {
             self.refuse(server, "NO_SUCH_BACKUP", crate::narration::repair::no_backup(server, label));
             return String::new();
         };
-        let copies = copy.ncs.values().map(|r| r.len() as u64).sum();
+        let copies = copy.object_count() as u64;
         srv.ncs = copy.ncs;
         srv.usn = copy.usn;
         srv.epoch += 1;
@@ -67,16 +67,15 @@ impl World {
         self.init_sync_by_mail(server);
     }
 
-    /// Drops what was queued to or from a server whose directory is being replaced.
-    pub(super) fn forget_in_flight(&mut self, server: &str) {
-        self.drop_queued(|from, to| from == server || to == server);
-        self.drop_pending_notify(server);
-    }
-
     pub(super) fn begin_backsync(&mut self, server: &str) {
-        let partners: VecSet<String> = self.server(server).ncs.values().flat_map(|r| r.reps_from.keys().map(|k| (k.clone(), ()))).collect();
+        let mut partners: VecSet<String> = VecSet::new();
+        for rep in self.server(server).ncs.values() {
+            for p in rep.reps_from.keys() {
+                partners.add(p.clone());
+            }
+        }
         let deadline = self.time + self.settings.backsync_timeout_s();
-        let list: Vec<String> = self.servers.iter().map(|s| s.name.clone()).filter(|n| partners.contains(n.as_str())).collect();
+        let list = self.servers_among(&partners);
         let e = log::e1107(server, self.time, &list, &crate::narration::log::duration(self.settings.backsync_timeout_s()));
         self.log(e);
         let epoch = self.server(server).epoch;
@@ -89,7 +88,12 @@ impl World {
             return;
         }
         for p in &list {
-            let ncs: Vec<String> = self.server(server).ncs.iter().filter(|(_, r)| r.reps_from.contains_key(p)).map(|(nc, _)| nc.clone()).collect();
+            let mut ncs = Vec::new();
+            for (nc, rep) in &self.server(server).ncs {
+                if rep.reps_from.contains_key(p) {
+                    ncs.push(nc.clone());
+                }
+            }
             self.send_request(server, p, ncs, Trigger::Backsync);
         }
     }
@@ -124,7 +128,10 @@ impl World {
         if srv.epoch != epoch || srv.backsync.is_none() {
             return;
         }
-        let waiting: Vec<String> = srv.backsync.as_ref().map(|b| b.waiting_on.keys().cloned().collect()).unwrap_or_default();
+        let mut waiting = Vec::new();
+        for p in srv.backsync.iter().flat_map(|b| b.waiting_on.keys()) {
+            waiting.push(p.clone());
+        }
         let how = crate::narration::repair::backsync_expired(&crate::narration::log::duration(self.settings.backsync_timeout_s()), &waiting);
         self.end_backsync(server, &how);
     }
@@ -182,7 +189,7 @@ impl World {
         let srv = self.server_mut(server);
         srv.usn += rest;
         let usn = srv.usn;
-        let rep = srv.ncs.get_mut(&nc).expect("written above");
+        let rep = srv.ncs.get_mut(nc.as_str()).expect("written above");
         let mut obj = rep.get(&dn).cloned().expect("written above");
         obj.object_version += rest as u32;
         obj.usn_changed = usn;

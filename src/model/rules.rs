@@ -9,7 +9,7 @@ use crate::model::object::{decide, Decision, DirObject};
 use crate::scenario::{DrcSpec, Model};
 use crate::model::server::{Server, ServerState};
 use crate::model::sites::Route;
-use crate::vecmap::VecMap;
+use crate::vecmap::{VecMap, VecSet};
 use crate::model::world::{lacking, World};
 use crate::model::queue::Event;
 
@@ -22,13 +22,23 @@ impl World {
             return;
         }
         let writable = self.home_nc(server) == nc;
-        let partners = self.site_partners(server);
-        let uuids: Vec<String> = partners.iter().map(|p| self.server(p).invocation_id.clone()).collect();
         let flags = INIT_SYNC | PERIODIC_SYNC | if writable { WRITEABLE } else { 0 };
         let mut rep = Replica::new(writable);
-        for (p, uuid) in partners.iter().zip(uuids) {
-            rep.reps_from.insert(p.clone(), RepsFrom { uuid, usn: 0, flags });
-            rep.reps_to.add(p.clone());
+        let site = &self.server(server).site;
+        for (s, names) in &self.sites {
+            if s != site {
+                continue;
+            }
+            // Linked with every other server of its site.
+            for p in names {
+                if p == server {
+                    continue;
+                }
+                let uuid = self.server(p).invocation_id.clone();
+                rep.reps_from.insert(p.clone(), RepsFrom { uuid, usn: 0, flags });
+                rep.reps_to.add(p.clone());
+            }
+            break;
         }
         self.server_mut(server).ncs.insert(nc.to_string(), rep);
     }
@@ -39,9 +49,7 @@ impl World {
         if !self.pending_notify.add((server.into(), nc.into())) {
             return;
         }
-        let order: Vec<String> = self.servers.iter().map(|s| s.name.clone()).collect();
-        let reps_to = &self.server(server).ncs[nc].reps_to;
-        let partners: Vec<String> = order.into_iter().filter(|n| reps_to.contains(n.as_str())).collect();
+        let partners = self.servers_among(&self.server(server).ncs[nc].reps_to);
         if partners.is_empty() {
             self.pending_notify.remove(&(server.into(), nc.into()));
             return;
@@ -76,25 +84,30 @@ impl World {
     /// backsync). Under AD, a partner with a new Invocation-ID is asked from 0.
     pub(crate) fn send_request(&mut self, b: &str, s: &str, ncs: Vec<String>, trigger: Trigger) {
         let from_zero = matches!(trigger, Trigger::RefreshAll | Trigger::Backsync);
-        let wants: Vec<(String, u64)> = ncs
-            .into_iter()
-            .map(|nc| {
-                let w = if from_zero { 0 } else { self.watermark_for(b, s, &nc) };
-                (nc, w)
-            })
-            .collect();
+        let mut wants = Vec::with_capacity(ncs.len());
+        for nc in ncs {
+            let w = if from_zero { 0 } else { self.watermark_for(b, s, &nc) };
+            wants.push((nc, w));
+        }
         let utd = self.utd_for(b, &wants);
         let epoch = self.server(b).epoch;
         let req = Request { from: b.into(), to: s.into(), wants, trigger, utd, epoch, route: None, sent_s: self.time };
         self.hand_off(Event::Request(Box::new(req)));
     }
 
+    /// `b`'s up-to-dateness vectors for the naming contexts of `wants` it holds (AD only).
     pub(super) fn utd_for(&self, b: &str, wants: &[(String, u64)]) -> Utd {
+        let mut utd = Utd::new();
         if self.model() != Model::ActiveDirectory {
-            return Utd::new();
+            return utd;
         }
         let srv = self.server(b);
-        wants.iter().filter_map(|(nc, _)| srv.ncs.get(nc).map(|r| (nc.clone(), self.own_utd(srv, r)))).collect()
+        for (nc, _) in wants {
+            if let Some(rep) = srv.ncs.get(nc) {
+                utd.insert(nc.clone(), self.own_utd(srv, rep));
+            }
+        }
+        utd
     }
 
     /// A replica's up-to-dateness vector, with its own directory at its highest USN.
@@ -110,15 +123,17 @@ impl World {
     }
 
     pub(super) fn on_request(&mut self, req: Request) {
-        let (b, s) = (req.from.clone(), req.to.clone());
-        let mail = self.between_sites(&b, &s);
-        let s_usn = self.server(s.as_str()).usn;
-        let first_nc = req.wants.first().map(|(nc, _)| nc.clone()).unwrap_or_default();
-        let w = req.wants.iter().map(|(_, w)| *w).max().unwrap_or(0);
-        let mut m = Self::message(if mail { "mail" } else { "request" }, &b, &s, &first_nc, w, 0, Self::request_text(&req, s_usn, mail));
+        let (b, s) = (req.from.as_str(), req.to.as_str());
+        let mail = self.between_sites(b, s);
+        let s_usn = self.server(s).usn;
+        let mut w = 0;
+        for (_, asked) in &req.wants {
+            w = w.max(*asked);
+        }
+        let mut m = Self::message(if mail { "mail" } else { "request" }, b, s, req.wants.first().map_or("", |(nc, _)| nc), w, 0, Self::request_text(&req, s_usn, mail));
         m.trigger = Some(req.trigger.as_str());
         self.mail_fields(&mut m, req.route.as_ref(), req.sent_s, "request");
-        m.failed = self.path_failure(&b, &s, mail && req.route.is_none()).or_else(|| self.busy_failure());
+        m.failed = self.path_failure(b, s, mail && req.route.is_none()).or_else(|| self.busy_failure());
         let ok = m.failed.is_none();
         self.record(m);
         if !ok {
@@ -141,8 +156,12 @@ impl World {
         if self.model() != Model::ActiveDirectory {
             return false;
         }
-        let (id, usn) = (self.server(&req.to).invocation_id.clone(), self.server(&req.to).usn);
-        let seen = req.utd.values().filter_map(|v| v.get(&id)).max().copied().unwrap_or(0);
+        let srv = self.server(&req.to);
+        let usn = srv.usn;
+        let mut seen = 0;
+        for utd in req.utd.values() {
+            seen = seen.max(utd.get(&srv.invocation_id).copied().unwrap_or(0));
+        }
         if seen <= usn {
             return false;
         }
@@ -156,8 +175,8 @@ impl World {
     /// requester's watermark stays where it was.
     pub(super) fn stalled(&mut self, req: &Request) -> bool {
         let usn = self.server(&req.to).usn;
-        let Some((nc, w)) = req.wants.iter().find(|(_, w)| *w > usn).cloned() else { return false };
-        let e = log::e1224(&req.to, self.time, &req.from, &nc, w, usn);
+        let Some((nc, w)) = req.wants.iter().find(|(_, w)| *w > usn) else { return false };
+        let e = log::e1224(&req.to, self.time, &req.from, nc, *w, usn);
         self.log(e);
         true
     }
@@ -171,30 +190,38 @@ impl World {
         if req.trigger != Trigger::Backsync {
             wants.extend(self.ncs_to_offer(&req));
         }
-        let parts = wants
-            .iter()
-            .map(|(nc, w)| {
-                let objs = src.ncs.get(nc).map_or_else(Vec::new, |rep| match req.trigger {
-                    Trigger::Backsync => rep.iter().filter(|o| o.dsa_signature == requester_id).cloned().collect(),
-                    _ => {
-                        let utd = req.utd.get(nc);
-                        rep.above(*w)
-                            .filter(|o| utd.and_then(|u| u.get(&o.dsa_signature)).is_none_or(|held| *held < o.originating_usn))
-                            .cloned()
-                            .collect()
+        let backsync = req.trigger == Trigger::Backsync;
+        let mut parts = Vec::with_capacity(wants.len());
+        for (nc, w) in &wants {
+            let mut objs = Vec::new();
+            if let Some(rep) = src.ncs.get(nc) {
+                if backsync {
+                    for o in rep.iter() {
+                        if o.dsa_signature == requester_id {
+                            objs.push(o.clone());
+                        }
                     }
-                });
-                (nc.clone(), objs)
-            })
-            .collect();
-        let backsync_watermark = (req.trigger == Trigger::Backsync).then(|| {
-            req.wants.iter().filter_map(|(nc, _)| src.ncs.get(nc)?.reps_from.get(&req.from).map(|l| l.usn)).max().unwrap_or(0)
+                } else {
+                    let utd = req.utd.get(nc);
+                    for o in rep.above(*w) {
+                        if utd.and_then(|u| u.get(&o.dsa_signature)).is_none_or(|held| *held < o.originating_usn) {
+                            objs.push(o.clone());
+                        }
+                    }
+                }
+            }
+            parts.push((nc.clone(), objs));
+        }
+        let backsync_watermark = backsync.then(|| {
+            let mut top = 0;
+            for (nc, _) in &req.wants {
+                if let Some(link) = src.ncs.get(nc).and_then(|rep| rep.reps_from.get(&req.from)) {
+                    top = top.max(link.usn);
+                }
+            }
+            top
         });
-        let utd = if self.model() == Model::ActiveDirectory {
-            wants.iter().filter_map(|(nc, _)| src.ncs.get(nc).map(|r| (nc.clone(), self.own_utd(src, r)))).collect()
-        } else {
-            Utd::new()
-        };
+        let utd = self.utd_for(&req.to, &wants);
         Response {
             from: req.to.clone(),
             to: req.from.clone(),
@@ -223,15 +250,14 @@ impl World {
     // ----- Response ------------------------------------------------------------------------
 
     pub(super) fn on_response(&mut self, resp: Response) {
-        let (s, b) = (resp.from.clone(), resp.to.clone());
-        let mail = self.between_sites(&s, &b);
+        let (s, b) = (resp.from.as_str(), resp.to.as_str());
+        let mail = self.between_sites(s, b);
         let n = resp.object_count();
-        let nc = resp.parts.first().map(|(nc, _)| nc.clone()).unwrap_or_default();
-        let text = narration::response(&s, &b, n, resp.usn);
-        let mut m = Self::message(if mail { "mail" } else { "response" }, &s, &b, &nc, resp.usn, n, text);
+        let text = narration::response(s, b, n, resp.usn);
+        let mut m = Self::message(if mail { "mail" } else { "response" }, s, b, resp.first_nc(), resp.usn, n, text);
         m.trigger = Some(resp.trigger.as_str());
         self.mail_fields(&mut m, resp.route.as_ref(), resp.sent_s, "response");
-        m.failed = self.path_failure(&s, &b, mail && resp.route.is_none());
+        m.failed = self.path_failure(s, b, mail && resp.route.is_none());
         let ok = m.failed.is_none();
         self.record(m);
         if ok {
@@ -245,44 +271,46 @@ impl World {
 
     pub(super) fn on_write(&mut self, resp: Response) {
         self.work.land(resp.object_count());
-        let (s, b) = (resp.from.clone(), resp.to.clone());
-        let nc0 = resp.parts.first().map(|(nc, _)| nc.clone()).unwrap_or_default();
-        let mut m = Self::message("write", &s, &b, &nc0, 0, 0, String::new());
+        let (s, b) = (resp.from.as_str(), resp.to.as_str());
+        let mut m = Self::message("write", s, b, resp.first_nc(), 0, 0, String::new());
         m.trigger = Some(resp.trigger.as_str());
         m.failed = self.write_failure(&resp);
         if m.failed.is_some() {
-            m.text = narration::cannot_write(&b, &s);
-            m.usn = self.server(&b).usn;
+            m.text = narration::cannot_write(b, s);
+            m.usn = self.server(b).usn;
             self.record(m);
             return;
         }
-        let before = self.server(&b).usn;
+        let before = self.server(b).usn;
         self.work.charge(resp.object_count());
         let (written, discarded) = (self.trace.written_total, self.trace.discarded_total);
         for (nc, objs) in &resp.parts {
-            self.ensure_replica(&b, nc);
-            let applied = objs.iter().fold(false, |any, o| self.apply(&b, &s, nc, o) || any);
+            self.ensure_replica(b, nc);
+            let mut applied = false;
+            for o in objs {
+                applied |= self.apply(b, s, nc, o);
+            }
             if resp.trigger != Trigger::Backsync {
-                self.advance_watermark(&b, &s, nc, &resp);
+                self.advance_watermark(b, s, nc, &resp);
             }
             if applied {
-                self.schedule_notify(&b, nc);
+                self.schedule_notify(b, nc);
             }
         }
-        if self.between_sites(&s, &b) {
-            self.learn_drcs(&s, &b);
+        if self.between_sites(s, b) {
+            self.learn_drcs(s, b);
         }
         let wrote = self.trace.written_total - written;
         let dropped = self.trace.discarded_total - discarded;
         let why = self.trace.discarded.get(discarded as usize).map(|d| d.reason.clone());
-        let after = self.server(&b).usn;
+        let after = self.server(b).usn;
         m.usn = after;
         m.objects = wrote;
         let watermark = (resp.trigger != Trigger::Backsync).then_some(resp.usn);
-        m.text = narration::write(&b, &s, (wrote, dropped, why), (before, after), watermark);
+        m.text = narration::write(b, s, (wrote, dropped, why), (before, after), watermark);
         self.record(m);
         if let Some(watermark) = resp.backsync_watermark {
-            self.backsync_answered(&b, &s, watermark);
+            self.backsync_answered(b, s, watermark);
         }
     }
 
@@ -356,15 +384,15 @@ impl World {
         let writable = self.server(b).ncs[nc].writable;
         let ad = self.model() == Model::ActiveDirectory;
         let rep = self.server_mut(b).ncs.get_mut(nc).expect("replica ensured");
-        let flags = if mail { MAIL_REPLICA | INIT_SYNC | PERIODIC_SYNC } else { INIT_SYNC | PERIODIC_SYNC | if writable { WRITEABLE } else { 0 } };
-        let link = rep.reps_from.get_or_insert_with(s.to_string(), || RepsFrom { uuid: resp.uuid.clone(), usn: 0, flags });
-        link.uuid = resp.uuid.clone();
-        link.usn = resp.usn;
+        let new_flags = if mail { MAIL_REPLICA | INIT_SYNC | PERIODIC_SYNC } else { INIT_SYNC | PERIODIC_SYNC | if writable { WRITEABLE } else { 0 } };
+        // A link already there keeps its flags.
+        let flags = rep.reps_from.get(s).map_or(new_flags, |link| link.flags);
+        rep.reps_from.insert(s.to_string(), RepsFrom { uuid: resp.uuid.clone(), usn: resp.usn, flags });
         if ad {
             if let Some(theirs) = resp.utd.get(nc) {
                 for (id, usn) in theirs {
-                    let mine = rep.utd.get_or_insert_with(id.clone(), || 0);
-                    *mine = (*mine).max(*usn);
+                    let mine = rep.utd.get(id).copied().unwrap_or(0);
+                    rep.utd.insert(id.clone(), mine.max(*usn));
                 }
             }
         }
@@ -381,28 +409,20 @@ impl World {
 
     /// `b` asks each RPC partner whose link has `flag` (or only `only`) for its changes.
     pub(crate) fn pull_from_partners(&mut self, b: &str, only: Option<&str>, flag: u32, trigger: Trigger) -> usize {
-        let mut asks: VecMap<String, Vec<String>> = VecMap::new();
-        for (nc, rep) in &self.server(b).ncs {
-            for (p, link) in &rep.reps_from {
-                if link.flags & flag != 0 && link.flags & MAIL_REPLICA == 0 && only.is_none_or(|o| o == p) {
-                    asks.get_or_insert_with(p.clone(), Vec::new).push(nc.clone());
-                }
-            }
-        }
+        let asks = self.links_with(b, flag, false, only);
         if asks.is_empty() {
             return 0; // a server alone in its site: a timer with nothing to ask, kept cheap
         }
-        let order: Vec<String> = self.servers.iter().filter(|s| asks.contains_key(&s.name)).map(|s| s.name.clone()).collect();
-        for p in &order {
-            for nc in asks[p.as_str()].clone() {
-                self.send_request(b, p, vec![nc], trigger);
+        for (p, ncs) in &asks {
+            for nc in ncs {
+                self.send_request(b, p, vec![nc.clone()], trigger);
             }
             let missing = self.missing_ncs(b, p);
             if !missing.is_empty() {
                 self.send_request(b, p, missing, trigger);
             }
         }
-        order.len()
+        asks.len()
     }
 
     /// The naming contexts site partner `p` holds (with objects) and `b` does not: a request to a
@@ -410,14 +430,49 @@ impl World {
     /// cut path is made good by the next pull (docs/model-choices.md). Asked apart from the rest,
     /// from USN 0, so a stalled request for another naming context does not hold them back.
     pub(super) fn missing_ncs(&self, b: &str, p: &str) -> Vec<String> {
-        lacking(self.server(b), self.server(p)).cloned().collect()
+        let (b, p) = (self.server(b), self.server(p));
+        let mut missing = Vec::new();
+        for (nc, rep) in &p.ncs {
+            if lacking(b, p, nc, rep) {
+                missing.push(nc.clone());
+            }
+        }
+        missing
+    }
+
+    /// The partners `b` pulls from over links with `flag`, by mail or by RPC (only `only` when
+    /// given), in the organization's order, each with the naming contexts it pulls from it.
+    pub(super) fn links_with(&self, b: &str, flag: u32, mail: bool, only: Option<&str>) -> Vec<(String, Vec<String>)> {
+        let me = self.server(b);
+        let mut asks = Vec::new();
+        for p in &self.servers {
+            if only.is_some_and(|o| o != p.name) {
+                continue;
+            }
+            let mut ncs = Vec::new();
+            for (nc, rep) in &me.ncs {
+                let pulls = |link: &RepsFrom| link.flags & flag != 0 && (link.flags & MAIL_REPLICA != 0) == mail;
+                if rep.reps_from.get(p.name.as_str()).is_some_and(pulls) {
+                    ncs.push(nc.clone());
+                }
+            }
+            if !ncs.is_empty() {
+                asks.push((p.name.clone(), ncs));
+            }
+        }
+        asks
     }
 
     pub(super) fn on_intersite(&mut self, local: &str, remote: &str) {
         self.push(self.time + self.settings.intersite_sync_s, Event::Intersite { local: local.into(), remote: remote.into() });
         if self.server(local).replicates() {
             let own = self.home_nc(local);
-            let ncs: Vec<String> = self.server(local).ncs.iter().filter(|(nc, r)| **nc != own && r.reps_from.get(remote).is_some_and(|l| l.flags & MAIL_REPLICA != 0)).map(|(nc, _)| nc.clone()).collect();
+            let mut ncs = Vec::new();
+            for (nc, rep) in &self.server(local).ncs {
+                if *nc != own && rep.reps_from.get(remote).is_some_and(|l| l.flags & MAIL_REPLICA != 0) {
+                    ncs.push(nc.clone());
+                }
+            }
             self.send_request(local, remote, ncs, Trigger::Intersite);
         }
     }
@@ -426,7 +481,11 @@ impl World {
     /// now and on the schedule, unless it is installed idle (it won't initialize).
     pub(crate) fn install_drc(&mut self, d: DrcSpec, initialize: bool) {
         let [a, b] = d.bridgeheads.clone();
-        self.drc_known_by.push(d.sites.iter().map(|s| (s.clone(), ())).collect());
+        let mut known = VecSet::new();
+        for s in &d.sites {
+            known.add(s.clone());
+        }
+        self.drc_known_by.push(known);
         self.drcs.push(d);
         if !initialize {
             self.drcs_idle.add(self.drcs.len() - 1);
@@ -439,16 +498,23 @@ impl World {
     /// The replication paths: the directory replication connectors that initialized, those
     /// `site` knows of when it is given (docs/model-choices.md, "Between sites").
     pub(crate) fn drc_paths(&self, site: Option<&str>) -> Vec<DrcSpec> {
-        let known = |i: usize| site.is_none_or(|s| self.drc_known_by[i].contains(s));
-        self.drcs.iter().enumerate().filter(|&(i, _)| !self.drcs_idle.contains(&i) && known(i)).map(|(_, d)| d.clone()).collect()
+        let mut paths = Vec::new();
+        for (i, d) in self.drcs.iter().enumerate() {
+            if !self.drcs_idle.contains(&i) && site.is_none_or(|s| self.drc_known_by[i].contains(s)) {
+                paths.push(d.clone());
+            }
+        }
+        paths
     }
 
     /// Directory replication from `from`'s site into `to`'s brings the connectors `from`'s site
     /// knows of: they are objects of its directory.
     fn learn_drcs(&mut self, from: &str, to: &str) {
         let (a, b) = (self.server(from).site.clone(), self.server(to).site.clone());
-        for k in self.drc_known_by.iter_mut().filter(|k| k.contains(&a)) {
-            k.add(b.clone());
+        for k in &mut self.drc_known_by {
+            if k.contains(&a) {
+                k.add(b.clone());
+            }
         }
     }
 

@@ -33,6 +33,21 @@ pub struct Backup {
     pub time_s: u64,
 }
 
+impl Backup {
+    pub fn object_count(&self) -> usize {
+        objects_in(&self.ncs)
+    }
+}
+
+/// The objects held in these naming contexts (tombstones included).
+fn objects_in(ncs: &VecMap<String, Replica>) -> usize {
+    let mut n = 0;
+    for rep in ncs.values() {
+        n += rep.len();
+    }
+    n
+}
+
 /// A backsync in progress after a restore (Q201414, Q160850).
 #[derive(Clone, Debug)]
 pub struct Backsync {
@@ -84,11 +99,18 @@ impl Server {
 
     /// The object carrying the highest USN-Changed on this server: the hot potato.
     pub fn hot_potato(&self) -> Option<&DirObject> {
-        self.ncs.values().filter_map(Replica::top).max_by_key(|o| o.usn_changed)
+        let mut hot: Option<&DirObject> = None;
+        for top in self.ncs.values().filter_map(Replica::top) {
+            // The last of equal USNs, as `max_by_key` gives.
+            if hot.is_none_or(|h| top.usn_changed >= h.usn_changed) {
+                hot = Some(top);
+            }
+        }
+        hot
     }
 
     pub fn object_count(&self) -> usize {
-        self.ncs.values().map(Replica::len).sum()
+        objects_in(&self.ncs)
     }
 
     pub fn backup(&self, time_s: u64) -> Backup {

@@ -25,17 +25,23 @@ pub struct Route {
 /// first path, so the choice is the same every run. `None` when no connector path exists.
 pub fn route(connectors: &[ConnectorSpec], from: &str, to: &str) -> Option<Route> {
     // Dijkstra over (cost, hops, path); a handful of sites, so the queue is a plain list.
-    let mut best: VecMap<String, (u32, usize, Vec<String>)> = VecMap::new();
+    let mut done: VecSet<String> = VecSet::new();
     let mut queue = vec![(0u32, 1usize, vec![from.to_string()])];
-    while let Some(i) = queue.iter().enumerate().min_by(|a, b| a.1.cmp(b.1)).map(|(i, _)| i) {
-        let entry = queue.swap_remove(i);
-        let (cost, hops, path) = entry;
-        let here = path.last().cloned().unwrap_or_default();
-        if best.contains_key(&here) {
+    let mut found = None;
+    while !queue.is_empty() {
+        let mut first = 0;
+        for i in 1..queue.len() {
+            if queue[i] < queue[first] {
+                first = i;
+            }
+        }
+        let (cost, hops, path) = queue.swap_remove(first);
+        let here = path.last().map_or("", String::as_str);
+        if !done.add(here.to_string()) {
             continue;
         }
-        best.insert(here.clone(), (cost, hops, path.clone()));
         if here == to {
+            found = Some((cost, path));
             break;
         }
         for c in connectors {
@@ -46,25 +52,31 @@ pub fn route(connectors: &[ConnectorSpec], from: &str, to: &str) -> Option<Route
             } else {
                 continue;
             };
-            if !best.contains_key(next) {
+            if !done.contains(next) {
                 let mut p = path.clone();
                 p.push(next.clone());
                 queue.push((cost + c.cost, hops + 1, p));
             }
         }
     }
-    let (cost, _, sites) = best.remove(to)?;
-    let hops = sites.windows(2).map(|w| cheapest(connectors, &w[0], &w[1])).collect();
+    let (cost, sites) = found?;
+    let mut hops = Vec::with_capacity(sites.len().saturating_sub(1));
+    for w in sites.windows(2) {
+        hops.push(cheapest(connectors, &w[0], &w[1]));
+    }
     Some(Route { sites, hops, cost })
 }
 
 /// The cheapest connector that carries a message from `a` to `b`.
 fn cheapest(connectors: &[ConnectorSpec], a: &str, b: &str) -> Hop {
-    let c = connectors
-        .iter()
-        .filter(|c| (c.sites[0] == a && c.sites[1] == b) || (!c.one_way && c.sites[1] == a && c.sites[0] == b))
-        .min_by_key(|c| (c.cost, c.kind.clone()))
-        .expect("a route only uses existing connectors");
+    let mut best: Option<&ConnectorSpec> = None;
+    for c in connectors {
+        let joins = (c.sites[0] == a && c.sites[1] == b) || (!c.one_way && c.sites[1] == a && c.sites[0] == b);
+        if joins && best.is_none_or(|k| (c.cost, &c.kind) < (k.cost, &k.kind)) {
+            best = Some(c);
+        }
+    }
+    let c = best.expect("a route only uses existing connectors");
     Hop { from: a.into(), to: b.into(), kind: c.kind.clone(), cost: c.cost }
 }
 
@@ -96,15 +108,18 @@ fn next_open(s: &Schedule, t: u64) -> u64 {
 /// The connectors a `connector` step names: those joining the two sites (of `kind` if given).
 /// Refused with a code and a sentence when there is none, or several kinds and no `kind`.
 pub fn named_connectors(connectors: &[ConnectorSpec], pair: &[String; 2], kind: Option<&str>) -> Result<Vec<usize>, (&'static str, String)> {
-    let matching: Vec<usize> = (0..connectors.len())
-        .filter(|&i| connectors[i].sites.contains(&pair[0]) && connectors[i].sites.contains(&pair[1]) && kind.is_none_or(|k| connectors[i].kind == k))
-        .collect();
-    // A sorted set, not a sorted Vec: a sort would add its code to the wasm (docs/performance.md).
-    let mut kinds: VecSet<&str> = VecSet::new();
-    for &i in &matching {
-        kinds.add(connectors[i].kind.as_str());
+    let mut matching = Vec::new();
+    // Each kind once, in order: inserted in place (a sort would add its code to the wasm,
+    // docs/performance.md).
+    let mut kinds: Vec<&str> = Vec::new();
+    for (i, c) in connectors.iter().enumerate() {
+        if c.sites.contains(&pair[0]) && c.sites.contains(&pair[1]) && kind.is_none_or(|k| c.kind == k) {
+            matching.push(i);
+            if let Err(at) = kinds.binary_search(&c.kind.as_str()) {
+                kinds.insert(at, &c.kind);
+            }
+        }
     }
-    let kinds: Vec<&str> = kinds.keys().copied().collect();
     let (a, b) = (&pair[0], &pair[1]);
     match kinds.len() {
         0 => Err(("NO_SUCH_CONNECTOR", crate::narration::organization::no_connector(a, b, kind))),

@@ -7,7 +7,7 @@ use crate::model::queue::Event;
 use crate::model::replica::{RepsFrom, INIT_SYNC, PERIODIC_SYNC, WRITEABLE};
 use crate::model::server::Server;
 use crate::model::world::{nc_of_site, World};
-use crate::vecmap::VecSet;
+use crate::vecmap::{VecMap, VecSet};
 
 impl World {
     fn site_index(&self, site: &str) -> Option<usize> {
@@ -48,7 +48,7 @@ impl World {
             }
         }
         self.sites[at].1.push(name.to_string());
-        self.index.insert(name.to_string(), self.servers.len());
+        self.index.insert(name.to_string(), self.servers.len() as u64);
         self.servers.push(Server::new(name, site, invocation_id.clone(), usn));
         ncs.add(nc_of_site(&self.org, site));
         for nc in ncs.keys() {
@@ -64,10 +64,7 @@ impl World {
         }
         self.push(self.time + self.settings.periodic_sync_s, Event::Periodic { server: name.to_string() });
         self.pull_from_partners(name, None, INIT_SYNC, Trigger::Init);
-        match partners.len() {
-            0 => format!("{name} joins {site} at USN {usn}, its first server."),
-            n => format!("{name} joins {site} at USN {usn}, linked with its {n} other server(s), and asks them for everything (Init sync)."),
-        }
+        crate::narration::organization::server_added(name, site, usn, partners.len())
     }
 
     /// Takes a server out: its partners forget it (Reps-From, Reps-To), and its timers stop.
@@ -85,15 +82,17 @@ impl World {
             self.refuse(server, code, text);
             return String::new();
         }
-        self.drop_queued(|from, to| from == server || to == server);
-        self.drop_pending_notify(server);
-        self.queue.retain(|q| !matches!(q.event(), Event::Periodic { server: s } | Event::BacksyncTimeout { server: s, .. } if s == server));
-        self.queue.retain(|q| !matches!(q.event(), Event::Intersite { local, remote } if local == server || remote == server));
-        for (_, names) in &mut self.sites {
-            names.retain(|n| n != server);
+        self.forget_in_flight(server, true);
+        let gone = self.servers.remove(self.index[server] as usize);
+        if let Some((_, names)) = self.sites.iter_mut().find(|(s, _)| *s == gone.site) {
+            if let Some(at) = names.iter().position(|n| n == server) {
+                names.remove(at);
+            }
         }
-        self.servers.retain(|s| s.name != server);
-        self.index = self.servers.iter().enumerate().map(|(i, s)| (s.name.clone(), i)).collect();
+        self.index = VecMap::new();
+        for (i, s) in self.servers.iter().enumerate() {
+            self.index.insert(s.name.clone(), i as u64);
+        }
         for s in &mut self.servers {
             for rep in s.ncs.values_mut() {
                 rep.reps_from.remove(server);

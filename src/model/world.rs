@@ -7,6 +7,7 @@
 use crate::model::log::{LogEvent, Refusal};
 use crate::model::messages::*;
 use crate::scenario::{ConnectorSpec, DrcSpec, Model, Scenario, Settings};
+use crate::model::replica::Replica;
 use crate::model::server::Server;
 use crate::model::object::DirObject;
 use crate::model::budget::Work;
@@ -67,7 +68,9 @@ pub struct World {
     pub drcs_idle: VecSet<usize>,
     pub time: u64,
     pub servers: Vec<Server>,
-    pub(super) index: VecMap<String, usize>,
+    /// Each server's position in `servers`. A `u64`, not a `usize`: the map then shares its code
+    /// in the wasm with the up-to-dateness vectors' `VecMap<String, u64>`.
+    pub(super) index: VecMap<String, u64>,
     pub(super) queue: BinaryHeap<Queued>,
     pub(super) seq: u64,
     pub(super) in_flight: usize,
@@ -98,7 +101,7 @@ pub fn mailbox_dn(org: &str, site: &str, name: &str) -> String {
 
 /// The naming context a DN belongs to: its first two parts.
 pub fn nc_of_dn(dn: &str) -> String {
-    dn.splitn(4, '/').take(3).collect::<Vec<_>>().join("/")
+    dn.match_indices('/').nth(2).map_or(dn, |(at, _)| &dn[..at]).to_string()
 }
 
 pub(super) fn ordered(a: &str, b: &str) -> (String, String) {
@@ -110,7 +113,7 @@ impl World {
         let mut w = World {
             settings: sc.settings.clone(),
             org: sc.org.clone(),
-            sites: sc.sites.iter().map(|s| (s.name.clone(), s.servers.iter().map(|v| v.name.clone()).collect())).collect(),
+            sites: Vec::with_capacity(sc.sites.len()),
             connectors: sc.connectors.clone(),
             drcs: Vec::new(),
             drc_known_by: Vec::new(),
@@ -131,8 +134,15 @@ impl World {
             trace: Trace::default(),
             work: Work::default(),
         };
+        for s in &sc.sites {
+            let mut names = Vec::with_capacity(s.servers.len());
+            for v in &s.servers {
+                names.push(v.name.clone());
+            }
+            w.sites.push((s.name.clone(), names));
+        }
         for (site, spec) in sc.servers() {
-            w.index.insert(spec.name.clone(), w.servers.len());
+            w.index.insert(spec.name.clone(), w.servers.len() as u64);
             w.servers.push(Server::new(&spec.name, site, Scenario::invocation_id(spec), spec.usn));
         }
         for i in 0..w.servers.len() {
@@ -144,34 +154,52 @@ impl World {
             w.install_drc(d.clone(), true);
         }
         // The file's connectors stand in an established organization: every site knows them.
-        let everyone: VecSet<String> = w.sites.iter().map(|(s, _)| (s.clone(), ())).collect();
-        w.drc_known_by.iter_mut().for_each(|k| *k = everyone.clone());
+        let mut everyone = VecSet::new();
+        for (s, _) in &w.sites {
+            everyone.add(s.clone());
+        }
+        for k in &mut w.drc_known_by {
+            *k = everyone.clone();
+        }
         w
     }
 
     // ----- lookups -------------------------------------------------------------------------
 
     pub fn server(&self, name: &str) -> &Server {
-        &self.servers[*self.index.get(name).expect("a known server")]
+        &self.servers[*self.index.get(name).expect("a known server") as usize]
     }
 
     pub(crate) fn server_mut(&mut self, name: &str) -> &mut Server {
-        let i = *self.index.get(name).expect("a known server");
+        let i = *self.index.get(name).expect("a known server") as usize;
         &mut self.servers[i]
     }
 
     /// Objects held by every server, backups included: what a copy of the world costs.
     pub fn object_total(&self) -> usize {
-        self.servers.iter().map(|s| s.object_count() + s.backups.values().map(|b| b.ncs.values().map(|r| r.len()).sum::<usize>()).sum::<usize>()).sum()
+        let mut total = 0;
+        for s in &self.servers {
+            total += s.object_count();
+            for b in s.backups.values() {
+                total += b.object_count();
+            }
+        }
+        total
     }
 
     pub fn has_server(&self, name: &str) -> bool {
         self.index.contains_key(name)
     }
 
-    pub(super) fn site_partners(&self, name: &str) -> Vec<String> {
-        let site = &self.server(name).site;
-        self.sites.iter().find(|(s, _)| s == site).map(|(_, v)| v.iter().filter(|n| *n != name).cloned().collect()).unwrap_or_default()
+    /// The servers named in `names`, in the organization's order.
+    pub(super) fn servers_among(&self, names: &VecSet<String>) -> Vec<String> {
+        let mut among = Vec::new();
+        for s in &self.servers {
+            if names.contains_key(&s.name) {
+                among.push(s.name.clone());
+            }
+        }
+        among
     }
 
     pub fn home_nc(&self, server: &str) -> String {
@@ -230,10 +258,9 @@ impl World {
 
 }
 
-/// The naming contexts site partner `p` holds (with objects) and `b` does not: what a pull from
-/// `p` must bring `b` (docs/model-choices.md, "A server comes to hold every naming context its
-/// site holds").
-pub(super) fn lacking<'a>(b: &'a Server, p: &'a Server) -> impl Iterator<Item = &'a String> + 'a {
-    let same_site = b.site == p.site;
-    p.ncs.iter().filter(move |(nc, rep)| same_site && !rep.is_empty() && !b.ncs.contains_key(nc.as_str())).map(|(nc, _)| nc)
+/// Is `nc` (`rep` on `p`) a naming context site partner `p` holds (with objects) and `b` does
+/// not: one a pull from `p` must bring `b` (docs/model-choices.md, "A server comes to hold every
+/// naming context its site holds")?
+pub(super) fn lacking(b: &Server, p: &Server, nc: &str, rep: &Replica) -> bool {
+    b.site == p.site && !rep.is_empty() && !b.ncs.contains_key(nc)
 }

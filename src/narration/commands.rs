@@ -53,8 +53,7 @@ pub(crate) fn written(who: &str, kind: WriteKind, attrs: &Attrs, server: &str, u
         WriteKind::Create => "is created".to_string(),
         WriteKind::Delete => "is deleted (a tombstone remains)".to_string(),
         WriteKind::Modify => {
-            let list: Vec<String> = attrs.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-            if list.is_empty() { "is modified".into() } else { format!("is modified ({})", list.join(", ")) }
+            if attrs.is_empty() { "is modified".into() } else { format!("is modified ({})", super::attrs(attrs)) }
         }
     };
     format!("{who} {what} on {server} at USN {usn}: the hot potato.")

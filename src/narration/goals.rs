@@ -1,12 +1,8 @@
 //! A challenge's goal in words: what each condition asks, why it is not met yet, and the
 //! verdict the transcript ends with (docs/scenarios.md, "Goals").
-use crate::model::object::Attrs;
+use std::fmt::Write;
 use super::{and_list, clock};
 use crate::goal::{Condition, GoalReport};
-
-fn attrs_text(attrs: &Attrs) -> String {
-    attrs.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ")
-}
 
 /// What a condition asks, in one sentence (without the full stop).
 pub fn asks(c: &Condition) -> String {
@@ -14,8 +10,8 @@ pub fn asks(c: &Condition) -> String {
         Condition::Converged => "Every server holds the same copy of every object (Object-Version, DSA-Signature, When-Changed, deleted, attributes) and nothing is left to replicate".into(),
         Condition::NoStall => "No server's USN is below a partner's watermark for it, so no request would log event 1224".into(),
         Condition::Holds { server, name, dn, attrs } => {
-            let who = name.clone().or_else(|| dn.clone()).unwrap_or_default();
-            let with = if attrs.is_empty() { String::new() } else { format!(", with {}", attrs_text(attrs)) };
+            let who = name.as_deref().or(dn.as_deref()).unwrap_or_default();
+            let with = if attrs.is_empty() { String::new() } else { format!(", with {}", super::attrs(attrs)) };
             format!("{server} holds {who}, not deleted{with}")
         }
         Condition::MaxActions(k) => format!("At most {k} move{} (run, step and measure without a probe are free)", if *k == 1 { "" } else { "s" }),
@@ -129,10 +125,13 @@ pub fn no_change(name: &str) -> String {
 pub fn verdict(r: &GoalReport) -> String {
     let mut out = format!("\nGoal: {}\n", r.text);
     for c in &r.require {
-        out.push_str(&format!("  [{}] {}\n", if c.met { "met" } else { "not met" }, c.text));
+        let _ = writeln!(out, "  [{}] {}", if c.met { "met" } else { "not met" }, c.text);
     }
     match (&r.met_at, r.met) {
-        (Some(at), _) => out.push_str(&format!("Goal met at {} ({} s){}.\n", clock(at.time_s), at.time_s, at.step.map_or(String::new(), |i| format!(", step {i}")))),
+        (Some(at), _) => {
+            let step = at.step.map_or(String::new(), |i| format!(", step {i}"));
+            let _ = writeln!(out, "Goal met at {} ({} s){step}.", clock(at.time_s), at.time_s);
+        }
         (None, true) => out.push_str("Goal met.\n"),
         (None, false) => out.push_str("Goal not met.\n"),
     }

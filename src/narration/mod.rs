@@ -29,6 +29,15 @@ pub fn and_list(items: &[String]) -> String {
     }
 }
 
+/// "City = London, Title = Manager": attributes as a sentence lists them.
+pub fn attrs(attrs: &crate::model::object::Attrs) -> String {
+    let mut pairs = Vec::new();
+    for (k, v) in attrs {
+        pairs.push(format!("{k} = {v}"));
+    }
+    pairs.join(", ")
+}
+
 /// A time of the simulated clock, "01:30:00".
 pub fn clock(t: u64) -> String {
     format!("{:02}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60)

@@ -1,5 +1,6 @@
 //! What each message of the protocol says (Notify, Request, Response, Write), why one failed,
 //! and why a replicated copy was discarded (Q195911's conflict rules).
+use std::fmt::Write;
 use crate::model::messages::Trigger;
 
 /// "Boston01 notifies NewYork01: changes up to USN 1966."
@@ -34,14 +35,14 @@ pub fn write(b: &str, s: &str, (wrote, dropped, why): (u64, u64, Option<String>)
         1 => format!("{b} writes 1 object from {s} at USN {after}"),
         n => format!("{b} writes {n} objects from {s}, USN {} to {after}", before + 1),
     };
-    match (dropped, why) {
-        (0, _) => {}
-        (1, Some(why)) => t.push_str(&format!("; 1 copy discarded: {why}")),
-        (n, Some(why)) => t.push_str(&format!("; {n} copies discarded (the first: {why})")),
-        (n, None) => t.push_str(&format!("; {n} copies discarded")),
-    }
+    let _ = match (dropped, why) {
+        (0, _) => Ok(()),
+        (1, Some(why)) => write!(t, "; 1 copy discarded: {why}"),
+        (n, Some(why)) => write!(t, "; {n} copies discarded (the first: {why})"),
+        (n, None) => write!(t, "; {n} copies discarded"),
+    };
     if let Some(usn) = watermark {
-        t.push_str(&format!("; its watermark for {s} is now {usn}"));
+        let _ = write!(t, "; its watermark for {s} is now {usn}");
     }
     t.push('.');
     t

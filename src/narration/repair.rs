@@ -1,4 +1,5 @@
 //! What backups, restores, backsyncs and the repairs of Q201414 did (Authrest, import, the gap).
+use std::fmt::Write;
 use crate::model::gap::Gap;
 
 pub fn backed_up(server: &str, label: &str, usn: u64) -> String {
@@ -13,10 +14,10 @@ pub fn no_backup(server: &str, label: &str) -> String {
 /// `kept_id`; a directory service left stopped (for Authrest) says so.
 pub fn restored(server: &str, label: &str, usn: u64, new_id: Option<&str>, kept_id: &str, started: bool) -> String {
     let mut text = format!("{server} is restored from \"{label}\": its USN goes back to {usn}.");
-    match new_id {
-        Some(id) => text.push_str(&format!(" It takes a new Invocation-ID, {id}.")),
-        None => text.push_str(&format!(" Its Invocation-ID stays {kept_id}.")),
-    }
+    let _ = match new_id {
+        Some(id) => write!(text, " It takes a new Invocation-ID, {id}."),
+        None => write!(text, " Its Invocation-ID stays {kept_id}."),
+    };
     if !started {
         text.push_str(" Its directory service stays stopped.");
     }
@@ -54,7 +55,10 @@ pub fn imported(name: &str, times: u64, server: &str, first: u64, usn: u64) -> S
 /// The measurement in words, as Q201414's step 10 reads it.
 pub fn gap(g: &Gap) -> String {
     let what = if g.probe.is_some() { "the new mailbox's USN-Changed" } else { "its highest USN" };
-    let each: Vec<String> = g.partners.iter().map(|p| format!("{} holds {} for it", p.partner, p.watermark)).collect();
+    let mut each = Vec::new();
+    for p in &g.partners {
+        each.push(format!("{} holds {} for it", p.partner, p.watermark));
+    }
     let verdict = if g.gap > 0 {
         format!("{} changes must reach {} before its own changes replicate out again", g.gap, g.server)
     } else {
