@@ -256,10 +256,14 @@ impl World {
     }
 
     /// Does remote bridgehead `r` hold, in a naming context it would send `b`, objects above
-    /// `b`'s watermark, with a route for the answer (so the next scheduled pull would fetch something)?
+    /// `b`'s watermark, with a route for the answer and no stall (so the next scheduled pull
+    /// would fetch something)?
     pub(crate) fn owes_by_mail(&self, b: &str, r: &str) -> bool {
         if self.mail_route(r, b).is_none() {
             return false; // the answer could not come back (one-way connectors): a pull fetches nothing
+        }
+        if self.pull_stalls(b, r, true) {
+            return false;
         }
         let own = self.home_nc(b);
         for (nc, rep) in &self.server(r).ncs {
