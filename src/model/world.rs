@@ -101,7 +101,10 @@ pub fn mailbox_dn(org: &str, site: &str, name: &str) -> String {
 
 /// The naming context a DN belongs to: its first two parts.
 pub fn nc_of_dn(dn: &str) -> String {
-    dn.match_indices('/').nth(2).map_or(dn, |(at, _)| &dn[..at]).to_string()
+    // `get`, not `&dn[..at]`: the same text ('/' is one byte, so `at` is always a character
+    // boundary), without the panic path of a bad slice, which brings core's Unicode tables and
+    // Debug printing into the wasm (4.1 KB gzipped).
+    dn.match_indices('/').nth(2).and_then(|(at, _)| dn.get(..at)).unwrap_or(dn).to_string()
 }
 
 pub(super) fn ordered(a: &str, b: &str) -> (String, String) {
