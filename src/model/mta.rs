@@ -262,7 +262,7 @@ impl World {
         if self.mail_route(r, b).is_none() {
             return false; // the answer could not come back (one-way connectors): a pull fetches nothing
         }
-        if self.pull_stalls(b, r, true) {
+        if self.mail_pull_stalls(b, r) {
             return false;
         }
         let own = self.home_nc(b);
@@ -272,6 +272,16 @@ impl World {
             }
         }
         false
+    }
+
+    /// Would `b`'s scheduled pull by mail from `r` stall? It asks for all its naming contexts in
+    /// one request (`on_intersite`), so one watermark above `r`'s highest USN makes `r` log 1224
+    /// and send nothing (`stalled`), however much it holds in the others: that pull fetches
+    /// nothing and keeps no run from going quiet. (A pull by RPC asks one naming context a
+    /// request, so there a stall never hides a change that is owed.)
+    fn mail_pull_stalls(&self, b: &str, r: &str) -> bool {
+        let usn = self.server(r).usn;
+        self.mail_ncs(b, r).iter().any(|nc| self.watermark_for(b, r, nc) > usn)
     }
 
     /// Init sync over mail links: a starting bridgehead asks each remote partner on a link with

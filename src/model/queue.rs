@@ -129,7 +129,6 @@ impl World {
                     if due
                         && self.reachable(&b.name, partner, false)
                         && self.server(partner).ncs.get(nc).is_some_and(|r| r.max_usn() > self.watermark_for(&b.name, partner, nc))
-                        && !self.pull_stalls(&b.name, partner, false)
                     {
                         return true;
                     }
@@ -144,22 +143,6 @@ impl World {
                 }
             }
             if self.lacks_a_site_partners_nc(&b.name) {
-                return true;
-            }
-        }
-        false
-    }
-
-    /// Would `b`'s scheduled pull from `s` (by mail, or periodic by RPC) stall: a naming context
-    /// it asks for with a watermark above `s`'s highest USN? Then `s` logs 1224 and sends nothing
-    /// (`stalled`), however much it holds in the others: the pull fetches nothing, so it keeps no
-    /// run from going quiet. (A stall between sites otherwise kept a run going to its limit.)
-    pub(super) fn pull_stalls(&self, b: &str, s: &str, mail: bool) -> bool {
-        let usn = self.server(s).usn;
-        for (nc, rep) in &self.server(b).ncs {
-            let Some(link) = rep.reps_from.get(s) else { continue };
-            let asked = if mail { link.flags & MAIL_REPLICA != 0 } else { link.flags & PERIODIC_SYNC != 0 && link.flags & MAIL_REPLICA == 0 };
-            if asked && self.watermark_for(b, s, nc) > usn {
                 return true;
             }
         }

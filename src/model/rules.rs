@@ -466,15 +466,22 @@ impl World {
     pub(super) fn on_intersite(&mut self, local: &str, remote: &str) {
         self.push(self.time + self.settings.intersite_sync_s, Event::Intersite { local: local.into(), remote: remote.into() });
         if self.server(local).replicates() {
-            let own = self.home_nc(local);
-            let mut ncs = Vec::new();
-            for (nc, rep) in &self.server(local).ncs {
-                if *nc != own && rep.reps_from.get(remote).is_some_and(|l| l.flags & MAIL_REPLICA != 0) {
-                    ncs.push(nc.clone());
-                }
-            }
+            let ncs = self.mail_ncs(local, remote);
             self.send_request(local, remote, ncs, Trigger::Intersite);
         }
+    }
+
+    /// The naming contexts `local` asks `remote` for on the intersite schedule, all in one
+    /// request: those it pulls from it by mail (never its own site's).
+    pub(super) fn mail_ncs(&self, local: &str, remote: &str) -> Vec<String> {
+        let own = self.home_nc(local);
+        let mut ncs = Vec::new();
+        for (nc, rep) in &self.server(local).ncs {
+            if *nc != own && rep.reps_from.get(remote).is_some_and(|l| l.flags & MAIL_REPLICA != 0) {
+                ncs.push(nc.clone());
+            }
+        }
+        ncs
     }
 
     /// A DRC, known at first to its own two sites: each bridgehead pulls from the other by mail,
