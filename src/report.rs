@@ -39,7 +39,7 @@ pub fn server_json(w: &World, name: &str) -> Value {
 /// The runner's `--json` document, as one `Value` (for tests and callers that look into it).
 /// The runner writes it with `write_report`, which never holds it whole.
 pub fn report_json(session: &Session) -> Value {
-    serde_json::to_value(Report(session)).unwrap_or(Value::Null)
+    serde_json::to_value(Report(session)).expect("a report is plain JSON")
 }
 
 /// The `--json` document, pretty-printed into `out` as it is made: the same text as
