@@ -244,32 +244,31 @@ impl World {
     /// Builds the report of what happened since `begin`.
     pub(crate) fn report_since(&mut self, mark: (usize, usize, usize), kind: &'static str, text: String) -> StepReport {
         let trace = std::mem::take(&mut self.trace);
-        let message = self.journal.messages.get(mark.0).cloned();
-        let mut r = StepReport {
-            time_s: self.time,
-            kind,
-            text,
-            script_step: self.step,
-            written: trace.written,
-            written_total: trace.written_total,
-            discarded: trace.discarded,
-            discarded_total: trace.discarded_total,
-            events: self.journal.events[mark.1..].to_vec(),
-            refused: self.journal.refused.get(mark.2).cloned(),
-            drc_refused: trace.drc_refused,
-            ..Default::default()
+        // The message handled, if any, gives the report its kind, ends and sentence.
+        let mut r = match self.journal.messages.get(mark.0) {
+            Some(m) => StepReport {
+                kind: m.kind,
+                from: m.from.clone(),
+                to: m.to.clone(),
+                nc: m.nc.clone(),
+                usn: m.usn,
+                objects: m.objects,
+                text: m.text.clone(),
+                via: m.via.clone(),
+                message: Some(m.clone()),
+                ..Default::default()
+            },
+            None => StepReport { kind, text, ..Default::default() },
         };
-        if let Some(m) = &message {
-            r.kind = m.kind;
-            r.from = m.from.clone();
-            r.to = m.to.clone();
-            r.nc = m.nc.clone();
-            r.usn = m.usn;
-            r.objects = m.objects;
-            r.text = m.text.clone();
-            r.via = m.via.clone();
-        }
-        r.message = message;
+        r.time_s = self.time;
+        r.script_step = self.step;
+        r.written = trace.written;
+        r.written_total = trace.written_total;
+        r.discarded = trace.discarded;
+        r.discarded_total = trace.discarded_total;
+        r.events = self.journal.events[mark.1..].to_vec();
+        r.refused = self.journal.refused.get(mark.2).cloned();
+        r.drc_refused = trace.drc_refused;
         for note in trace.notes {
             if note.is_empty() {
                 continue;
