@@ -154,18 +154,17 @@ impl World {
     /// Mail in transit over a connector that went down is routed again from its sender's site,
     /// now (model choice: the lab does not track where along its route a message is).
     fn reroute_broken(&mut self) -> usize {
-        // Handed off again in the queue's order: popped from a heap of them (a sort would add
-        // its code to the wasm, docs/performance.md).
-        let mut broken = std::collections::BinaryHeap::new();
+        // Both kept in the queue's order, latest first: popped, the broken go earliest first.
+        let mut broken = Vec::new();
         let mut keep = Vec::new();
-        for q in std::mem::take(&mut self.queue).into_vec() {
+        for q in std::mem::take(&mut self.queue) {
             if mail_parts(&q.ev).and_then(|(_, _, route)| route).is_some_and(|r| !self.route_is_up(r)) {
                 broken.push(q);
             } else {
                 keep.push(q);
             }
         }
-        self.queue = keep.into();
+        self.queue = keep;
         self.in_flight -= broken.len();
         let n = broken.len();
         while let Some(q) = broken.pop() {

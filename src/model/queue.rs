@@ -22,32 +22,13 @@ pub(crate) enum Event {
     BacksyncTimeout { server: String, epoch: u64 },
 }
 
-/// A queued event; the heap yields the earliest (time, then sequence) first.
+/// A queued event. The queue is a `Vec` sorted latest first, events due at the same time in
+/// the order they were queued, so the next event is its last: insertion is a binary search and
+/// a shift, and no heap's code is in the wasm.
 #[derive(Clone, Debug)]
 pub(crate) struct Queued {
     pub(crate) at: u64,
-    pub(crate) seq: u64,
     pub(crate) ev: Event,
-}
-
-impl PartialEq for Queued {
-    fn eq(&self, other: &Self) -> bool {
-        (self.at, self.seq) == (other.at, other.seq)
-    }
-}
-
-impl Eq for Queued {}
-
-impl PartialOrd for Queued {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Queued {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (other.at, other.seq).cmp(&(self.at, self.seq))
-    }
 }
 
 impl Event {
@@ -63,39 +44,29 @@ impl World {
         if ev.is_message() {
             self.in_flight += 1;
         }
-        self.seq += 1;
-        self.queue.push(Queued { at, seq: self.seq, ev });
+        // After every event due later, and before those due at `at` too: they came earlier.
+        let i = self.queue.partition_point(|q| q.at > at);
+        self.queue.insert(i, Queued { at, ev });
     }
 
     /// When the next queued event (timers included) is due.
     pub fn next_due(&self) -> Option<u64> {
-        self.queue.peek().map(|q| q.at)
+        self.queue.last().map(|q| q.at)
     }
 
     /// The next few queued events, for the page.
     pub fn pending(&self, limit: usize) -> Vec<(u64, &'static str, String, String)> {
-        // The first `limit` messages in (time, sequence) order, picked without sorting the heap.
-        let mut rest: Vec<&Queued> = Vec::new();
-        for q in self.queue.iter() {
-            if q.ev.is_message() {
-                rest.push(q);
-            }
-        }
         let mut next = Vec::new();
-        while next.len() < limit && !rest.is_empty() {
-            let mut first = 0;
-            for i in 1..rest.len() {
-                if (rest[i].at, rest[i].seq) < (rest[first].at, rest[first].seq) {
-                    first = i;
-                }
+        for q in self.queue.iter().rev() {
+            if next.len() == limit {
+                break;
             }
-            let q = rest.swap_remove(first);
             let (kind, from, to) = match &q.ev {
                 Event::Notify { from, to, .. } => ("notify", from, to),
                 Event::Request(r) => (if self.between_sites(&r.from, &r.to) { "mail" } else { "request" }, &r.from, &r.to),
                 Event::Response(r) => (if self.between_sites(&r.from, &r.to) { "mail" } else { "response" }, &r.from, &r.to),
                 Event::Write(r) => ("write", &r.from, &r.to),
-                _ => unreachable!("filtered to messages"),
+                _ => continue,
             };
             next.push((q.at, kind, from.clone(), to.clone()));
         }
@@ -193,10 +164,9 @@ impl World {
         let which = |from: &str, to: &str| from == server || to == server;
         let mut ended = Vec::new();
         let (mut copies, mut dropped) = (0, 0);
-        // Rebuilt from the events kept, as `reroute_broken` does (one heap-building copy in the
-        // wasm instead of a second for `BinaryHeap::retain`).
+        // Kept by pushing them back in order, as `reroute_broken` does.
         let mut kept = Vec::new();
-        for q in std::mem::take(&mut self.queue).into_vec() {
+        for q in std::mem::take(&mut self.queue) {
             let keep = match &q.ev {
                 Event::Notify { from, to, nc, first } => {
                     let keep = !which(from, to);
@@ -219,7 +189,7 @@ impl World {
                 kept.push(q);
             }
         }
-        self.queue = kept.into();
+        self.queue = kept;
         self.work.land(copies);
         self.in_flight -= dropped;
         self.drop_held(server);
@@ -301,7 +271,7 @@ impl World {
             if stop_when_quiet && self.quiet_charged() {
                 break;
             }
-            match self.queue.peek() {
+            match self.queue.last() {
                 Some(q) if q.at <= until => {}
                 _ => break,
             }
