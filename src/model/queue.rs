@@ -78,14 +78,13 @@ impl World {
     /// do not keep a run going.
     pub fn quiet(&self) -> bool {
         self.in_flight == 0
-            && self.pending_notify.is_empty()
             && self.servers.iter().all(|s| s.backsync.is_none())
             && !self.owed()
     }
 
     /// No message in flight and no notification pending: only `owed` can keep it from quiet.
     pub(crate) fn settled(&self) -> bool {
-        self.in_flight == 0 && self.pending_notify.is_empty()
+        self.in_flight == 0
     }
 
     /// Is some reachable partner holding objects above a watermark that a timer will pull?
@@ -162,19 +161,12 @@ impl World {
     /// ends that batch, as processing it would have.
     pub(crate) fn forget_in_flight(&mut self, server: &str, timers: bool) {
         let which = |from: &str, to: &str| from == server || to == server;
-        let mut ended = Vec::new();
         let (mut copies, mut dropped) = (0, 0);
         // Kept by pushing them back in order, as `reroute_broken` does.
         let mut kept = Vec::new();
         for q in std::mem::take(&mut self.queue) {
             let keep = match &q.ev {
-                Event::Notify { from, to, nc, first } => {
-                    let keep = !which(from, to);
-                    if !keep && *first {
-                        ended.push((from.clone(), nc.clone()));
-                    }
-                    keep
-                }
+                Event::Notify { from, to, .. } => !which(from, to),
                 Event::Request(r) => !which(&r.from, &r.to),
                 Event::Response(r) | Event::Write(r) => {
                     let keep = !which(&r.from, &r.to);
@@ -193,10 +185,6 @@ impl World {
         self.work.land(copies);
         self.in_flight -= dropped;
         self.drop_held(server);
-        for batch in ended {
-            self.pending_notify.remove(&batch);
-        }
-        self.pending_notify.retain(|(s, _), _| s != server);
     }
 
     pub(crate) fn push_backsync_timeout(&mut self, server: &str, at: u64, epoch: u64) {
@@ -331,7 +319,7 @@ impl World {
 
     pub(super) fn process(&mut self, ev: Event) {
         match ev {
-            Event::Notify { from, to, nc, first } => self.on_notify(&from, &to, &nc, first),
+            Event::Notify { from, to, nc, .. } => self.on_notify(&from, &to, &nc),
             Event::Request(r) => self.on_request(*r),
             Event::Response(r) => self.on_response(*r),
             Event::Write(r) => self.on_write(*r),

@@ -73,7 +73,6 @@ pub struct World {
     /// The events to come, latest first (`push`, src/model/queue.rs).
     pub(super) queue: Vec<Queued>,
     pub(super) in_flight: usize,
-    pub(super) pending_notify: VecSet<(String, String)>,
     pub links_down: VecSet<(String, String)>,
     /// Indices into `connectors` of the messaging connectors a step has taken down.
     pub connectors_down: VecSet<usize>,
@@ -125,7 +124,6 @@ impl World {
             index: VecMap::new(),
             queue: Vec::new(),
             in_flight: 0,
-            pending_notify: VecSet::new(),
             links_down: VecSet::new(),
             connectors_down: VecSet::new(),
             mta_held: Vec::new(),
