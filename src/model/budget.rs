@@ -37,11 +37,12 @@ pub const MAX_HISTORY: usize = 100_000;
 pub fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
+    // Bytes, not chars: ASCII digits, without the UTF-8 decoding.
+    for (i, c) in digits.bytes().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
-        out.push(c);
+        out.push(char::from(c));
     }
     out
 }

@@ -105,7 +105,12 @@ impl World {
 
     /// Forgets held mail to or from `server` (a restore replaces the server).
     pub(crate) fn drop_held(&mut self, server: &str) {
-        self.mta_held.retain(|ev| mail_parts(ev).is_none_or(|(from, to, _)| from != server && to != server));
+        // Kept by pushing them back, not by `retain`: one less copy of `Vec` code for `Event`.
+        for ev in std::mem::take(&mut self.mta_held) {
+            if mail_parts(&ev).is_none_or(|(from, to, _)| from != server && to != server) {
+                self.mta_held.push(ev);
+            }
+        }
     }
 
     /// Hands every held message to the MTA again (a connector came up or was added).
@@ -149,18 +154,17 @@ impl World {
     /// Mail in transit over a connector that went down is routed again from its sender's site,
     /// now (model choice: the lab does not track where along its route a message is).
     fn reroute_broken(&mut self) -> usize {
-        // Handed off again in the queue's order: popped from a heap of them (a sort would add
-        // its code to the wasm, docs/performance.md).
-        let mut broken = std::collections::BinaryHeap::new();
+        // Both kept in the queue's order, latest first: popped, the broken go earliest first.
+        let mut broken = Vec::new();
         let mut keep = Vec::new();
-        for q in std::mem::take(&mut self.queue).into_vec() {
+        for q in std::mem::take(&mut self.queue) {
             if mail_parts(&q.ev).and_then(|(_, _, route)| route).is_some_and(|r| !self.route_is_up(r)) {
                 broken.push(q);
             } else {
                 keep.push(q);
             }
         }
-        self.queue = keep.into();
+        self.queue = keep;
         self.in_flight -= broken.len();
         let n = broken.len();
         while let Some(q) = broken.pop() {

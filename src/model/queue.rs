@@ -22,32 +22,13 @@ pub(crate) enum Event {
     BacksyncTimeout { server: String, epoch: u64 },
 }
 
-/// A queued event; the heap yields the earliest (time, then sequence) first.
+/// A queued event. The queue is a `Vec` sorted latest first, events due at the same time in
+/// the order they were queued, so the next event is its last: insertion is a binary search and
+/// a shift, and no heap's code is in the wasm.
 #[derive(Clone, Debug)]
 pub(crate) struct Queued {
     pub(crate) at: u64,
-    pub(crate) seq: u64,
     pub(crate) ev: Event,
-}
-
-impl PartialEq for Queued {
-    fn eq(&self, other: &Self) -> bool {
-        (self.at, self.seq) == (other.at, other.seq)
-    }
-}
-
-impl Eq for Queued {}
-
-impl PartialOrd for Queued {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Queued {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (other.at, other.seq).cmp(&(self.at, self.seq))
-    }
 }
 
 impl Event {
@@ -63,39 +44,29 @@ impl World {
         if ev.is_message() {
             self.in_flight += 1;
         }
-        self.seq += 1;
-        self.queue.push(Queued { at, seq: self.seq, ev });
+        // After every event due later, and before those due at `at` too: they came earlier.
+        let i = self.queue.partition_point(|q| q.at > at);
+        self.queue.insert(i, Queued { at, ev });
     }
 
     /// When the next queued event (timers included) is due.
     pub fn next_due(&self) -> Option<u64> {
-        self.queue.peek().map(|q| q.at)
+        self.queue.last().map(|q| q.at)
     }
 
     /// The next few queued events, for the page.
     pub fn pending(&self, limit: usize) -> Vec<(u64, &'static str, String, String)> {
-        // The first `limit` messages in (time, sequence) order, picked without sorting the heap.
-        let mut rest: Vec<&Queued> = Vec::new();
-        for q in self.queue.iter() {
-            if q.ev.is_message() {
-                rest.push(q);
-            }
-        }
         let mut next = Vec::new();
-        while next.len() < limit && !rest.is_empty() {
-            let mut first = 0;
-            for i in 1..rest.len() {
-                if (rest[i].at, rest[i].seq) < (rest[first].at, rest[first].seq) {
-                    first = i;
-                }
+        for q in self.queue.iter().rev() {
+            if next.len() == limit {
+                break;
             }
-            let q = rest.swap_remove(first);
             let (kind, from, to) = match &q.ev {
                 Event::Notify { from, to, .. } => ("notify", from, to),
                 Event::Request(r) => (if self.between_sites(&r.from, &r.to) { "mail" } else { "request" }, &r.from, &r.to),
                 Event::Response(r) => (if self.between_sites(&r.from, &r.to) { "mail" } else { "response" }, &r.from, &r.to),
                 Event::Write(r) => ("write", &r.from, &r.to),
-                _ => unreachable!("filtered to messages"),
+                _ => continue,
             };
             next.push((q.at, kind, from.clone(), to.clone()));
         }
@@ -107,14 +78,13 @@ impl World {
     /// do not keep a run going.
     pub fn quiet(&self) -> bool {
         self.in_flight == 0
-            && self.pending_notify.is_empty()
             && self.servers.iter().all(|s| s.backsync.is_none())
             && !self.owed()
     }
 
     /// No message in flight and no notification pending: only `owed` can keep it from quiet.
     pub(crate) fn settled(&self) -> bool {
-        self.in_flight == 0 && self.pending_notify.is_empty()
+        self.in_flight == 0
     }
 
     /// Is some reachable partner holding objects above a watermark that a timer will pull?
@@ -191,17 +161,12 @@ impl World {
     /// ends that batch, as processing it would have.
     pub(crate) fn forget_in_flight(&mut self, server: &str, timers: bool) {
         let which = |from: &str, to: &str| from == server || to == server;
-        let mut ended = Vec::new();
         let (mut copies, mut dropped) = (0, 0);
-        self.queue.retain(|q| {
+        // Kept by pushing them back in order, as `reroute_broken` does.
+        let mut kept = Vec::new();
+        for q in std::mem::take(&mut self.queue) {
             let keep = match &q.ev {
-                Event::Notify { from, to, nc, first } => {
-                    let keep = !which(from, to);
-                    if !keep && *first {
-                        ended.push((from.clone(), nc.clone()));
-                    }
-                    keep
-                }
+                Event::Notify { from, to, .. } => !which(from, to),
                 Event::Request(r) => !which(&r.from, &r.to),
                 Event::Response(r) | Event::Write(r) => {
                     let keep = !which(&r.from, &r.to);
@@ -212,15 +177,14 @@ impl World {
                 Event::Intersite { local, remote } => !timers || !which(local, remote),
             };
             dropped += usize::from(!keep && q.ev.is_message());
-            keep
-        });
+            if keep {
+                kept.push(q);
+            }
+        }
+        self.queue = kept;
         self.work.land(copies);
         self.in_flight -= dropped;
         self.drop_held(server);
-        for batch in ended {
-            self.pending_notify.remove(&batch);
-        }
-        self.pending_notify.retain(|(s, _), _| s != server);
     }
 
     pub(crate) fn push_backsync_timeout(&mut self, server: &str, at: u64, epoch: u64) {
@@ -238,32 +202,31 @@ impl World {
     /// Builds the report of what happened since `begin`.
     pub(crate) fn report_since(&mut self, mark: (usize, usize, usize), kind: &'static str, text: String) -> StepReport {
         let trace = std::mem::take(&mut self.trace);
-        let message = self.journal.messages.get(mark.0).cloned();
-        let mut r = StepReport {
-            time_s: self.time,
-            kind,
-            text,
-            script_step: self.step,
-            written: trace.written,
-            written_total: trace.written_total,
-            discarded: trace.discarded,
-            discarded_total: trace.discarded_total,
-            events: self.journal.events[mark.1..].to_vec(),
-            refused: self.journal.refused.get(mark.2).cloned(),
-            drc_refused: trace.drc_refused,
-            ..Default::default()
+        // The message handled, if any, gives the report its kind, ends and sentence.
+        let mut r = match self.journal.messages.get(mark.0) {
+            Some(m) => StepReport {
+                kind: m.kind,
+                from: m.from.clone(),
+                to: m.to.clone(),
+                nc: m.nc.clone(),
+                usn: m.usn,
+                objects: m.objects,
+                text: m.text.clone(),
+                via: m.via.clone(),
+                message: Some(m.clone()),
+                ..Default::default()
+            },
+            None => StepReport { kind, text, ..Default::default() },
         };
-        if let Some(m) = &message {
-            r.kind = m.kind;
-            r.from = m.from.clone();
-            r.to = m.to.clone();
-            r.nc = m.nc.clone();
-            r.usn = m.usn;
-            r.objects = m.objects;
-            r.text = m.text.clone();
-            r.via = m.via.clone();
-        }
-        r.message = message;
+        r.time_s = self.time;
+        r.script_step = self.step;
+        r.written = trace.written;
+        r.written_total = trace.written_total;
+        r.discarded = trace.discarded;
+        r.discarded_total = trace.discarded_total;
+        r.events = self.journal.events[mark.1..].to_vec();
+        r.refused = self.journal.refused.get(mark.2).cloned();
+        r.drc_refused = trace.drc_refused;
         for note in trace.notes {
             if note.is_empty() {
                 continue;
@@ -296,7 +259,7 @@ impl World {
             if stop_when_quiet && self.quiet_charged() {
                 break;
             }
-            match self.queue.peek() {
+            match self.queue.last() {
                 Some(q) if q.at <= until => {}
                 _ => break,
             }
@@ -356,7 +319,7 @@ impl World {
 
     pub(super) fn process(&mut self, ev: Event) {
         match ev {
-            Event::Notify { from, to, nc, first } => self.on_notify(&from, &to, &nc, first),
+            Event::Notify { from, to, nc, .. } => self.on_notify(&from, &to, &nc),
             Event::Request(r) => self.on_request(*r),
             Event::Response(r) => self.on_response(*r),
             Event::Write(r) => self.on_write(*r),

@@ -11,7 +11,7 @@ use crate::model::server::{Server, ServerState};
 use crate::model::sites::Route;
 use crate::vecmap::{VecMap, VecSet};
 use crate::model::world::{lacking, World};
-use crate::model::queue::Event;
+use crate::model::queue::{Event, Queued};
 
 impl World {
     // ----- replicas and links --------------------------------------------------------------
@@ -44,16 +44,14 @@ impl World {
     }
 
     /// Schedules the notifications that follow a write: after the notify pause, each partner on
-    /// the Reps-To list, `notify_stagger_s` apart. Writes during the pause join this batch.
+    /// the Reps-To list, `notify_stagger_s` apart. Writes during the pause join this batch: it is
+    /// pending while its first notification is queued (no set of batches to keep in step).
     pub(crate) fn schedule_notify(&mut self, server: &str, nc: &str) {
-        if !self.pending_notify.add((server.into(), nc.into())) {
+        let pending = |q: &Queued| matches!(&q.ev, Event::Notify { from, nc: n, first: true, .. } if from == server && n == nc);
+        if self.queue.iter().any(pending) {
             return;
         }
         let partners = self.servers_among(&self.server(server).ncs[nc].reps_to);
-        if partners.is_empty() {
-            self.pending_notify.remove(&(server.into(), nc.into()));
-            return;
-        }
         let start = self.time + self.settings.notify_pause_s;
         for (i, p) in partners.into_iter().enumerate() {
             let at = start + self.settings.notify_stagger_s * i as u64;
@@ -63,10 +61,7 @@ impl World {
 
     // ----- Notify --------------------------------------------------------------------------
 
-    pub(super) fn on_notify(&mut self, from: &str, to: &str, nc: &str, first: bool) {
-        if first {
-            self.pending_notify.remove(&(from.to_string(), nc.to_string()));
-        }
+    pub(super) fn on_notify(&mut self, from: &str, to: &str, nc: &str) {
         let usn = self.server(from).usn;
         let mut m = Self::message("notify", from, to, nc, usn, 0, narration::notify(from, to, usn));
         m.failed = self.path_failure(from, to, false);

@@ -14,7 +14,6 @@ use crate::model::budget::Work;
 use crate::vecmap::{VecMap, VecSet};
 use crate::model::queue::{Event, Queued};
 use crate::model::gap::Gap;
-use std::collections::BinaryHeap;
 
 
 /// Everything the lab has recorded so far, in order.
@@ -71,10 +70,9 @@ pub struct World {
     /// Each server's position in `servers`. A `u64`, not a `usize`: the map then shares its code
     /// in the wasm with the up-to-dateness vectors' `VecMap<String, u64>`.
     pub(super) index: VecMap<String, u64>,
-    pub(super) queue: BinaryHeap<Queued>,
-    pub(super) seq: u64,
+    /// The events to come, latest first (`push`, src/model/queue.rs).
+    pub(super) queue: Vec<Queued>,
     pub(super) in_flight: usize,
-    pub(super) pending_notify: VecSet<(String, String)>,
     pub links_down: VecSet<(String, String)>,
     /// Indices into `connectors` of the messaging connectors a step has taken down.
     pub connectors_down: VecSet<usize>,
@@ -124,10 +122,8 @@ impl World {
             time: 0,
             servers: Vec::new(),
             index: VecMap::new(),
-            queue: BinaryHeap::new(),
-            seq: 0,
+            queue: Vec::new(),
             in_flight: 0,
-            pending_notify: VecSet::new(),
             links_down: VecSet::new(),
             connectors_down: VecSet::new(),
             mta_held: Vec::new(),
