@@ -2,9 +2,11 @@
 // separate arcs and only the one the mail took lights; a connector taken down is drawn as down;
 // bridgeheads wear a badge; a refused directory replication connector is shown for its step;
 // connector labels never overlap on a phone; in presenter mode a box's text stays inside it.
+// What only a map of several sites draws is a module of its own, js/topology-sites.js, which a
+// one-site lesson never downloads.
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { settled, learner } from './helpers.mjs';
+import { settled, learner, step, labPath } from './helpers.mjs';
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => { throw e; });
@@ -32,6 +34,39 @@ async function overlaps(page, sel) {
     return out;
   });
 }
+
+/** Every request `page` makes for js/topology-sites.js, from now on. */
+function sitesModule(page) {
+  const asked = [];
+  page.on('request', (r) => { if (/\/js\/topology-sites\.js$/.test(new URL(r.url()).pathname)) asked.push(new URL(r.url()).pathname); });
+  return asked;
+}
+
+test('a one-site lesson\'s first visit never requests the map\'s other sites, through its steps', async ({ page }) => {
+  const asked = sitesModule(page);
+  await page.goto('./#lesson=bill-lee');
+  await expect(topo(page).locator('g.server')).toHaveCount(2);
+  await settled(page);
+  for (let i = 0; i < 4; i++) await step(page);
+  await expect(topo(page).locator('.site-name')).toHaveCount(1);
+  await page.waitForLoadState('networkidle');
+  expect(asked).toEqual([]);
+});
+
+test('a lesson between sites loads the map\'s other sites on its first visit and draws its connectors', async ({ page }) => {
+  const asked = sitesModule(page);
+  // Slow, so a frame drawn before the module came would be seen without its connectors.
+  await page.route('**/js/topology-sites.js', async (r) => { await new Promise((ok) => setTimeout(ok, 800)); await r.continue(); });
+  await page.goto('./#lesson=sites-together');
+  await expect(page.locator('.controls .status')).toBeVisible();
+  // The lab is drawn in one go, once the module has loaded: never a map without its connectors.
+  expect(await topo(page).evaluate((m) => [m.querySelectorAll('g.server').length, m.querySelectorAll('.connector').length])).toEqual([6, 2]);
+  await expect(topo(page).locator('.connector')).toHaveCount(2);
+  await expect(topo(page).locator('.conn-label')).toHaveText(['X400 · 2', 'Site · 1']);
+  await expect(topo(page).locator('.site-name')).toHaveText(['Site 1', 'Site 2']);
+  await settled(page);
+  expect(asked).toEqual([`${labPath()}js/topology-sites.js`]);
+});
 
 test('Figure 4: two separate connectors between Site 1 and Site 2, and only the Site Connector lit by the mail', async ({ page }) => {
   await openAt(page, 'sites-together', 5);

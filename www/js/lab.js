@@ -4,7 +4,7 @@
 import { Core } from './core.js';
 import { el, svg, $, put } from './dom.js';
 import { state as progress, saveProgress, notify, announce, scenarioText } from './shell.js';
-import { drawTopology } from './topology.js';
+import { drawTopology, sitesReady } from './topology.js';
 import { drawTimeline } from './timeline.js';
 import * as controls from './panels/controls.js';
 import * as story from './panels/story.js';
@@ -16,7 +16,8 @@ import * as log from './panels/log.js';
 // a link or a key asks for it, the tools and workbench when their panel is first opened, a
 // challenge's goal panel when the scenario has a goal (these three with their own stylesheets),
 // the keys and raw-properties dialogs when first opened, and the progress bar when a call first
-// runs long. Each is kept once loaded.
+// runs long. Each is kept once loaded. The map's other sites (js/topology-sites.js) load the
+// first time a scenario or a frame has more than one site (topology.js, `sitesReady`).
 let room = null;
 let tools = null;
 let goal = null;
@@ -62,6 +63,7 @@ export async function open(main, what) {
   const roomReady = room || needsRoom(S.opts) ? classroom() : null;
   try {
     await start(S, what);
+    await sitesReady(S.frame); // loading since the scenario was read, when it has several sites
   } catch (e) {
     S.core.close();
     throw e;
@@ -101,7 +103,9 @@ async function start(S, what) {
   const text = r ? r.scenario : what.text ?? (what.boot && (await what.boot.text)) ?? (await scenarioText(what.id));
   S.scenario = parse(text, r ? 'Your saved lab' : 'This scenario');
   const history = r ? r.history : what.history;
-  // A challenge's goal panel loads while the core opens the scenario.
+  // A challenge's goal panel, and the map's other sites, load while the core opens the scenario
+  // (a failed load of the sites is tried again before the first frame is drawn).
+  sitesReady(S.scenario)?.catch(() => {});
   const goalReady = S.scenario.goal ? withSheet(import('./panels/goal.js'), 'css/goal.css').then((m) => (goal = m)) : null;
   try {
     const opened = await S.core.call('open', { scenario: S.scenario, history, playhead: r ? r.playhead : what.playhead, start: S.opts.start });
@@ -135,6 +139,7 @@ function moves(S) {
         const value = await S.core.call(op, args);
         performance.measure('usnlab:core', { start: t0, end: performance.now() });
         if (!S.closed) await then(value);
+        await S.waiting; // a frame drawn once the map's other sites have loaded (render)
       } catch (e) {
         await recover(S, e);
       } finally {
@@ -458,6 +463,14 @@ function panelsOf(S) {
 
 function render(S, go) {
   if (!S.el || !S.el.controls) return;
+  // The first frame with several sites loads js/topology-sites.js (a workbench's new site, a
+  // link's history): the whole frame, the latest by then, is drawn once it has, so the map is
+  // never drawn without them. `run` waits for it, so `data-pending` counts it.
+  const wait = sitesReady(S.frame);
+  if (wait) {
+    S.waiting ||= wait.finally(() => { S.waiting = null; }).then(() => S.closed || render(S, go));
+    return;
+  }
   const f = S.frame;
   if (S.keyAt != null) {
     const start = S.keyAt;
