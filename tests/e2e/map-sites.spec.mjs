@@ -35,10 +35,10 @@ async function overlaps(page, sel) {
   });
 }
 
-/** Every request `page` makes for js/topology-sites.js, from now on. */
+/** Every request `page` makes for js/topology-sites.js or its sheet, css/sites.css, from now on. */
 function sitesModule(page) {
   const asked = [];
-  page.on('request', (r) => { if (/\/js\/topology-sites\.js$/.test(new URL(r.url()).pathname)) asked.push(new URL(r.url()).pathname); });
+  page.on('request', (r) => { const { pathname } = new URL(r.url()); if (/\/(js\/topology-sites\.js|css\/sites\.css)$/.test(pathname)) asked.push(pathname); });
   return asked;
 }
 
@@ -55,17 +55,21 @@ test('a one-site lesson\'s first visit never requests the map\'s other sites, th
 
 test('a lesson between sites loads the map\'s other sites on its first visit and draws its connectors', async ({ page }) => {
   const asked = sitesModule(page);
-  // Slow, so a frame drawn before the module came would be seen without its connectors.
-  await page.route('**/js/topology-sites.js', async (r) => { await new Promise((ok) => setTimeout(ok, 800)); await r.continue(); });
+  // Slow, so a frame drawn before the module and its sheet came would be seen without them.
+  for (const file of ['**/js/topology-sites.js', '**/css/sites.css']) {
+    await page.route(file, async (r) => { await new Promise((ok) => setTimeout(ok, 800)); await r.continue(); });
+  }
   await page.goto('./#lesson=sites-together');
   await expect(page.locator('.controls .status')).toBeVisible();
-  // The lab is drawn in one go, once the module has loaded: never a map without its connectors.
-  expect(await topo(page).evaluate((m) => [m.querySelectorAll('g.server').length, m.querySelectorAll('.connector').length])).toEqual([6, 2]);
+  // The lab is drawn in one go, once both have loaded: never a map without its connectors, nor
+  // a connector without its look (an SVG path is filled black unless a sheet says otherwise).
+  expect(await topo(page).evaluate((m) => [m.querySelectorAll('g.server').length, m.querySelectorAll('.connector').length,
+    getComputedStyle(m.querySelector('.connector path')).fill])).toEqual([6, 2, 'none']);
   await expect(topo(page).locator('.connector')).toHaveCount(2);
   await expect(topo(page).locator('.conn-label')).toHaveText(['X400 · 2', 'Site · 1']);
   await expect(topo(page).locator('.site-name')).toHaveText(['Site 1', 'Site 2']);
   await settled(page);
-  expect(asked).toEqual([`${labPath()}js/topology-sites.js`]);
+  expect(asked.sort()).toEqual([`${labPath()}css/sites.css`, `${labPath()}js/topology-sites.js`]);
 });
 
 test('Figure 4: two separate connectors between Site 1 and Site 2, and only the Site Connector lit by the mail', async ({ page }) => {

@@ -4,7 +4,7 @@
 import { Core } from './core.js';
 import { el, svg, $, put } from './dom.js';
 import { state as progress, saveProgress, notify, announce, scenarioText } from './shell.js';
-import { drawTopology, sitesReady } from './topology.js';
+import { drawTopology, useSites } from './topology.js';
 import { drawTimeline } from './timeline.js';
 import * as controls from './panels/controls.js';
 import * as story from './panels/story.js';
@@ -16,8 +16,9 @@ import * as log from './panels/log.js';
 // a link or a key asks for it, the tools and workbench when their panel is first opened, a
 // challenge's goal panel when the scenario has a goal (these three with their own stylesheets),
 // the keys and raw-properties dialogs when first opened, and the progress bar when a call first
-// runs long. Each is kept once loaded. The map's other sites (js/topology-sites.js) load the
-// first time a scenario or a frame has more than one site (topology.js, `sitesReady`).
+// runs long. Each is kept once loaded. What only a map of several sites draws (connectors,
+// DRCs, MTA queues, mail routes) loads the first time a scenario or a frame has more than one
+// site, with its own stylesheet (`sitesReady`).
 let room = null;
 let tools = null;
 let goal = null;
@@ -43,6 +44,18 @@ function withSheet(module, href) {
     sheets.set(href, new Promise((done) => document.head.append(el('link', { rel: 'stylesheet', href, onload: done, onerror: done }))));
   }
   return Promise.all([module, sheets.get(href)]).then(([m]) => m);
+}
+let sitesLoad = null, sitesLoaded = false;
+/** Null when the map can draw `view` (a frame, or a scenario about to be opened) now: it has one
+ *  site, or js/topology-sites.js and css/sites.css have loaded. Else the promise of both, loaded
+ *  once (again after a failure): a frame with several sites is drawn once it has resolved, so
+ *  the map is never drawn without them. */
+function sitesReady(view) {
+  if (sitesLoaded || (view.sites || []).length < 2) return null;
+  return (sitesLoad ||= withSheet(import('./topology-sites.js'), 'css/sites.css').then((m) => {
+    useSites(m);
+    sitesLoaded = true;
+  }, (e) => { sitesLoad = null; throw e; }));
 }
 /** An embed, presenter mode or a follower needs classroom.js from the start. */
 const needsRoom = (o) => !!(o.present || o.panels || o.embed || o.follow);

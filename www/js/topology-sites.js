@@ -1,12 +1,13 @@
-// The map's other sites, loaded by topology.js the first time a frame (or the scenario being
-// opened) has more than one site, so a one-site lesson never downloads it (docs/performance.md):
+// The map's other sites, loaded by js/lab.js (with css/sites.css) the first time a frame (or the
+// scenario being opened) has more than one site, so a one-site lesson never downloads it
+// (docs/performance.md):
 // messaging connectors between the site regions, with their kind and cost; directory replication
 // connectors (DRCs) between their bridgeheads; a DRC the step refused; each site's MTA queue; and
 // a mail's route, along the connectors it took. The page draws a frame with several sites only
-// once this module has loaded (js/lab.js), so the map is never drawn without them.
+// once this module has loaded, so the map is never drawn without them.
 import { svg, clock } from './dom.js';
 
-// topology.js's measures and helpers, handed over by `use` once this module has loaded: importing
+// topology.js's measures and helpers, handed over by `use` (topology.js, `useSites`): importing
 // them would move topology.js into a chunk of its own, one more file on every lesson's first visit.
 let H, PAD, SITE_GAP, at, bow, blocked, gapNear, clearOfTitle;
 export function use(h) {

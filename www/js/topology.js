@@ -8,25 +8,18 @@
 // object now holding the highest USN-Changed, and what changed is highlighted a moment. Under
 // prefers-reduced-motion nothing travels: the change is drawn at once and highlighted. What only
 // a map of several sites draws (connectors, DRCs, MTA queues, mail routes) is js/topology-sites.js,
-// loaded the first time a frame has more than one site (`sitesReady`).
+// loaded the first time a frame has more than one site (js/lab.js, `sitesReady`).
 import { svg, put } from './dom.js';
 
 const GAP = 12, PAD = 10, TITLE = 30, SITE_GAP = 28, H = 92, MIN_W = 128, MAX_W = 210;
 const KINDS = ['notify', 'request', 'response', 'write', 'mail', 'failed'];
 
-let sites = null, loading = null;
-/**
- * Null when the map can draw `view` (a frame, or a scenario about to be opened) now: it has one
- * site, or js/topology-sites.js has loaded. Else the promise of that module, loaded once (again
- * after a failure); the caller draws once it has resolved, so the map is never drawn without
- * its other sites.
- */
-export function sitesReady(view) {
-  if (sites || (view.sites || []).length < 2) return null;
-  return (loading ||= import('./topology-sites.js').then((m) => {
-    m.use({ H, PAD, SITE_GAP, at, bow, blocked, gapNear, clearOfTitle });
-    sites = m;
-  }, (e) => { loading = null; throw e; }));
+/** js/topology-sites.js once js/lab.js has loaded it (with its sheet) and handed it over: until
+ *  then no frame drawn has more than one site. */
+let sites = null;
+export function useSites(m) {
+  m.use({ H, PAD, SITE_GAP, at, bow, blocked, gapNear, clearOfTitle });
+  sites = m;
 }
 
 /**
