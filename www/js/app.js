@@ -1,7 +1,7 @@
 // The page's entry: routes between the lesson list, a lesson and the sandbox, keeps progress,
 // and reports problems in words. The replication itself is all in the wasm core (js/lab.js).
 import { put, $ } from './dom.js';
-import { state, loadProblem, notify, fetchText } from './shell.js';
+import { state, loadProblem, ready, notify, fetchText } from './shell.js';
 import { takeBoot } from './boot.js';
 
 let closeLab = null;
@@ -55,13 +55,19 @@ async function openLab(main, what) {
   closeLab = await open(main, { ...what, boot: takeBoot(what.id) });
 }
 
+/** The list's entries (scenarios/index.json) and its code (js/list.js), loaded side by side: no
+ *  round trip more than the entries alone, and a lesson's first visit downloads neither. Again
+ *  after a failure. */
+let listing = null;
+function listParts() {
+  return (listing ||= Promise.all([fetchText('scenarios/index.json'), import('./list.js')]).catch((e) => { listing = null; throw e; }));
+}
+
 async function showLessons(main) {
   put($('#where'), '');
   document.title = 'USN Lab: how a directory replicates';
   const mine = ++shown;
-  // The list's code (js/list.js) loads beside the list itself: no round trip more, and a
-  // lesson's first visit downloads neither.
-  const [list, { lessons }] = await Promise.all([fetchText('scenarios/index.json'), import('./list.js')]);
+  const [list, { lessons }] = await listParts();
   if (mine !== shown) return;
   lessons(main, JSON.parse(list), openFile);
   window.__usnlabReady = true;
@@ -102,6 +108,12 @@ window.addEventListener('drop', (e) => {
   openFile(file);
 });
 
-window.addEventListener('hashchange', route);
-if (loadProblem) notify(loadProblem);
-route();
+// The saved progress is read (and, when there is some, checked: js/saved.js) before the first
+// route; on the list's route (no lab's key, as boot.js reads them) the list loads meanwhile.
+const hash = new URLSearchParams(location.hash.slice(1));
+if (!['lesson', 'v', 'sandbox', 'resume'].some((k) => hash.has(k))) listParts().catch(() => {});
+ready.then(() => {
+  window.addEventListener('hashchange', route);
+  if (loadProblem) notify(loadProblem);
+  route();
+});
