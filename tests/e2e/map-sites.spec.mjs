@@ -4,6 +4,7 @@
 // connector labels never overlap on a phone; in presenter mode a box's text stays inside it.
 // What only a map of several sites draws is a module of its own, js/topology-sites.js, which a
 // one-site lesson never downloads.
+import { readFileSync, readdirSync } from 'node:fs';
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { settled, learner, step, labPath } from './helpers.mjs';
@@ -70,6 +71,31 @@ test('a lesson between sites loads the map\'s other sites on its first visit and
   await expect(topo(page).locator('.site-name')).toHaveText(['Site 1', 'Site 2']);
   await settled(page);
   expect(asked.sort()).toEqual([`${labPath()}css/sites.css`, `${labPath()}js/topology-sites.js`]);
+});
+
+test('boot.js names every built-in scenario with several sites, and no other, to load their sites beside them', () => {
+  const boot = readFileSync('www/js/boot.js', 'utf8').match(/const SEVERAL_SITES = \/(.*)\/;/);
+  expect(boot).not.toBeNull();
+  const several = new RegExp(boot[1]);
+  for (const file of readdirSync('www/scenarios').filter((f) => f.endsWith('.json') && f !== 'index.json')) {
+    const scenario = JSON.parse(readFileSync(`www/scenarios/${file}`, 'utf8'));
+    const id = file.replace(/\.json$/, '');
+    expect(several.test(id), `${id}: ${scenario.sites.length} site(s)`).toBe(scenario.sites.length > 1);
+  }
+});
+
+test('on a lesson between sites the map\'s other sites load beside the scenario, not after it', async ({ page }) => {
+  const order = [];
+  page.on('request', (r) => { if (/topology-sites\.js$|sites\.css$/.test(r.url())) order.push('sites asked'); });
+  // The scenario answers late: the sites were asked for before it came.
+  await page.route('**/scenarios/sites-chain.json', async (r) => {
+    await new Promise((ok) => setTimeout(ok, 600));
+    order.push('scenario answered');
+    await r.continue();
+  });
+  await page.goto('./#lesson=sites-chain');
+  await expect(topo(page).locator('.connector')).toHaveCount(3);
+  expect(order).toEqual(['sites asked', 'sites asked', 'scenario answered']);
 });
 
 test('Figure 4: two separate connectors between Site 1 and Site 2, and only the Site Connector lit by the mail', async ({ page }) => {
