@@ -18,7 +18,7 @@ out=dist
   { echo "build-dist: $src/pkg/ is missing: run \`make build\` first" >&2; exit 1; }
 # The modules js/ loads with import(): entry points, so each keeps its name and its exports
 # (usn-lab.js imports js/share.js).
-lazy=(lab.js share.js classroom.js panels/tools.js panels/goal.js panels/dialogs.js panels/progress.js)
+lazy=(lab.js list.js saved.js share.js classroom.js topology-sites.js panels/tools.js panels/goal.js panels/dialogs.js panels/progress.js)
 
 # Built beside dist/ and moved into place, so a half-made dist/ is never served.
 tmp=$(mktemp -d "$out.tmp.XXXXXX")

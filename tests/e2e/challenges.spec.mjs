@@ -69,16 +69,26 @@ test('a challenge played to its finish screen with hints and the tools', async (
 });
 
 test('a two-site organization built in the workbench by clicks alone, exported and dropped back', async ({ page }) => {
+  // The workbench has one site: the map's other sites (js/topology-sites.js) load when a second
+  // is added, and that frame is drawn once they have.
+  const sitesModule = [];
+  page.on('request', (r) => { if (r.url().endsWith('/js/topology-sites.js')) sitesModule.push(r.url()); });
   await openLab(page, '#lesson=workbench');
   await page.locator('details.tools > summary').click();
   await submit(page, 'Add a server', { site: 'Redmond', name: 'ServerB', usn: 5000 });
+  expect(sitesModule).toEqual([]);
   await submit(page, 'Add a site', { name: 'Tokyo' });
+  expect(sitesModule).toHaveLength(1);
+  await expect(page.locator('svg.topology .site-name')).toHaveText(['Site Redmond', 'Site Tokyo']);
   await submit(page, 'Add a server', { site: 'Tokyo', name: 'Tokyo01', usn: 100 });
   await submit(page, 'Messaging connector', { kind: 'x400', a: 'Redmond', b: 'Tokyo', cost: 2 });
   await submit(page, 'Directory replication connector', { a: 'Redmond', x: 'ServerB', b: 'Tokyo', y: 'Tokyo01' });
   await submit(page, 'Timers', { notify_pause_s: 60 });
   await expect(page.locator('svg.topology g.server')).toHaveCount(3);
   await expect(page.locator('svg.topology .site-name')).toHaveText(['Site Redmond', 'Site Tokyo']);
+  await expect(page.locator('svg.topology .connector .conn-label')).toHaveText(['X400 · 2']);
+  await expect(page.locator('svg.topology .drc')).toHaveCount(1);
+  await expect(page.locator('svg.topology g.server[data-server="ServerB"] .bridgehead')).toHaveCount(1);
   // A server picked on the map is the one the forms act on; its mailboxes fill the name list.
   await clickServer(page, 'ServerA');
   await submit(page, 'Mailbox', { name: 'Aiko', op: 'create' });

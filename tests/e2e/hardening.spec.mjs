@@ -1,5 +1,5 @@
 // Issue 12, the page: a strict Content-Security-Policy that lessons and embeds run under with no
-// violation, and corrupted saved progress set aside in words (www/js/store.js checks every field).
+// violation, and corrupted saved progress set aside in words (www/js/saved.js checks every field).
 import { test, expect } from '@playwright/test';
 import { settled, step } from './helpers.mjs';
 
@@ -86,3 +86,30 @@ for (const [what, current] of [
     await expect(page.locator('#notice')).toBeHidden();
   });
 }
+
+test('the checks of saved progress (js/saved.js) load only when something is saved', async ({ page }) => {
+  const asked = [];
+  page.on('request', (r) => { if (new URL(r.url()).pathname.endsWith('/js/saved.js')) asked.push(r.url()); });
+  await page.goto('./#lesson=bill-lee');
+  await expect(page.locator('.controls .status')).toBeVisible();
+  await settled(page);
+  await step(page);
+  await page.waitForTimeout(1000); // the save is debounced
+  expect(asked).toEqual([]);
+  await page.goto('./'); // a new page: the list, with the lab in progress to continue
+  await expect(page.getByRole('link', { name: /Continue/ })).toBeVisible();
+  expect(asked).toHaveLength(1);
+});
+
+test('saved progress that cannot be checked is kept as it was, never overwritten', async ({ page }) => {
+  const saved = JSON.stringify(GOOD);
+  await page.addInitScript((s) => localStorage.setItem('usnlab.v1', s), saved);
+  await page.route('**/js/saved.js', (r) => r.abort());
+  await page.goto('./#lesson=bill-lee');
+  await expect(page.locator('#notice')).toContainText('could not be checked');
+  await expect(page.locator('.controls .status')).toBeVisible();
+  await settled(page);
+  await step(page);
+  await page.waitForTimeout(1000); // the save is debounced
+  expect(await page.evaluate(() => localStorage.getItem('usnlab.v1'))).toBe(saved);
+});

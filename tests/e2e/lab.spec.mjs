@@ -40,6 +40,17 @@ test('the lesson list loads under a sub-path and opens a lesson', async ({ page 
   expect(page.url()).toContain(`${labPath()}#lesson=bill-lee`);
 });
 
+test('a lesson\'s first visit does not download the lesson list\'s code (js/list.js); the list loads it when shown', async ({ page }) => {
+  const asked = [];
+  page.on('request', (r) => { if (new URL(r.url()).pathname.endsWith('/js/list.js')) asked.push(r.url()); });
+  await openLab(page, '#lesson=bill-lee');
+  await page.waitForLoadState('networkidle');
+  expect(asked).toEqual([]);
+  await page.getByRole('link', { name: 'Lessons', exact: true }).click();
+  await expect(page.locator('ol.cards > li')).toHaveCount(10);
+  expect(asked).toHaveLength(1);
+});
+
 test('Bill Lee: the table shows 1946, 1157, 1220 and 1966 as the sources do', async ({ page }) => {
   await openLab(page, '#lesson=bill-lee');
   await expect(page.locator('.story .question')).toContainText('Which USN-Changed will Bill Lee get on Boston01?');

@@ -2,9 +2,12 @@
 // separate arcs and only the one the mail took lights; a connector taken down is drawn as down;
 // bridgeheads wear a badge; a refused directory replication connector is shown for its step;
 // connector labels never overlap on a phone; in presenter mode a box's text stays inside it.
+// What only a map of several sites draws is a module of its own, js/topology-sites.js, which a
+// one-site lesson never downloads.
+import { readFileSync, readdirSync } from 'node:fs';
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { settled, learner } from './helpers.mjs';
+import { settled, learner, step, labPath } from './helpers.mjs';
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => { throw e; });
@@ -32,6 +35,68 @@ async function overlaps(page, sel) {
     return out;
   });
 }
+
+/** Every request `page` makes for js/topology-sites.js or its sheet, css/sites.css, from now on. */
+function sitesModule(page) {
+  const asked = [];
+  page.on('request', (r) => { const { pathname } = new URL(r.url()); if (/\/(js\/topology-sites\.js|css\/sites\.css)$/.test(pathname)) asked.push(pathname); });
+  return asked;
+}
+
+test('a one-site lesson\'s first visit never requests the map\'s other sites, through its steps', async ({ page }) => {
+  const asked = sitesModule(page);
+  await page.goto('./#lesson=bill-lee');
+  await expect(topo(page).locator('g.server')).toHaveCount(2);
+  await settled(page);
+  for (let i = 0; i < 4; i++) await step(page);
+  await expect(topo(page).locator('.site-name')).toHaveCount(1);
+  await page.waitForLoadState('networkidle');
+  expect(asked).toEqual([]);
+});
+
+test('a lesson between sites loads the map\'s other sites on its first visit and draws its connectors', async ({ page }) => {
+  const asked = sitesModule(page);
+  // Slow, so a frame drawn before the module and its sheet came would be seen without them.
+  for (const file of ['**/js/topology-sites.js', '**/css/sites.css']) {
+    await page.route(file, async (r) => { await new Promise((ok) => setTimeout(ok, 800)); await r.continue(); });
+  }
+  await page.goto('./#lesson=sites-together');
+  await expect(page.locator('.controls .status')).toBeVisible();
+  // The lab is drawn in one go, once both have loaded: never a map without its connectors, nor
+  // a connector without its look (an SVG path is filled black unless a sheet says otherwise).
+  expect(await topo(page).evaluate((m) => [m.querySelectorAll('g.server').length, m.querySelectorAll('.connector').length,
+    getComputedStyle(m.querySelector('.connector path')).fill])).toEqual([6, 2, 'none']);
+  await expect(topo(page).locator('.connector')).toHaveCount(2);
+  await expect(topo(page).locator('.conn-label')).toHaveText(['X400 · 2', 'Site · 1']);
+  await expect(topo(page).locator('.site-name')).toHaveText(['Site 1', 'Site 2']);
+  await settled(page);
+  expect(asked.sort()).toEqual([`${labPath()}css/sites.css`, `${labPath()}js/topology-sites.js`]);
+});
+
+test('boot.js names every built-in scenario with several sites, and no other, to load their sites beside them', () => {
+  const boot = readFileSync('www/js/boot.js', 'utf8').match(/const SEVERAL_SITES = \/(.*)\/;/);
+  expect(boot).not.toBeNull();
+  const several = new RegExp(boot[1]);
+  for (const file of readdirSync('www/scenarios').filter((f) => f.endsWith('.json') && f !== 'index.json')) {
+    const scenario = JSON.parse(readFileSync(`www/scenarios/${file}`, 'utf8'));
+    const id = file.replace(/\.json$/, '');
+    expect(several.test(id), `${id}: ${scenario.sites.length} site(s)`).toBe(scenario.sites.length > 1);
+  }
+});
+
+test('on a lesson between sites the map\'s other sites load beside the scenario, not after it', async ({ page }) => {
+  const order = [];
+  page.on('request', (r) => { if (/topology-sites\.js$|sites\.css$/.test(r.url())) order.push('sites asked'); });
+  // The scenario answers late: the sites were asked for before it came.
+  await page.route('**/scenarios/sites-chain.json', async (r) => {
+    await new Promise((ok) => setTimeout(ok, 600));
+    order.push('scenario answered');
+    await r.continue();
+  });
+  await page.goto('./#lesson=sites-chain');
+  await expect(topo(page).locator('.connector')).toHaveCount(3);
+  expect(order).toEqual(['sites asked', 'sites asked', 'scenario answered']);
+});
 
 test('Figure 4: two separate connectors between Site 1 and Site 2, and only the Site Connector lit by the mail', async ({ page }) => {
   await openAt(page, 'sites-together', 5);

@@ -1,7 +1,7 @@
 // The page's entry: routes between the lesson list, a lesson and the sandbox, keeps progress,
 // and reports problems in words. The replication itself is all in the wasm core (js/lab.js).
-import { el, put, $, clock } from './dom.js';
-import { state, loadProblem, notify, fetchText } from './shell.js';
+import { put, $ } from './dom.js';
+import { state, loadProblem, ready, notify, fetchText } from './shell.js';
 import { takeBoot } from './boot.js';
 
 let closeLab = null;
@@ -55,46 +55,21 @@ async function openLab(main, what) {
   closeLab = await open(main, { ...what, boot: takeBoot(what.id) });
 }
 
+/** The list's entries (scenarios/index.json) and its code (js/list.js), loaded side by side: no
+ *  round trip more than the entries alone, and a lesson's first visit downloads neither. Again
+ *  after a failure. */
+let listing = null;
+function listParts() {
+  return (listing ||= Promise.all([fetchText('scenarios/index.json'), import('./list.js')]).catch((e) => { listing = null; throw e; }));
+}
+
 async function showLessons(main) {
   put($('#where'), '');
   document.title = 'USN Lab: how a directory replicates';
   const mine = ++shown;
-  const list = JSON.parse(await fetchText('scenarios/index.json'));
+  const [list, { lessons }] = await listParts();
   if (mine !== shown) return;
-  const done = new Set(state.completed);
-  const card = (s, n) => el('li', { class: `card${done.has(s.id) ? ' done' : ''}` },
-    el('a', { href: `#lesson=${s.id}` }, n ? el('span', { class: 'num' }, `${n}`) : null, el('strong', {}, s.title)),
-    el('p', {}, s.summary),
-    done.has(s.id) ? el('span', { class: 'badge' }, '✓ done') : null);
-  const lessons = list.filter((s) => s.lesson);
-  const challenges = list.filter((s) => s.challenge);
-  const more = list.filter((s) => !s.lesson && !s.challenge);
-  const bests = state.challenges || {};
-  const challengeCard = (s) => {
-    const best = bests[s.id];
-    return el('li', { class: `card challenge${best ? ' done' : ''}` },
-      el('a', { href: `#lesson=${s.id}` }, el('strong', {}, s.title.replace(/^Challenge:\s*(.)/, (_, c) => c.toUpperCase()))),
-      el('p', {}, s.summary),
-      best ? el('span', { class: 'badge' }, `✓ best: ${best.best_actions} moves, ${clock(best.best_time_s)}`) : null);
-  };
-  const resume = state.current
-    ? el('p', { class: 'resume' }, el('a', { class: 'button', href: '#resume' }, `Continue: ${state.current.title || 'your lab'}`))
-    : null;
-  put(main,
-    el('section', { class: 'intro' },
-      el('h1', {}, 'How a directory replicates'),
-      el('p', {}, 'Step through Exchange Server’s directory replication one message at a time: Notify, Request, Response, Write. Watch the highest USN pass from object to object like a hot potato, restore an old backup and see replication stall with event 1224, then repair it, and compare with how Active Directory removed the problem.'),
-      resume),
-    el('h2', {}, 'Lessons'),
-    el('ol', { class: 'cards' }, lessons.map((s, i) => card(s, i + 1))),
-    challenges.length ? [el('h2', {}, 'Challenges'),
-      el('p', {}, 'A situation and a goal: reach it with your own moves. The lab checks the goal after every step; hints come one at a time.'),
-      el('ul', { class: 'cards' }, challenges.map(challengeCard))] : null,
-    el('h2', {}, 'Scenarios and the sandbox'),
-    el('ul', { class: 'cards' }, more.map((s) => card(s, 0))),
-    el('p', {}, el('label', { class: 'button' }, 'Open a scenario file…',
-      el('input', { type: 'file', accept: '.json,application/json', class: 'sr-only', onchange: (e) => openFile(e.target.files && e.target.files[0]) })),
-      ' or drop one on the page (an exported lab opens where it was left).'));
+  lessons(main, JSON.parse(list), openFile);
   window.__usnlabReady = true;
 }
 
@@ -133,6 +108,12 @@ window.addEventListener('drop', (e) => {
   openFile(file);
 });
 
-window.addEventListener('hashchange', route);
-if (loadProblem) notify(loadProblem);
-route();
+// The saved progress is read (and, when there is some, checked: js/saved.js) before the first
+// route; on the list's route (no lab's key, as boot.js reads them) the list loads meanwhile.
+const hash = new URLSearchParams(location.hash.slice(1));
+if (!['lesson', 'v', 'sandbox', 'resume'].some((k) => hash.has(k))) listParts().catch(() => {});
+ready.then(() => {
+  window.addEventListener('hashchange', route);
+  if (loadProblem) notify(loadProblem);
+  route();
+});

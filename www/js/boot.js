@@ -4,6 +4,11 @@
 // trip after the page (index.html loads it beside app.js): a lesson is drawn after four
 // sequential round trips, html -> this -> the worker -> the glue (docs/performance.md). The
 // lesson list starts none of it.
+/** The built-in lessons whose scenario has several sites (tests/e2e/map-sites.spec.mjs checks the
+ *  list against www/scenarios/): on their route the map's other sites (index.html's
+ *  template#sites-modules) load beside the scenario, not after it, so the lesson is still drawn
+ *  after three round trips. Any other scenario with several sites loads them once it is read. */
+const SEVERAL_SITES = /^(sandbox|sites(-chain|-routes|-together)?|challenge-connector-down)$/;
 const boot = bootLab(new URLSearchParams(location.hash.slice(1)));
 
 function bootLab(p) {
@@ -13,6 +18,7 @@ function bootLab(p) {
   document.head.append(document.importNode(document.getElementById('lesson-modules').content, true));
   const lesson = p.get('lesson') || (p.has('sandbox') ? 'sandbox' : null);
   const url = lesson && lessonUrl(lesson);
+  if (SEVERAL_SITES.test(lesson)) document.head.append(document.importNode(document.getElementById('sites-modules').content, true));
   return {
     worker: new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }),
     module: WebAssembly.compileStreaming(fetch(new URL('../pkg/usnlab_bg.wasm', import.meta.url))),

@@ -4,7 +4,7 @@
 import { Core } from './core.js';
 import { el, svg, $, put } from './dom.js';
 import { state as progress, saveProgress, notify, announce, scenarioText } from './shell.js';
-import { drawTopology } from './topology.js';
+import { drawTopology, useSites } from './topology.js';
 import { drawTimeline } from './timeline.js';
 import * as controls from './panels/controls.js';
 import * as story from './panels/story.js';
@@ -16,7 +16,9 @@ import * as log from './panels/log.js';
 // a link or a key asks for it, the tools and workbench when their panel is first opened, a
 // challenge's goal panel when the scenario has a goal (these three with their own stylesheets),
 // the keys and raw-properties dialogs when first opened, and the progress bar when a call first
-// runs long. Each is kept once loaded.
+// runs long. Each is kept once loaded. What only a map of several sites draws (connectors,
+// DRCs, MTA queues, mail routes) loads the first time a scenario or a frame has more than one
+// site, with its own stylesheet (`sitesReady`).
 let room = null;
 let tools = null;
 let goal = null;
@@ -43,6 +45,18 @@ function withSheet(module, href) {
   }
   return Promise.all([module, sheets.get(href)]).then(([m]) => m);
 }
+let sitesLoad = null, sitesLoaded = false;
+/** Null when the map can draw `view` (a frame, or a scenario about to be opened) now: it has one
+ *  site, or js/topology-sites.js and css/sites.css have loaded. Else the promise of both, loaded
+ *  once (again after a failure): a frame with several sites is drawn once it has resolved, so
+ *  the map is never drawn without them. */
+function sitesReady(view) {
+  if (sitesLoaded || (view.sites || []).length < 2) return null;
+  return (sitesLoad ||= withSheet(import('./topology-sites.js'), 'css/sites.css').then((m) => {
+    useSites(m);
+    sitesLoaded = true;
+  }, (e) => { sitesLoad = null; throw e; }));
+}
 /** An embed, presenter mode or a follower needs classroom.js from the start. */
 const needsRoom = (o) => !!(o.present || o.panels || o.embed || o.follow);
 
@@ -62,6 +76,7 @@ export async function open(main, what) {
   const roomReady = room || needsRoom(S.opts) ? classroom() : null;
   try {
     await start(S, what);
+    await sitesReady(S.frame); // loading since the scenario was read, when it has several sites
   } catch (e) {
     S.core.close();
     throw e;
@@ -101,7 +116,9 @@ async function start(S, what) {
   const text = r ? r.scenario : what.text ?? (what.boot && (await what.boot.text)) ?? (await scenarioText(what.id));
   S.scenario = parse(text, r ? 'Your saved lab' : 'This scenario');
   const history = r ? r.history : what.history;
-  // A challenge's goal panel loads while the core opens the scenario.
+  // A challenge's goal panel, and the map's other sites, load while the core opens the scenario
+  // (a failed load of the sites is tried again before the first frame is drawn).
+  sitesReady(S.scenario)?.catch(() => {});
   const goalReady = S.scenario.goal ? withSheet(import('./panels/goal.js'), 'css/goal.css').then((m) => (goal = m)) : null;
   try {
     const opened = await S.core.call('open', { scenario: S.scenario, history, playhead: r ? r.playhead : what.playhead, start: S.opts.start });
@@ -135,6 +152,7 @@ function moves(S) {
         const value = await S.core.call(op, args);
         performance.measure('usnlab:core', { start: t0, end: performance.now() });
         if (!S.closed) await then(value);
+        await S.waiting; // a frame drawn once the map's other sites have loaded (render)
       } catch (e) {
         await recover(S, e);
       } finally {
@@ -458,6 +476,14 @@ function panelsOf(S) {
 
 function render(S, go) {
   if (!S.el || !S.el.controls) return;
+  // The first frame with several sites loads js/topology-sites.js (a workbench's new site, a
+  // link's history): the whole frame, the latest by then, is drawn once it has, so the map is
+  // never drawn without them. `run` waits for it, so `data-pending` counts it.
+  const wait = sitesReady(S.frame);
+  if (wait) {
+    S.waiting ||= wait.finally(() => { S.waiting = null; }).then(() => S.closed || render(S, go));
+    return;
+  }
   const f = S.frame;
   if (S.keyAt != null) {
     const start = S.keyAt;

@@ -5,10 +5,10 @@ import { el, put, $ } from './dom.js';
 import * as store from './store.js';
 import { lessonUrl } from './boot.js';
 
-const progress = store.load();
-/** The learner's progress: the one copy, saved with `saveProgress`. */
-export const state = progress.state;
-export const loadProblem = progress.problem;
+/** The learner's progress: the one copy, saved with `saveProgress`; and why the saved one could
+ *  not be restored, or null. Both are set once `ready` has resolved (app.js routes after it). */
+export let state, loadProblem;
+export const ready = Promise.resolve(store.load()).then((p) => { state = p.state; loadProblem = p.problem; });
 
 export function saveProgress() {
   store.save(state);
