@@ -1,9 +1,9 @@
 // The first thing a lesson route starts, before anything else of the page has loaded: the lab's
 // worker (which imports the glue), the wasm (compiled here, handed to the worker), the scenario
 // and the modules the first frame draws, side by side. It imports nothing, so it runs one round
-// trip after the page (index.html loads it beside app.js): a lesson is drawn after four
-// sequential round trips, html -> this -> the worker -> the glue (docs/performance.md). The
-// lesson list starts none of it.
+// trip after the page (index.html loads it beside app.js): a lesson is drawn after three
+// sequential round trips, html -> this -> the worker (the glue bundled in), the wasm and the
+// scenario side by side (docs/performance.md). The lesson list starts none of it.
 /** The built-in lessons whose scenario has several sites (tests/e2e/map-sites.spec.mjs checks the
  *  list against www/scenarios/): on their route the map's other sites (index.html's
  *  template#sites-modules) load beside the scenario, not after it, so the lesson is still drawn
