@@ -1,6 +1,7 @@
 //! The browser binding: a thin layer that runs in the page's Web Worker (www/js/worker.js). It
 //! converts at the boundary and nowhere else: scenarios, commands and histories arrive as JS
-//! objects, are walked into the core's `Json` (js-sys, src/json.rs) and read by its own reader;
+//! objects, become the core's `Json` through their JSON text (js-sys, src/json.rs) and are read
+//! by its own reader;
 //! frames and reports leave as JS objects (serde-wasm-bindgen); every error is a JS `Error` with a sentence and, where known, the
 //! `step` or history `entry` it is about (js-sys), never a panic. Long work is time-boxed with
 //! the worker's clock (web-sys `performance.now()`). docs/wasm-api.md is the contract.
@@ -9,7 +10,7 @@ use crate::scenario::{parse_command, Model, Scenario};
 use crate::session::{Action, Job, Session, Stepped};
 use js_sys::{Error, Reflect};
 use serde::Serialize;
-use crate::json::{Json, Obj};
+use crate::json::Json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -50,65 +51,19 @@ fn send(value: &Json) -> Result<JsValue, JsValue> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(say)
 }
 
-/// A JS value read as JSON data; anything that is not plain data is named.
+/// A JS value read as JSON data: the browser writes it as JSON text, which src/json.rs reads
+/// (`parse`), instead of Rust walking the object through js-sys a property at a time: less code
+/// in the wasm and fewer imports in the glue (docs/performance.md). The page sends what
+/// `JSON.parse` made; anything else is read as `JSON.stringify` writes it (an `undefined` field
+/// left out, a `Map` as `{}`), `undefined` itself as null, and what it refuses (a BigInt, a
+/// cycle) is named.
 fn data(v: JsValue, what: &str) -> Result<Json, JsValue> {
-    json(&v).map_err(|e| say(format!("{what} is not plain JSON data: {e}")))
-}
-
-/// A JS value as a `Json`, walked with js-sys: what
-/// `serde_wasm_bindgen::from_value::<serde_json::Value>` gave, without serde's deserializer machinery, which
-/// cost 12.7 KB of the gzipped download (docs/performance.md). `null` and `undefined` are null;
-/// a safe integer is an integer, any other number a float (NaN and the infinities null); a
-/// BigInt is an integer when it fits 64 bits; arrays are lists; plain objects and `Map`s are
-/// objects with string keys; bytes, other iterables, functions and symbols are refused, in
-/// serde's words but naming the JS type (`object`, `symbol`) where it printed the value.
-fn json(v: &JsValue) -> Result<Json, String> {
-    let wrong = |what: String, expected: &str| Err(format!("invalid type: {what}, expected {expected}"));
-    if v.loose_eq(&JsValue::NULL) {
-        Ok(Json::Null)
-    } else if let Some(b) = v.as_bool() {
-        Ok(Json::Bool(b))
-    } else if v.is_bigint() {
-        match i64::try_from(v.clone()) {
-            Ok(n) => Ok(n.into()),
-            Err(v) => u64::try_from(v).map(Json::from).map_err(|_| {
-                "Couldn't deserialize i64 or u64 from a BigInt outside i64::MIN..u64::MAX bounds".to_string()
-            }),
-        }
-    } else if let Some(n) = v.as_f64() {
-        if js_sys::Number::is_safe_integer(v) {
-            Ok((n as i64).into())
-        } else {
-            Ok(n.into())
-        }
-    } else if let Some(text) = v.as_string() {
-        Ok(Json::String(text))
-    } else if js_sys::Array::is_array(v) {
-        let mut items = Vec::new();
-        for x in v.unchecked_ref::<js_sys::Array>().iter() {
-            items.push(json(&x)?);
-        }
-        Ok(Json::Array(items))
-    } else if v.is_instance_of::<js_sys::Uint8Array>() || v.is_instance_of::<js_sys::ArrayBuffer>() {
-        wrong("byte array".into(), "any valid JSON value")
-    } else if let Some(map) = v.dyn_ref::<js_sys::Map>() {
-        let mut object = Obj::new();
-        for pair in map.entries() {
-            let pair: js_sys::Array = pair.map_err(|_| "a Map that cannot be read".to_string())?.unchecked_into();
-            let Some(key) = pair.get(0).as_string() else { return wrong(pair.get(0).js_typeof().as_string().unwrap_or_default(), "a string key") };
-            object.insert(key, json(&pair.get(1))?);
-        }
-        Ok(Json::Object(object))
-    } else if v.is_object() && !js_sys::Symbol::iterator().js_in(v) {
-        let mut object = Obj::new();
-        for pair in js_sys::Object::entries(v.unchecked_ref()) {
-            let pair: js_sys::Array = pair.unchecked_into();
-            object.insert(pair.get(0).as_string().unwrap_or_default(), json(&pair.get(1))?);
-        }
-        Ok(Json::Object(object))
-    } else {
-        wrong(v.js_typeof().as_string().unwrap_or_default(), "any valid JSON value")
-    }
+    let json = match js_sys::JSON::stringify(&v).map(|text| text.as_string()) {
+        Ok(None) => Some(Json::Null),
+        Ok(Some(text)) => crate::json::parse(&text, js_sys::parse_float),
+        Err(_) => None,
+    };
+    json.ok_or_else(|| say(format!("{what} is not plain JSON data")))
 }
 
 fn scenario(v: JsValue) -> Result<Scenario, JsValue> {
