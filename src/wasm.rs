@@ -235,8 +235,13 @@ impl Lab {
     /// The first answer given to each question (for progress): `[[step, choice], ...]`.
     #[wasm_bindgen(js_name = firstAnswers)]
     pub fn first_answers(&self) -> Result<JsValue, JsValue> {
-        // Built here rather than serialized as pairs: no serializer code for one tuple type.
-        send(&self.session.first_answers.iter().map(|(step, choice)| Json::Array(vec![(*step).into(), choice.as_str().into()])).collect())
+        // Built here rather than serialized as pairs: no serializer code for one tuple type, and
+        // in a plain loop, no iterator adapters for it either.
+        let mut pairs = Vec::new();
+        for (step, choice) in &self.session.first_answers {
+            pairs.push(Json::Array(vec![(*step).into(), choice.as_str().into()]));
+        }
+        send(&Json::Array(pairs))
     }
 
     pub fn object(&self, server: &str, dn: &str) -> Result<JsValue, JsValue> {
