@@ -448,10 +448,22 @@ pub fn object<'a>(w: &'a World, server: &str, dn: &str) -> Result<Option<ObjectR
 /// The newest `limit` events (one server's, or all), and the refusals.
 pub fn log<'a>(w: &'a World, server: Option<&'a str>, limit: usize) -> LogPage<'a> {
     let mine = |who: &str| server.is_none_or(|s| s == who);
-    let total = w.journal.events.iter().filter(|e| mine(&e.server)).count();
-    let mut rows: Vec<&LogEvent> = w.journal.events.iter().rev().filter(|e| mine(&e.server)).take(limit).collect();
+    // Plain loops, newest first, counting as they go: no iterator adapters per row type.
+    let (mut total, mut rows, mut refused) = (0, Vec::new(), Vec::new());
+    for e in w.journal.events.iter().rev() {
+        if mine(&e.server) {
+            total += 1;
+            if rows.len() < limit {
+                rows.push(e);
+            }
+        }
+    }
+    for r in w.journal.refused.iter().rev() {
+        if refused.len() < limit / 2 && mine(&r.server) {
+            refused.push(r);
+        }
+    }
     rows.reverse();
-    let mut refused: Vec<&Refusal> = w.journal.refused.iter().rev().filter(|r| mine(&r.server)).take(limit / 2).collect();
     refused.reverse();
     LogPage { server, total, rows, refused }
 }
