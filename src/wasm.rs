@@ -43,12 +43,13 @@ fn say(message: impl std::fmt::Display) -> JsValue {
 /// of the download; that serializer is src/to_json.rs's, with less code per type than
 /// serde_json's (docs/performance.md).
 fn out<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
-    send(&crate::to_json::to_value(v).map_err(say)?)
+    send(crate::to_json::to_value(v))
 }
 
-/// A `Json` as a JS object (serde-wasm-bindgen: the one serializer the wasm keeps for it).
-fn send(value: &Json) -> Result<JsValue, JsValue> {
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(say)
+/// A `Json` as a JS object (serde-wasm-bindgen: the one serializer the wasm keeps for it). It
+/// takes the `Result` and the value itself, so what each type's `out` adds is only the calls.
+fn send(value: Result<Json, crate::to_json::Fail>) -> Result<JsValue, JsValue> {
+    value.map_err(say)?.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(say)
 }
 
 /// A JS value read as JSON data: the browser writes it as JSON text, which src/json.rs reads
@@ -241,7 +242,7 @@ impl Lab {
         for (step, choice) in &self.session.first_answers {
             pairs.push(Json::Array(vec![(*step).into(), choice.as_str().into()]));
         }
-        send(&Json::Array(pairs))
+        send(Ok(Json::Array(pairs)))
     }
 
     pub fn object(&self, server: &str, dn: &str) -> Result<JsValue, JsValue> {
