@@ -141,16 +141,19 @@ impl Lab {
 
     /// Works on the current job for about `ms` milliseconds; the frame comes when it finishes.
     pub fn work(&mut self, ms: f64) -> Result<JsValue, JsValue> {
-        let Some(mut job) = self.job.take() else { return out(&Worked { progress: crate::session::Progress { done: 0, total: 0, finished: true }, frame: Some(self.frame_now()) }) };
-        let end = now() + ms;
-        let progress = loop {
-            let p = self.session.work(&mut job, 32).map_err(|(entry, why)| fail(why, Some(("entry", entry))))?;
-            if p.finished || now() >= end {
-                break p;
+        // With no job, there is nothing to do: finished, with the frame.
+        let mut progress = crate::session::Progress { done: 0, total: 0, finished: true };
+        if let Some(mut job) = self.job.take() {
+            let end = now() + ms;
+            progress = loop {
+                let p = self.session.work(&mut job, 32).map_err(|(entry, why)| fail(why, Some(("entry", entry))))?;
+                if p.finished || now() >= end {
+                    break p;
+                }
+            };
+            if !progress.finished {
+                self.job = Some(job);
             }
-        };
-        if !progress.finished {
-            self.job = Some(job);
         }
         out(&Worked { progress, frame: progress.finished.then(|| frame::frame(&self.session, &self.look)) })
     }
@@ -168,10 +171,6 @@ impl Lab {
 
     pub fn frame(&self) -> Result<JsValue, JsValue> {
         out(&frame::frame(&self.session, &self.look))
-    }
-
-    fn frame_now(&self) -> frame::Frame<'_> {
-        frame::frame(&self.session, &self.look)
     }
 
     /// The learner's Step: forward along the history, or the next event; one call, one frame.
