@@ -202,8 +202,14 @@ impl Session {
     /// adds and removes them), as a scenario step is checked.
     pub fn check(&self, cmd: &Command) -> Result<(), String> {
         let w = self.world();
-        let servers = w.servers.iter().map(|s| (s.name.clone(), s.site.clone())).collect();
-        let sites = w.sites.iter().map(|(s, _)| s.clone()).collect();
+        // Plain loops: no iterator adapters for these two lists.
+        let (mut servers, mut sites) = (Vec::new(), Vec::new());
+        for s in &w.servers {
+            servers.push((s.name.clone(), s.site.clone()));
+        }
+        for (site, _) in &w.sites {
+            sites.push(site.clone());
+        }
         crate::scenario::Known::new(servers, sites).check_live(cmd)
     }
 
