@@ -375,11 +375,11 @@ pub fn server_view<'a>(srv: &'a Server) -> ServerView<'a> {
     let mut reps_from = VecMap::new();
     let mut reps_to = VecMap::new();
     for (nc, rep) in &srv.ncs {
-        let links = rep
-            .reps_from
-            .iter()
-            .map(|(p, l)| (p.as_str(), LinkView { usn: l.usn, flags: l.flags, uuid: &l.uuid, link: l.viewer_string(p), mail: l.flags & MAIL_REPLICA != 0 }))
-            .collect();
+        // A plain loop: no `FromIterator` compiled for this one map type.
+        let mut links = VecMap::new();
+        for (p, l) in &rep.reps_from {
+            links.insert(p.as_str(), LinkView { usn: l.usn, flags: l.flags, uuid: &l.uuid, link: l.viewer_string(p), mail: l.flags & MAIL_REPLICA != 0 });
+        }
         reps_from.insert(nc.as_str(), links);
         reps_to.insert(nc.as_str(), rep.reps_to.keys().map(String::as_str).collect());
     }
