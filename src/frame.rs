@@ -381,7 +381,7 @@ pub fn server_view<'a>(srv: &'a Server) -> ServerView<'a> {
             links.insert(p.as_str(), LinkView { usn: l.usn, flags: l.flags, uuid: &l.uuid, link: l.viewer_string(p), mail: l.flags & MAIL_REPLICA != 0 });
         }
         reps_from.insert(nc.as_str(), links);
-        reps_to.insert(nc.as_str(), rep.reps_to.keys().map(String::as_str).collect());
+        reps_to.insert(nc.as_str(), names(&rep.reps_to));
     }
     ServerView {
         site: &srv.site,
@@ -394,13 +394,22 @@ pub fn server_view<'a>(srv: &'a Server) -> ServerView<'a> {
     }
 }
 
+/// A map's keys as a list of names, in a plain loop (no iterator adapters per map type).
+fn names<V>(m: &VecMap<String, V>) -> Vec<&str> {
+    let mut out = Vec::new();
+    for (name, _) in m {
+        out.push(name.as_str());
+    }
+    out
+}
+
 fn detail<'a>(w: &'a World, name: &'a str, page: usize) -> ServerDetail<'a> {
     let srv = w.server(name);
     ServerDetail {
         name: &srv.name,
         view: server_view(srv),
-        backsync: srv.backsync.as_ref().map(|b| BacksyncView { waiting_on: b.waiting_on.keys().map(String::as_str).collect(), deadline_s: b.deadline_s }),
-        backups: srv.backups.keys().map(String::as_str).collect(),
+        backsync: srv.backsync.as_ref().map(|b| BacksyncView { waiting_on: names(&b.waiting_on), deadline_s: b.deadline_s }),
+        backups: names(&srv.backups),
         objects: objects(srv, page.saturating_mul(TABLE_PAGE), TABLE_PAGE),
         gap: w.gap(name, None),
     }
