@@ -270,27 +270,20 @@ pub struct AskedOnce<'a> {
 
 pub fn lesson(s: &Session) -> Lesson<'_> {
     let sc = &s.scenario;
-    Lesson {
-        title: &sc.title,
-        model: sc.settings.model,
-        summary: sc.summary.as_deref(),
-        org: &sc.org,
-        steps: sc
-            .steps
-            .iter()
-            .enumerate()
-            .map(|(index, st)| LessonStep {
-                index,
-                name: st.command.name(),
-                text: crate::report::describe(&st.command),
-                narration: st.narration.as_deref(),
-                narration_for: st.narration_for.as_ref(),
-                focus: st.focus.as_ref(),
-                reveal: st.reveal.as_ref(),
-                question: st.question.as_ref().map(|q| AskedOnce { prompt: &q.prompt, choices: &q.choices }),
-            })
-            .collect(),
+    let mut steps = Vec::new();
+    for (index, st) in sc.steps.iter().enumerate() {
+        steps.push(LessonStep {
+            index,
+            name: st.command.name(),
+            text: crate::report::describe(&st.command),
+            narration: st.narration.as_deref(),
+            narration_for: st.narration_for.as_ref(),
+            focus: st.focus.as_ref(),
+            reveal: st.reveal.as_ref(),
+            question: st.question.as_ref().map(|q| AskedOnce { prompt: &q.prompt, choices: &q.choices }),
+        });
     }
+    Lesson { title: &sc.title, model: sc.settings.model, summary: sc.summary.as_deref(), org: &sc.org, steps }
 }
 
 /// The screen for `look`.
