@@ -292,6 +292,23 @@ pub fn frame<'a>(s: &'a Session, look: &Look) -> Frame<'a> {
     let own = |n: Option<&str>| n.filter(|n| w.has_server(n)).map(|n| w.server(n).name.as_str());
     let selected = own(look.selected.as_deref()).or_else(|| w.servers.first().map(|x| x.name.as_str()));
     let from = w.journal.messages.len().saturating_sub(RECENT_MESSAGES);
+    // One pass over the log for every server, not one per server, ending once every server is
+    // found: the set holds at most one name per server.
+    let mut logged: VecSet<&str> = VecSet::new();
+    for e in w.journal.events.iter().filter(|e| e.id == 1224) {
+        logged.add(e.server.as_str());
+        if logged.len() == w.servers.len() {
+            break;
+        }
+    }
+    // Plain loops, not map/collect: no iterator adapters for these lists.
+    let (mut servers, mut sites) = (Vec::new(), Vec::new());
+    for srv in &w.servers {
+        servers.push(summary(w, srv, logged.contains(srv.name.as_str())));
+    }
+    for (name, list) in &w.sites {
+        sites.push(SiteView { name, servers: list });
+    }
     Frame {
         time_s: w.time,
         quiet: w.quiet(),
@@ -303,20 +320,9 @@ pub fn frame<'a>(s: &'a Session, look: &Look) -> Frame<'a> {
         script: ScriptState { cursor: s.live.cursor, running: s.running_step(), done: s.script_done(), total: s.scenario.steps.len() },
         question: asked(s),
         verdict: verdict(s),
-        servers: {
-            // One pass over the log for every server, not one per server, ending once every
-            // server is found: the set holds at most one name per server.
-            let mut logged: VecSet<&str> = VecSet::new();
-            for e in w.journal.events.iter().filter(|e| e.id == 1224) {
-                logged.add(e.server.as_str());
-                if logged.len() == w.servers.len() {
-                    break;
-                }
-            }
-            w.servers.iter().map(|srv| summary(w, srv, logged.contains(srv.name.as_str()))).collect()
-        },
+        servers,
         selected: selected.map(|n| detail(w, n, look.page)),
-        sites: w.sites.iter().map(|(name, servers)| SiteView { name, servers }).collect(),
+        sites,
         connectors: &w.connectors,
         drcs: &w.drcs,
         connectors_down: w.connectors_down.keys().copied().collect(),
