@@ -416,7 +416,10 @@ fn detail<'a>(w: &'a World, name: &'a str, page: usize) -> ServerDetail<'a> {
 
 /// One page of a server's objects, highest USN-Changed first.
 pub fn objects(s: &Server, offset: usize, limit: usize) -> ObjectPage<'_> {
-    let rows = newest_first(s).skip(offset).take(limit.min(1000)).map(row).collect();
+    let mut rows = Vec::new();
+    for o in newest_first(s).skip(offset).take(limit.min(1000)) {
+        rows.push(row(o));
+    }
     ObjectPage { offset, total: s.object_count(), rows }
 }
 
