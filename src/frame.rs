@@ -516,9 +516,14 @@ pub fn why(w: &World, server: &str) -> Result<Vec<String>, String> {
         ServerState::Stopped => out.push(crate::narration::diagnosis::stopped(server)),
         ServerState::Quarantined => out.push(crate::narration::diagnosis::quarantined(server)),
         ServerState::Backsync => {
-            let b = s.backsync.as_ref();
-            let waiting = b.map(|b| b.waiting_on.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
-            out.push(crate::narration::diagnosis::in_backsync(server, &waiting, b.map_or(0, |b| b.deadline_s)));
+            let (mut waiting, mut deadline_s) = (Vec::new(), 0);
+            if let Some(b) = &s.backsync {
+                for (partner, _) in &b.waiting_on {
+                    waiting.push(partner.clone());
+                }
+                deadline_s = b.deadline_s;
+            }
+            out.push(crate::narration::diagnosis::in_backsync(server, &waiting, deadline_s));
         }
         ServerState::Running => {}
     }
