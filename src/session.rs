@@ -356,7 +356,7 @@ impl Session {
         }
         if self.playhead < self.actions.len() {
             self.actions.truncate(self.playhead);
-            self.checkpoints.retain(|(i, _)| *i <= self.playhead);
+            self.keep_checkpoints(self.playhead, 1);
         }
         // A checkpoint is a copy of the whole world, so large directories take them more rarely:
         // at most one per 64 replica objects' worth of steps (a seek replays at most that far).
@@ -367,12 +367,17 @@ impl Session {
             let held = |c: &[(usize, Live)]| c.iter().map(|(_, l)| l.world.object_total()).sum::<usize>();
             while self.checkpoints.len() > MAX_CHECKPOINTS || (self.checkpoints.len() > 1 && held(&self.checkpoints) * 4 > self.live.world.object_total().max(1) * 3) {
                 self.spacing *= 2;
-                let spacing = self.spacing;
-                self.checkpoints.retain(|(i, _)| i % spacing == 0);
+                self.keep_checkpoints(usize::MAX, self.spacing);
             }
         }
         self.actions.push(a);
         self.playhead += 1;
+    }
+
+    /// Keeps the checkpoints up to action `last` whose action is a multiple of `every`: one
+    /// `retain` compiled for both a branch and a thinning.
+    fn keep_checkpoints(&mut self, last: usize, every: usize) {
+        self.checkpoints.retain(|(i, _)| *i <= last && i % every == 0);
     }
 }
 
