@@ -309,6 +309,10 @@ pub fn frame<'a>(s: &'a Session, look: &Look) -> Frame<'a> {
     for (name, list) in &w.sites {
         sites.push(SiteView { name, servers: list });
     }
+    let mut links_down = Vec::new();
+    for ((a, b), _) in &w.links_down {
+        links_down.push([a.clone(), b.clone()]);
+    }
     Frame {
         time_s: w.time,
         quiet: w.quiet(),
@@ -328,7 +332,7 @@ pub fn frame<'a>(s: &'a Session, look: &Look) -> Frame<'a> {
         connectors_down: w.connectors_down.keys().copied().collect(),
         drcs_idle: w.drcs_idle.keys().copied().collect(),
         mta_queue: w.mta_queue_json(),
-        links_down: w.links_down.keys().map(|(a, b)| [a.clone(), b.clone()]).collect(),
+        links_down,
         counts: Counts { messages: w.journal.messages.len(), events: w.journal.events.len(), refused: w.journal.refused.len() },
         pending: w.pending(PENDING).into_iter().map(|(time_s, kind, from, to)| Pending { time_s, kind, from, to }).collect(),
         messages: &w.journal.messages[from..],
