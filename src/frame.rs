@@ -329,8 +329,8 @@ pub fn frame<'a>(s: &'a Session, look: &Look) -> Frame<'a> {
         sites,
         connectors: &w.connectors,
         drcs: &w.drcs,
-        connectors_down: w.connectors_down.keys().copied().collect(),
-        drcs_idle: w.drcs_idle.keys().copied().collect(),
+        connectors_down: indices(&w.connectors_down),
+        drcs_idle: indices(&w.drcs_idle),
         mta_queue: w.mta_queue_json(),
         links_down,
         counts: Counts { messages: w.journal.messages.len(), events: w.journal.events.len(), refused: w.journal.refused.len() },
@@ -341,6 +341,15 @@ pub fn frame<'a>(s: &'a Session, look: &Look) -> Frame<'a> {
         goal: crate::goal::evaluate(s),
         settings: &w.settings,
     }
+}
+
+/// A set of indices as a list, in a plain loop (no iterator adapters for it).
+fn indices(set: &VecSet<usize>) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (i, _) in set {
+        out.push(*i);
+    }
+    out
 }
 
 fn question_of(s: &Session, step: usize) -> Option<&Question> {
