@@ -326,7 +326,7 @@ impl Session {
         Ok(match job {
             Job::Replay { actions, next, playhead } => {
                 let end = next.saturating_add(slice).min(actions.len());
-                for (i, a) in actions.iter().enumerate().take(end).skip(*next) {
+                for (i, a) in actions[..end].iter().enumerate().skip(*next) {
                     self.record(a.clone());
                     self.live.apply(&self.scenario, a);
                     crate::model::budget::check_replayed(self.world(), i).map_err(|why| (i, why))?;
