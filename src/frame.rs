@@ -309,6 +309,10 @@ pub fn frame<'a>(s: &'a Session, look: &Look) -> Frame<'a> {
     for (name, list) in &w.sites {
         sites.push(SiteView { name, servers: list });
     }
+    let mut pending = Vec::new();
+    for (time_s, kind, from, to) in w.pending(PENDING) {
+        pending.push(Pending { time_s, kind, from, to });
+    }
     let mut links_down = Vec::new();
     for ((a, b), _) in &w.links_down {
         links_down.push([a.clone(), b.clone()]);
@@ -334,7 +338,7 @@ pub fn frame<'a>(s: &'a Session, look: &Look) -> Frame<'a> {
         mta_queue: w.mta_queue_json(),
         links_down,
         counts: Counts { messages: w.journal.messages.len(), events: w.journal.events.len(), refused: w.journal.refused.len() },
-        pending: w.pending(PENDING).into_iter().map(|(time_s, kind, from, to)| Pending { time_s, kind, from, to }).collect(),
+        pending,
         messages: &w.journal.messages[from..],
         log: log(w, own(look.log_server.as_deref()), LOG_ROWS),
         last: s.live.last.as_ref(),
