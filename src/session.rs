@@ -229,8 +229,8 @@ impl Session {
     /// (Back then Forward replays, never branches), else the next event, unless a question
     /// waits for its answer.
     pub fn forward(&mut self) -> Stepped {
-        if let Some(next) = self.actions.get(self.playhead).cloned() {
-            self.live.apply(&self.scenario, &next);
+        if let Some(next) = self.actions.get(self.playhead) {
+            self.live.apply(&self.scenario, next);
             self.playhead += 1;
             return Stepped::Moved(self.live.last.clone());
         }
