@@ -128,8 +128,7 @@ pub enum Stepped {
 
 impl Session {
     pub fn new(scenario: Scenario) -> Session {
-        let world = World::new(&scenario);
-        let live = Live { world, cursor: 0, run: None, events_in_run: 0, last: None, answers: VecMap::new(), moves: Vec::new(), reached: None, tape: None };
+        let live = Live::start(&scenario);
         Session {
             checkpoints: vec![(0, live.clone())],
             live,
@@ -382,6 +381,11 @@ impl Session {
 }
 
 impl Live {
+    /// The state at the start of `scenario`.
+    fn start(scenario: &Scenario) -> Live {
+        Live { world: World::new(scenario), cursor: 0, run: None, events_in_run: 0, last: None, answers: VecMap::new(), moves: Vec::new(), reached: None, tape: None }
+    }
+
     /// See `Session::running_step`.
     pub fn running_step(&self) -> Option<usize> {
         let (step, budget) = self.run.as_ref()?;
