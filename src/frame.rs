@@ -270,27 +270,20 @@ pub struct AskedOnce<'a> {
 
 pub fn lesson(s: &Session) -> Lesson<'_> {
     let sc = &s.scenario;
-    Lesson {
-        title: &sc.title,
-        model: sc.settings.model,
-        summary: sc.summary.as_deref(),
-        org: &sc.org,
-        steps: sc
-            .steps
-            .iter()
-            .enumerate()
-            .map(|(index, st)| LessonStep {
-                index,
-                name: st.command.name(),
-                text: crate::report::describe(&st.command),
-                narration: st.narration.as_deref(),
-                narration_for: st.narration_for.as_ref(),
-                focus: st.focus.as_ref(),
-                reveal: st.reveal.as_ref(),
-                question: st.question.as_ref().map(|q| AskedOnce { prompt: &q.prompt, choices: &q.choices }),
-            })
-            .collect(),
+    let mut steps = Vec::new();
+    for (index, st) in sc.steps.iter().enumerate() {
+        steps.push(LessonStep {
+            index,
+            name: st.command.name(),
+            text: crate::report::describe(&st.command),
+            narration: st.narration.as_deref(),
+            narration_for: st.narration_for.as_ref(),
+            focus: st.focus.as_ref(),
+            reveal: st.reveal.as_ref(),
+            question: st.question.as_ref().map(|q| AskedOnce { prompt: &q.prompt, choices: &q.choices }),
+        });
     }
+    Lesson { title: &sc.title, model: sc.settings.model, summary: sc.summary.as_deref(), org: &sc.org, steps }
 }
 
 /// The screen for `look`.
@@ -299,6 +292,31 @@ pub fn frame<'a>(s: &'a Session, look: &Look) -> Frame<'a> {
     let own = |n: Option<&str>| n.filter(|n| w.has_server(n)).map(|n| w.server(n).name.as_str());
     let selected = own(look.selected.as_deref()).or_else(|| w.servers.first().map(|x| x.name.as_str()));
     let from = w.journal.messages.len().saturating_sub(RECENT_MESSAGES);
+    // One pass over the log for every server, not one per server, ending once every server is
+    // found: the set holds at most one name per server.
+    let mut logged: VecSet<&str> = VecSet::new();
+    for e in w.journal.events.iter().filter(|e| e.id == 1224) {
+        logged.add(e.server.as_str());
+        if logged.len() == w.servers.len() {
+            break;
+        }
+    }
+    // Plain loops, not map/collect: no iterator adapters for these lists.
+    let (mut servers, mut sites) = (Vec::new(), Vec::new());
+    for srv in &w.servers {
+        servers.push(summary(w, srv, logged.contains(srv.name.as_str())));
+    }
+    for (name, list) in &w.sites {
+        sites.push(SiteView { name, servers: list });
+    }
+    let mut pending = Vec::new();
+    for (time_s, kind, from, to) in w.pending(PENDING) {
+        pending.push(Pending { time_s, kind, from, to });
+    }
+    let mut links_down = Vec::new();
+    for ((a, b), _) in &w.links_down {
+        links_down.push([a.clone(), b.clone()]);
+    }
     Frame {
         time_s: w.time,
         quiet: w.quiet(),
@@ -310,34 +328,32 @@ pub fn frame<'a>(s: &'a Session, look: &Look) -> Frame<'a> {
         script: ScriptState { cursor: s.live.cursor, running: s.running_step(), done: s.script_done(), total: s.scenario.steps.len() },
         question: asked(s),
         verdict: verdict(s),
-        servers: {
-            // One pass over the log for every server, not one per server, ending once every
-            // server is found: the set holds at most one name per server.
-            let mut logged: VecSet<&str> = VecSet::new();
-            for e in w.journal.events.iter().filter(|e| e.id == 1224) {
-                logged.add(e.server.as_str());
-                if logged.len() == w.servers.len() {
-                    break;
-                }
-            }
-            w.servers.iter().map(|srv| summary(w, srv, logged.contains(srv.name.as_str()))).collect()
-        },
+        servers,
         selected: selected.map(|n| detail(w, n, look.page)),
-        sites: w.sites.iter().map(|(name, servers)| SiteView { name, servers }).collect(),
+        sites,
         connectors: &w.connectors,
         drcs: &w.drcs,
-        connectors_down: w.connectors_down.keys().copied().collect(),
-        drcs_idle: w.drcs_idle.keys().copied().collect(),
+        connectors_down: indices(&w.connectors_down),
+        drcs_idle: indices(&w.drcs_idle),
         mta_queue: w.mta_queue_json(),
-        links_down: w.links_down.keys().map(|(a, b)| [a.clone(), b.clone()]).collect(),
+        links_down,
         counts: Counts { messages: w.journal.messages.len(), events: w.journal.events.len(), refused: w.journal.refused.len() },
-        pending: w.pending(PENDING).into_iter().map(|(time_s, kind, from, to)| Pending { time_s, kind, from, to }).collect(),
+        pending,
         messages: &w.journal.messages[from..],
         log: log(w, own(look.log_server.as_deref()), LOG_ROWS),
         last: s.live.last.as_ref(),
         goal: crate::goal::evaluate(s),
         settings: &w.settings,
     }
+}
+
+/// A set of indices as a list, in a plain loop (no iterator adapters for it).
+fn indices(set: &VecSet<usize>) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (i, _) in set {
+        out.push(*i);
+    }
+    out
 }
 
 fn question_of(s: &Session, step: usize) -> Option<&Question> {
@@ -375,13 +391,13 @@ pub fn server_view<'a>(srv: &'a Server) -> ServerView<'a> {
     let mut reps_from = VecMap::new();
     let mut reps_to = VecMap::new();
     for (nc, rep) in &srv.ncs {
-        let links = rep
-            .reps_from
-            .iter()
-            .map(|(p, l)| (p.as_str(), LinkView { usn: l.usn, flags: l.flags, uuid: &l.uuid, link: l.viewer_string(p), mail: l.flags & MAIL_REPLICA != 0 }))
-            .collect();
+        // A plain loop: no `FromIterator` compiled for this one map type.
+        let mut links = VecMap::new();
+        for (p, l) in &rep.reps_from {
+            links.insert(p.as_str(), LinkView { usn: l.usn, flags: l.flags, uuid: &l.uuid, link: l.viewer_string(p), mail: l.flags & MAIL_REPLICA != 0 });
+        }
         reps_from.insert(nc.as_str(), links);
-        reps_to.insert(nc.as_str(), rep.reps_to.keys().map(String::as_str).collect());
+        reps_to.insert(nc.as_str(), names(&rep.reps_to));
     }
     ServerView {
         site: &srv.site,
@@ -394,13 +410,22 @@ pub fn server_view<'a>(srv: &'a Server) -> ServerView<'a> {
     }
 }
 
+/// A map's keys as a list of names, in a plain loop (no iterator adapters per map type).
+fn names<V>(m: &VecMap<String, V>) -> Vec<&str> {
+    let mut out = Vec::new();
+    for (name, _) in m {
+        out.push(name.as_str());
+    }
+    out
+}
+
 fn detail<'a>(w: &'a World, name: &'a str, page: usize) -> ServerDetail<'a> {
     let srv = w.server(name);
     ServerDetail {
         name: &srv.name,
         view: server_view(srv),
-        backsync: srv.backsync.as_ref().map(|b| BacksyncView { waiting_on: b.waiting_on.keys().map(String::as_str).collect(), deadline_s: b.deadline_s }),
-        backups: srv.backups.keys().map(String::as_str).collect(),
+        backsync: srv.backsync.as_ref().map(|b| BacksyncView { waiting_on: names(&b.waiting_on), deadline_s: b.deadline_s }),
+        backups: names(&srv.backups),
         objects: objects(srv, page.saturating_mul(TABLE_PAGE), TABLE_PAGE),
         gap: w.gap(name, None),
     }
@@ -408,7 +433,10 @@ fn detail<'a>(w: &'a World, name: &'a str, page: usize) -> ServerDetail<'a> {
 
 /// One page of a server's objects, highest USN-Changed first.
 pub fn objects(s: &Server, offset: usize, limit: usize) -> ObjectPage<'_> {
-    let rows = newest_first(s).skip(offset).take(limit.min(1000)).map(row).collect();
+    let mut rows = Vec::new();
+    for o in newest_first(s).skip(offset).take(limit.min(1000)) {
+        rows.push(row(o));
+    }
     ObjectPage { offset, total: s.object_count(), rows }
 }
 
@@ -448,10 +476,22 @@ pub fn object<'a>(w: &'a World, server: &str, dn: &str) -> Result<Option<ObjectR
 /// The newest `limit` events (one server's, or all), and the refusals.
 pub fn log<'a>(w: &'a World, server: Option<&'a str>, limit: usize) -> LogPage<'a> {
     let mine = |who: &str| server.is_none_or(|s| s == who);
-    let total = w.journal.events.iter().filter(|e| mine(&e.server)).count();
-    let mut rows: Vec<&LogEvent> = w.journal.events.iter().rev().filter(|e| mine(&e.server)).take(limit).collect();
+    // Plain loops, newest first, counting as they go: no iterator adapters per row type.
+    let (mut total, mut rows, mut refused) = (0, Vec::new(), Vec::new());
+    for e in w.journal.events.iter().rev() {
+        if mine(&e.server) {
+            total += 1;
+            if rows.len() < limit {
+                rows.push(e);
+            }
+        }
+    }
+    for r in w.journal.refused.iter().rev() {
+        if refused.len() < limit / 2 && mine(&r.server) {
+            refused.push(r);
+        }
+    }
     rows.reverse();
-    let mut refused: Vec<&Refusal> = w.journal.refused.iter().rev().filter(|r| mine(&r.server)).take(limit / 2).collect();
     refused.reverse();
     LogPage { server, total, rows, refused }
 }
@@ -493,9 +533,14 @@ pub fn why(w: &World, server: &str) -> Result<Vec<String>, String> {
         ServerState::Stopped => out.push(crate::narration::diagnosis::stopped(server)),
         ServerState::Quarantined => out.push(crate::narration::diagnosis::quarantined(server)),
         ServerState::Backsync => {
-            let b = s.backsync.as_ref();
-            let waiting = b.map(|b| b.waiting_on.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
-            out.push(crate::narration::diagnosis::in_backsync(server, &waiting, b.map_or(0, |b| b.deadline_s)));
+            let (mut waiting, mut deadline_s) = (Vec::new(), 0);
+            if let Some(b) = &s.backsync {
+                for (partner, _) in &b.waiting_on {
+                    waiting.push(partner.clone());
+                }
+                deadline_s = b.deadline_s;
+            }
+            out.push(crate::narration::diagnosis::in_backsync(server, &waiting, deadline_s));
         }
         ServerState::Running => {}
     }

@@ -264,6 +264,148 @@ fn string(s: &str, out: &mut String) {
     out.push('"');
 }
 
+/// The largest integer a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
+const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+
+/// JSON text as the browser's `JSON.stringify` writes it, read into a `Json`: what the page sends
+/// arrives so (src/wasm.rs, `data`), which asks the browser for the text rather than walking the
+/// JS object one call at a time. No space between tokens; a number's text is read by `float`
+/// (the wasm passes the browser's `parseFloat`, which keeps core's float parser and its tables
+/// out of the wasm) and is an integer when it is a safe one, as the browser's
+/// `Number.isSafeInteger` says; an escaped surrogate (`JSON.stringify` escapes only lone ones)
+/// is U+FFFD, as the browser's strings reach Rust. `None` for any other text.
+pub fn parse(text: &str, float: fn(&str) -> f64) -> Option<Json> {
+    let mut r = Reader { text, at: 0, float };
+    let v = r.value()?;
+    (r.at == text.len()).then_some(v)
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    at: usize,
+    float: fn(&str) -> f64,
+}
+
+// Bytes are read with `get`, never indexed: a bad index would bring core's panic messages into
+// the wasm (docs/performance.md).
+impl Reader<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let b = self.peek()?;
+        self.at += 1;
+        Some(b)
+    }
+
+    fn eat(&mut self, b: u8) -> bool {
+        let found = self.peek() == Some(b);
+        self.at += usize::from(found);
+        found
+    }
+
+    /// After an item of a list or an object: true at its end, false before the next item.
+    fn end(&mut self, close: u8) -> Option<bool> {
+        if self.eat(close) {
+            Some(true)
+        } else {
+            self.eat(b',').then_some(false)
+        }
+    }
+
+    fn word(&mut self, word: &str, v: Json) -> Option<Json> {
+        self.text.as_bytes().get(self.at..)?.starts_with(word.as_bytes()).then(|| {
+            self.at += word.len();
+            v
+        })
+    }
+
+    fn value(&mut self) -> Option<Json> {
+        Some(match self.peek()? {
+            b'n' => self.word("null", Json::Null)?,
+            b't' => self.word("true", Json::Bool(true))?,
+            b'f' => self.word("false", Json::Bool(false))?,
+            b'"' => Json::String(self.string()?),
+            b'[' => {
+                self.at += 1;
+                let mut items = Vec::new();
+                if !self.eat(b']') {
+                    loop {
+                        items.push(self.value()?);
+                        if self.end(b']')? {
+                            break;
+                        }
+                    }
+                }
+                Json::Array(items)
+            }
+            b'{' => {
+                self.at += 1;
+                let mut object = Obj::new();
+                if !self.eat(b'}') {
+                    loop {
+                        let key = self.string()?;
+                        if !self.eat(b':') {
+                            return None;
+                        }
+                        object.insert(key, self.value()?);
+                        if self.end(b'}')? {
+                            break;
+                        }
+                    }
+                }
+                Json::Object(object)
+            }
+            _ => {
+                let start = self.at;
+                while matches!(self.peek(), Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')) {
+                    self.at += 1;
+                }
+                let n = (self.float)(self.text.get(start..self.at).filter(|t| !t.is_empty())?);
+                if n.trunc() == n && n.abs() <= MAX_SAFE {
+                    (n as i64).into()
+                } else {
+                    n.into()
+                }
+            }
+        })
+    }
+
+    fn string(&mut self) -> Option<String> {
+        if !self.eat(b'"') {
+            return None;
+        }
+        let mut out = String::new();
+        loop {
+            let start = self.at;
+            while !matches!(self.peek()?, b'"' | b'\\') {
+                self.at += 1;
+            }
+            out.push_str(self.text.get(start..self.at)?);
+            if self.next()? == b'"' {
+                return Some(out);
+            }
+            out.push(match self.next()? {
+                b'b' => '\u{8}',
+                b'f' => '\u{c}',
+                b'n' => '\n',
+                b'r' => '\r',
+                b't' => '\t',
+                b'u' => {
+                    let mut code = 0;
+                    for _ in 0..4 {
+                        code = code * 16 + char::from(self.next()?).to_digit(16)?;
+                    }
+                    char::from_u32(code).unwrap_or('\u{fffd}')
+                }
+                b @ (b'"' | b'\\' | b'/') => b.into(),
+                _ => return None,
+            });
+        }
+    }
+}
+
 // Native only in use: files are parsed, and the runner's reports written, by serde_json
 // (src/scenario/mod.rs `from_json`, src/report.rs); the wasm never calls these.
 
@@ -303,7 +445,7 @@ impl From<Json> for serde_json::Value {
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
-    use super::Json;
+    use super::{parse, Json};
     use serde_json::json;
 
     fn same_text(v: serde_json::Value) {
@@ -347,5 +489,28 @@ mod tests {
         assert_eq!(j["alpha"]["a"][1], Json::from(-3i64));
         assert_eq!(j["Mid"], "x");
         assert!(j["none"].is_null());
+    }
+
+    fn parsed(v: serde_json::Value) -> Option<Json> {
+        parse(&serde_json::to_string(&v).unwrap(), |t| t.parse().unwrap_or(f64::NAN))
+    }
+
+    /// The text `JSON.stringify` writes (serde_json's compact text for the same data) reads back
+    /// as the value, with numbers as the browser holds them: a safe integer is an integer, any
+    /// other number a float.
+    #[test]
+    fn parse_reads_compact_text() {
+        let v = json!({ "b": [1, -2, 3.5, null, true, false, [], {}], "a": "q\"\\\n\t\r\u{8}\u{c}\u{1}\u{1f}\u{7f}é/\u{202e}😀", "": { "x": [[0]] } });
+        assert_eq!(parsed(v.clone()), Some(Json::from(v)));
+        assert_eq!(parsed(json!(2.0)), Some(Json::from(2u64)));
+        assert_eq!(parsed(json!(-7)), Some(Json::from(-7i64)));
+        assert_eq!(parsed(json!(9007199254740991u64)), Some(Json::from(9007199254740991u64)));
+        assert_eq!(parsed(json!(9007199254740992u64)), Some(Json::from(9007199254740992.0)));
+        assert_eq!(parsed(json!(1e300)), Some(Json::from(1e300)));
+        let f = |t: &str| t.parse().unwrap_or(f64::NAN);
+        assert_eq!(parse(r#""\ud800x\u00e9\/""#, f), Some(Json::from("\u{fffd}xé/")));
+        for bad in ["", "nul", "[1,]", "[1 ]", "{\"a\"}", "{1:2}", "\"x", "\"\\q\"", "\"\\u12\"", "1x", "[]]"] {
+            assert_eq!(parse(bad, f), None, "{bad}");
+        }
     }
 }

@@ -128,8 +128,7 @@ pub enum Stepped {
 
 impl Session {
     pub fn new(scenario: Scenario) -> Session {
-        let world = World::new(&scenario);
-        let live = Live { world, cursor: 0, run: None, events_in_run: 0, last: None, answers: VecMap::new(), moves: Vec::new(), reached: None, tape: None };
+        let live = Live::start(&scenario);
         Session {
             checkpoints: vec![(0, live.clone())],
             live,
@@ -202,8 +201,14 @@ impl Session {
     /// adds and removes them), as a scenario step is checked.
     pub fn check(&self, cmd: &Command) -> Result<(), String> {
         let w = self.world();
-        let servers = w.servers.iter().map(|s| (s.name.clone(), s.site.clone())).collect();
-        let sites = w.sites.iter().map(|(s, _)| s.clone()).collect();
+        // Plain loops: no iterator adapters for these two lists.
+        let (mut servers, mut sites) = (Vec::new(), Vec::new());
+        for s in &w.servers {
+            servers.push((s.name.clone(), s.site.clone()));
+        }
+        for (site, _) in &w.sites {
+            sites.push(site.clone());
+        }
         crate::scenario::Known::new(servers, sites).check_live(cmd)
     }
 
@@ -223,8 +228,8 @@ impl Session {
     /// (Back then Forward replays, never branches), else the next event, unless a question
     /// waits for its answer.
     pub fn forward(&mut self) -> Stepped {
-        if let Some(next) = self.actions.get(self.playhead).cloned() {
-            self.live.apply(&self.scenario, &next);
+        if let Some(next) = self.actions.get(self.playhead) {
+            self.live.apply(&self.scenario, next);
             self.playhead += 1;
             return Stepped::Moved(self.live.last.clone());
         }
@@ -320,7 +325,7 @@ impl Session {
         Ok(match job {
             Job::Replay { actions, next, playhead } => {
                 let end = next.saturating_add(slice).min(actions.len());
-                for (i, a) in actions.iter().enumerate().take(end).skip(*next) {
+                for (i, a) in actions[..end].iter().enumerate().skip(*next) {
                     self.record(a.clone());
                     self.live.apply(&self.scenario, a);
                     crate::model::budget::check_replayed(self.world(), i).map_err(|why| (i, why))?;
@@ -350,7 +355,7 @@ impl Session {
         }
         if self.playhead < self.actions.len() {
             self.actions.truncate(self.playhead);
-            self.checkpoints.retain(|(i, _)| *i <= self.playhead);
+            self.keep_checkpoints(self.playhead, 1);
         }
         // A checkpoint is a copy of the whole world, so large directories take them more rarely:
         // at most one per 64 replica objects' worth of steps (a seek replays at most that far).
@@ -361,16 +366,26 @@ impl Session {
             let held = |c: &[(usize, Live)]| c.iter().map(|(_, l)| l.world.object_total()).sum::<usize>();
             while self.checkpoints.len() > MAX_CHECKPOINTS || (self.checkpoints.len() > 1 && held(&self.checkpoints) * 4 > self.live.world.object_total().max(1) * 3) {
                 self.spacing *= 2;
-                let spacing = self.spacing;
-                self.checkpoints.retain(|(i, _)| i % spacing == 0);
+                self.keep_checkpoints(usize::MAX, self.spacing);
             }
         }
         self.actions.push(a);
         self.playhead += 1;
     }
+
+    /// Keeps the checkpoints up to action `last` whose action is a multiple of `every`: one
+    /// `retain` compiled for both a branch and a thinning.
+    fn keep_checkpoints(&mut self, last: usize, every: usize) {
+        self.checkpoints.retain(|(i, _)| *i <= last && i % every == 0);
+    }
 }
 
 impl Live {
+    /// The state at the start of `scenario`.
+    fn start(scenario: &Scenario) -> Live {
+        Live { world: World::new(scenario), cursor: 0, run: None, events_in_run: 0, last: None, answers: VecMap::new(), moves: Vec::new(), reached: None, tape: None }
+    }
+
     /// See `Session::running_step`.
     pub fn running_step(&self) -> Option<usize> {
         let (step, budget) = self.run.as_ref()?;

@@ -3,7 +3,7 @@
 //! (src/wasm.rs, `out`),
 //! and serde compiles each type's `Serialize` once per field type for the serializer it meets.
 //! serde_json's keeps a key, converts and inserts in each of those copies; here each copy only
-//! calls the type's `serialize` and hands the `Json` to one shared function (`put`, `push`).
+//! calls the type's `serialize` and hands the `Json` to one shared function (`field`, `add`).
 //! docs/performance.md has the measured saving. The runner's reports (native) keep serde_json's;
 //! a test below checks both give the same value for every built-in scenario's frames.
 use serde::ser::{self, Serialize};
@@ -14,8 +14,8 @@ pub fn to_value<T: Serialize + ?Sized>(v: &T) -> Result<Json, Fail> {
     v.serialize(Ser)
 }
 
-/// What cannot be a JSON value here: a map key that is not text, a number or true/false (the
-/// lab's types have none), or a type's own failure.
+/// What cannot be a JSON value here: a map key that is not text (the lab's types have none), or
+/// a type's own failure.
 #[derive(Debug)]
 pub struct Fail;
 
@@ -35,16 +35,21 @@ impl ser::Error for Fail {
 
 pub struct Ser;
 
-/// A list being built.
-pub struct List(Vec<Json>);
+/// A list being built (or failed, as `add` keeps it).
+pub struct List(Result<Vec<Json>, Fail>);
 
-/// An object being built, with the key of the value to come (`serialize_key`).
-pub struct Object(Obj, Option<String>);
+/// An object being built (or failed, as `entry` keeps it), with the key of the value to come
+/// (`serialize_key`).
+pub struct Object(Result<Obj, Fail>, Option<String>);
 
 /// A variant's fields being built: `{variant: [...]}` or `{variant: {...}}`.
 pub struct Variant<T>(&'static str, T);
 
-/// Adds an item to a list being collected, or fails it: no early return in each type's loop.
+// A list or an object being built is kept as a `Result`: an item or field that fails fails the
+// whole (at `end`), so no type's code returns early per item or field. `array` and `object` end
+// one out of line, once for every type rather than inlined into each type's copy.
+
+/// Adds an item to a list being built, or fails it.
 fn add(list: &mut Result<Vec<Json>, Fail>, v: Result<Json, Fail>) {
     match (list.as_mut(), v) {
         (Ok(l), Ok(v)) => l.push(v),
@@ -52,30 +57,35 @@ fn add(list: &mut Result<Vec<Json>, Fail>, v: Result<Json, Fail>) {
     }
 }
 
-fn push(list: &mut Vec<Json>, v: Result<Json, Fail>) -> Result<(), Fail> {
-    list.push(v?);
-    Ok(())
+#[inline(never)]
+fn array(list: Result<Vec<Json>, Fail>) -> Result<Json, Fail> {
+    list.map(Json::Array)
 }
 
-fn put(map: &mut Obj, key: String, v: Result<Json, Fail>) -> Result<(), Fail> {
-    map.insert(key, v?);
-    Ok(())
+/// Adds an entry to an object being built, or fails it.
+fn entry(map: &mut Result<Obj, Fail>, k: Result<String, Fail>, v: Result<Json, Fail>) {
+    match (map.as_mut(), k, v) {
+        (Ok(m), Ok(k), Ok(v)) => {
+            m.insert(k, v);
+        }
+        _ => *map = Err(Fail),
+    }
 }
 
-fn entry(map: &mut Obj, k: Result<Json, Fail>, v: Result<Json, Fail>) -> Result<(), Fail> {
-    put(map, key(k)?, v)
+fn field(map: &mut Result<Obj, Fail>, key: &str, v: Result<Json, Fail>) {
+    entry(map, Ok(key.to_owned()), v)
 }
 
-fn field(map: &mut Obj, key: &str, v: Result<Json, Fail>) -> Result<(), Fail> {
-    put(map, key.to_owned(), v)
+#[inline(never)]
+fn object(map: Result<Obj, Fail>) -> Result<Json, Fail> {
+    map.map(Json::Object)
 }
 
-/// A map key as serde_json writes it: text as it is, a number or true/false as its text.
+/// A map key: text. serde_json would also write a number or true/false as its text, but no map
+/// the lab sends is keyed by one (the test below compares every value sent with serde_json's).
 fn key(v: Result<Json, Fail>) -> Result<String, Fail> {
     match v? {
         Json::String(s) => Ok(s),
-        Json::Number(n) => Ok(n.to_string()),
-        Json::Bool(b) => Ok(b.to_string()),
         _ => Err(Fail),
     }
 }
@@ -145,7 +155,7 @@ impl ser::Serializer for Ser {
         Ok(tagged(variant, v.serialize(self)?))
     }
     fn serialize_seq(self, len: Option<usize>) -> Result<List, Fail> {
-        Ok(List(Vec::with_capacity(len.unwrap_or(0))))
+        Ok(List(Ok(Vec::with_capacity(len.unwrap_or(0)))))
     }
     fn serialize_tuple(self, len: usize) -> Result<List, Fail> {
         self.serialize_seq(Some(len))
@@ -154,16 +164,16 @@ impl ser::Serializer for Ser {
         self.serialize_seq(Some(len))
     }
     fn serialize_tuple_variant(self, _: &'static str, _: u32, variant: &'static str, len: usize) -> Result<Variant<List>, Fail> {
-        Ok(Variant(variant, List(Vec::with_capacity(len))))
+        Ok(Variant(variant, List(Ok(Vec::with_capacity(len)))))
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Object, Fail> {
-        Ok(Object(Obj::new(), None))
+        Ok(Object(Ok(Obj::new()), None))
     }
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Object, Fail> {
-        Ok(Object(Obj::new(), None))
+        Ok(Object(Ok(Obj::new()), None))
     }
     fn serialize_struct_variant(self, _: &'static str, _: u32, variant: &'static str, _: usize) -> Result<Variant<Object>, Fail> {
-        Ok(Variant(variant, Object(Obj::new(), None)))
+        Ok(Variant(variant, Object(Ok(Obj::new()), None)))
     }
     fn collect_seq<I: IntoIterator>(self, items: I) -> Result<Json, Fail>
     where
@@ -173,14 +183,14 @@ impl ser::Serializer for Ser {
         for item in items {
             add(&mut list, item.serialize(Ser));
         }
-        list.map(Json::Array)
+        array(list)
     }
     fn collect_map<K: Serialize, V: Serialize, I: IntoIterator<Item = (K, V)>>(self, entries: I) -> Result<Json, Fail> {
-        let mut map = Obj::new();
+        let mut map = Ok(Obj::new());
         for (k, v) in entries {
-            put(&mut map, key(k.serialize(Ser))?, v.serialize(Ser))?;
+            entry(&mut map, key(k.serialize(Ser)), v.serialize(Ser));
         }
-        Ok(Json::Object(map))
+        object(map)
     }
     fn collect_str<T: std::fmt::Display + ?Sized>(self, v: &T) -> Result<Json, Fail> {
         Ok(Json::String(v.to_string()))
@@ -194,10 +204,11 @@ macro_rules! list {
             type Ok = Json;
             type Error = Fail;
             fn $add<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Fail> {
-                push(&mut self.0, v.serialize(Ser))
+                add(&mut self.0, v.serialize(Ser));
+                Ok(())
             }
             fn end(self) -> Result<Json, Fail> {
-                Ok(Json::Array(self.0))
+                array(self.0)
             }
         }
     )*};
@@ -209,10 +220,11 @@ impl ser::SerializeTupleVariant for Variant<List> {
     type Ok = Json;
     type Error = Fail;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Fail> {
-        push(&mut self.1 .0, v.serialize(Ser))
+        add(&mut self.1 .0, v.serialize(Ser));
+        Ok(())
     }
     fn end(self) -> Result<Json, Fail> {
-        Ok(tagged(self.0, Json::Array(self.1 .0)))
+        Ok(tagged(self.0, array(self.1 .0)?))
     }
 }
 
@@ -224,14 +236,15 @@ impl ser::SerializeMap for Object {
         Ok(())
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Fail> {
-        let k = self.1.take().ok_or(Fail)?;
-        put(&mut self.0, k, v.serialize(Ser))
+        entry(&mut self.0, self.1.take().ok_or(Fail), v.serialize(Ser));
+        Ok(())
     }
     fn serialize_entry<K: Serialize + ?Sized, V: Serialize + ?Sized>(&mut self, k: &K, v: &V) -> Result<(), Fail> {
-        entry(&mut self.0, k.serialize(Ser), v.serialize(Ser))
+        entry(&mut self.0, key(k.serialize(Ser)), v.serialize(Ser));
+        Ok(())
     }
     fn end(self) -> Result<Json, Fail> {
-        Ok(Json::Object(self.0))
+        object(self.0)
     }
 }
 
@@ -240,10 +253,11 @@ impl ser::SerializeStruct for Object {
     type Error = Fail;
     #[inline(always)]
     fn serialize_field<T: Serialize + ?Sized>(&mut self, k: &'static str, v: &T) -> Result<(), Fail> {
-        field(&mut self.0, k, v.serialize(Ser))
+        field(&mut self.0, k, v.serialize(Ser));
+        Ok(())
     }
     fn end(self) -> Result<Json, Fail> {
-        Ok(Json::Object(self.0))
+        object(self.0)
     }
 }
 
@@ -251,10 +265,11 @@ impl ser::SerializeStructVariant for Variant<Object> {
     type Ok = Json;
     type Error = Fail;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, k: &'static str, v: &T) -> Result<(), Fail> {
-        field(&mut self.1 .0, k, v.serialize(Ser))
+        field(&mut self.1 .0, k, v.serialize(Ser));
+        Ok(())
     }
     fn end(self) -> Result<Json, Fail> {
-        Ok(tagged(self.0, Json::Object(self.1 .0)))
+        Ok(tagged(self.0, object(self.1 .0)?))
     }
 }
 

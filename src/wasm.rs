@@ -1,6 +1,7 @@
 //! The browser binding: a thin layer that runs in the page's Web Worker (www/js/worker.js). It
 //! converts at the boundary and nowhere else: scenarios, commands and histories arrive as JS
-//! objects, are walked into the core's `Json` (js-sys, src/json.rs) and read by its own reader;
+//! objects, become the core's `Json` through their JSON text (js-sys, src/json.rs) and are read
+//! by its own reader;
 //! frames and reports leave as JS objects (serde-wasm-bindgen); every error is a JS `Error` with a sentence and, where known, the
 //! `step` or history `entry` it is about (js-sys), never a panic. Long work is time-boxed with
 //! the worker's clock (web-sys `performance.now()`). docs/wasm-api.md is the contract.
@@ -9,7 +10,7 @@ use crate::scenario::{parse_command, Model, Scenario};
 use crate::session::{Action, Job, Session, Stepped};
 use js_sys::{Error, Reflect};
 use serde::Serialize;
-use crate::json::{Json, Obj};
+use crate::json::Json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -42,73 +43,28 @@ fn say(message: impl std::fmt::Display) -> JsValue {
 /// of the download; that serializer is src/to_json.rs's, with less code per type than
 /// serde_json's (docs/performance.md).
 fn out<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
-    send(&crate::to_json::to_value(v).map_err(say)?)
+    send(crate::to_json::to_value(v))
 }
 
-/// A `Json` as a JS object (serde-wasm-bindgen: the one serializer the wasm keeps for it).
-fn send(value: &Json) -> Result<JsValue, JsValue> {
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(say)
+/// A `Json` as a JS object (serde-wasm-bindgen: the one serializer the wasm keeps for it). It
+/// takes the `Result` and the value itself, so what each type's `out` adds is only the calls.
+fn send(value: Result<Json, crate::to_json::Fail>) -> Result<JsValue, JsValue> {
+    value.map_err(say)?.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(say)
 }
 
-/// A JS value read as JSON data; anything that is not plain data is named.
+/// A JS value read as JSON data: the browser writes it as JSON text, which src/json.rs reads
+/// (`parse`), instead of Rust walking the object through js-sys a property at a time: less code
+/// in the wasm and fewer imports in the glue (docs/performance.md). The page sends what
+/// `JSON.parse` made; anything else is read as `JSON.stringify` writes it (an `undefined` field
+/// left out, a `Map` as `{}`), `undefined` itself as null, and what it refuses (a BigInt, a
+/// cycle) is named.
 fn data(v: JsValue, what: &str) -> Result<Json, JsValue> {
-    json(&v).map_err(|e| say(format!("{what} is not plain JSON data: {e}")))
-}
-
-/// A JS value as a `Json`, walked with js-sys: what
-/// `serde_wasm_bindgen::from_value::<serde_json::Value>` gave, without serde's deserializer machinery, which
-/// cost 12.7 KB of the gzipped download (docs/performance.md). `null` and `undefined` are null;
-/// a safe integer is an integer, any other number a float (NaN and the infinities null); a
-/// BigInt is an integer when it fits 64 bits; arrays are lists; plain objects and `Map`s are
-/// objects with string keys; bytes, other iterables, functions and symbols are refused, in
-/// serde's words but naming the JS type (`object`, `symbol`) where it printed the value.
-fn json(v: &JsValue) -> Result<Json, String> {
-    let wrong = |what: String, expected: &str| Err(format!("invalid type: {what}, expected {expected}"));
-    if v.loose_eq(&JsValue::NULL) {
-        Ok(Json::Null)
-    } else if let Some(b) = v.as_bool() {
-        Ok(Json::Bool(b))
-    } else if v.is_bigint() {
-        match i64::try_from(v.clone()) {
-            Ok(n) => Ok(n.into()),
-            Err(v) => u64::try_from(v).map(Json::from).map_err(|_| {
-                "Couldn't deserialize i64 or u64 from a BigInt outside i64::MIN..u64::MAX bounds".to_string()
-            }),
-        }
-    } else if let Some(n) = v.as_f64() {
-        if js_sys::Number::is_safe_integer(v) {
-            Ok((n as i64).into())
-        } else {
-            Ok(n.into())
-        }
-    } else if let Some(text) = v.as_string() {
-        Ok(Json::String(text))
-    } else if js_sys::Array::is_array(v) {
-        let mut items = Vec::new();
-        for x in v.unchecked_ref::<js_sys::Array>().iter() {
-            items.push(json(&x)?);
-        }
-        Ok(Json::Array(items))
-    } else if v.is_instance_of::<js_sys::Uint8Array>() || v.is_instance_of::<js_sys::ArrayBuffer>() {
-        wrong("byte array".into(), "any valid JSON value")
-    } else if let Some(map) = v.dyn_ref::<js_sys::Map>() {
-        let mut object = Obj::new();
-        for pair in map.entries() {
-            let pair: js_sys::Array = pair.map_err(|_| "a Map that cannot be read".to_string())?.unchecked_into();
-            let Some(key) = pair.get(0).as_string() else { return wrong(pair.get(0).js_typeof().as_string().unwrap_or_default(), "a string key") };
-            object.insert(key, json(&pair.get(1))?);
-        }
-        Ok(Json::Object(object))
-    } else if v.is_object() && !js_sys::Symbol::iterator().js_in(v) {
-        let mut object = Obj::new();
-        for pair in js_sys::Object::entries(v.unchecked_ref()) {
-            let pair: js_sys::Array = pair.unchecked_into();
-            object.insert(pair.get(0).as_string().unwrap_or_default(), json(&pair.get(1))?);
-        }
-        Ok(Json::Object(object))
-    } else {
-        wrong(v.js_typeof().as_string().unwrap_or_default(), "any valid JSON value")
-    }
+    let json = match js_sys::JSON::stringify(&v).map(|text| text.as_string()) {
+        Ok(None) => Some(Json::Null),
+        Ok(Some(text)) => crate::json::parse(&text, js_sys::parse_float),
+        Err(_) => None,
+    };
+    json.ok_or_else(|| say(format!("{what} is not plain JSON data")))
 }
 
 fn scenario(v: JsValue) -> Result<Scenario, JsValue> {
@@ -131,12 +87,10 @@ fn history(sc: &Scenario, v: JsValue) -> Result<Vec<Action>, JsValue> {
     Ok(actions)
 }
 
-/// Milliseconds on the worker's (or window's) clock.
+/// Milliseconds on the worker's clock. The getter reads the global's `performance` property
+/// whatever the global is, so a window (the browser tests) has its clock read too.
 fn now() -> f64 {
-    Reflect::get(&js_sys::global(), &JsValue::from_str("performance"))
-        .ok()
-        .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
-        .map_or_else(js_sys::Date::now, |p| p.now())
+    js_sys::global().unchecked_into::<web_sys::WorkerGlobalScope>().performance().map_or_else(js_sys::Date::now, |p| p.now())
 }
 
 /// What a step or a command sends back: its report and the frame it changed.
@@ -185,16 +139,19 @@ impl Lab {
 
     /// Works on the current job for about `ms` milliseconds; the frame comes when it finishes.
     pub fn work(&mut self, ms: f64) -> Result<JsValue, JsValue> {
-        let Some(mut job) = self.job.take() else { return out(&Worked { progress: crate::session::Progress { done: 0, total: 0, finished: true }, frame: Some(self.frame_now()) }) };
-        let end = now() + ms;
-        let progress = loop {
-            let p = self.session.work(&mut job, 32).map_err(|(entry, why)| fail(why, Some(("entry", entry))))?;
-            if p.finished || now() >= end {
-                break p;
+        // With no job, there is nothing to do: finished, with the frame.
+        let mut progress = crate::session::Progress { done: 0, total: 0, finished: true };
+        if let Some(mut job) = self.job.take() {
+            let end = now() + ms;
+            progress = loop {
+                let p = self.session.work(&mut job, 32).map_err(|(entry, why)| fail(why, Some(("entry", entry))))?;
+                if p.finished || now() >= end {
+                    break p;
+                }
+            };
+            if !progress.finished {
+                self.job = Some(job);
             }
-        };
-        if !progress.finished {
-            self.job = Some(job);
         }
         out(&Worked { progress, frame: progress.finished.then(|| frame::frame(&self.session, &self.look)) })
     }
@@ -212,10 +169,6 @@ impl Lab {
 
     pub fn frame(&self) -> Result<JsValue, JsValue> {
         out(&frame::frame(&self.session, &self.look))
-    }
-
-    fn frame_now(&self) -> frame::Frame<'_> {
-        frame::frame(&self.session, &self.look)
     }
 
     /// The learner's Step: forward along the history, or the next event; one call, one frame.
@@ -280,8 +233,13 @@ impl Lab {
     /// The first answer given to each question (for progress): `[[step, choice], ...]`.
     #[wasm_bindgen(js_name = firstAnswers)]
     pub fn first_answers(&self) -> Result<JsValue, JsValue> {
-        // Built here rather than serialized as pairs: no serializer code for one tuple type.
-        send(&self.session.first_answers.iter().map(|(step, choice)| Json::Array(vec![(*step).into(), choice.as_str().into()])).collect())
+        // Built here rather than serialized as pairs: no serializer code for one tuple type, and
+        // in a plain loop, no iterator adapters for it either.
+        let mut pairs = Vec::new();
+        for (step, choice) in &self.session.first_answers {
+            pairs.push(Json::Array(vec![(*step).into(), choice.as_str().into()]));
+        }
+        send(Ok(Json::Array(pairs)))
     }
 
     pub fn object(&self, server: &str, dn: &str) -> Result<JsValue, JsValue> {

@@ -140,15 +140,20 @@ fn commands_are_checked_and_refusals_are_reports() {
     assert!(text.contains("unknown server \"Nope\""), "{text}");
     let (text, _) = err(lab.act(JsValue::from_str("not an object")).err().unwrap());
     assert!(text.contains("must be an object"), "{text}");
+    let (text, _) = err(lab.act(js_sys::BigInt::from(1u64).into()).err().unwrap());
+    assert_eq!(text, "the command is not plain JSON data", "JSON cannot hold a BigInt");
 }
 
+/// A command is read through its JSON text (`JSON.stringify`): escaped characters, and any
+/// other, come back as they were.
 #[wasm_bindgen_test]
 fn a_name_with_markup_comes_back_as_text() {
     let mut lab = Lab::new(doc(BILL_LEE)).unwrap();
-    let name = "<img src=x onerror=alert(1)>";
-    let cmd = serde_json::json!({ "do": "create", "server": "Boston01", "name": name }).to_string();
-    lab.act(doc(&cmd)).unwrap();
-    assert_eq!(row(&mut lab, "Boston01", name)["name"], name);
+    for name in ["<img src=x onerror=alert(1)>", "Zoë \"Q\" \\ 😀"] {
+        let cmd = serde_json::json!({ "do": "create", "server": "Boston01", "name": name }).to_string();
+        lab.act(doc(&cmd)).unwrap();
+        assert_eq!(row(&mut lab, "Boston01", name)["name"], name);
+    }
 }
 
 #[wasm_bindgen_test]

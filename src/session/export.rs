@@ -5,7 +5,7 @@
 //! `{"do": "step", "count": N}`. A learner command made while a step's `run` was under way cuts
 //! that run in two: the events it had handled (`step` with their count), the command, and the
 //! rest of the run.
-use super::{Action, Budget, Session, Tape};
+use super::{Action, Budget, Live, Session, Tape};
 use crate::commands::{Run, Step};
 use crate::scenario::{Command, Scenario, ScriptStep};
 
@@ -31,7 +31,7 @@ impl Session {
     /// result gives the same world (servers, objects, clock, goal).
     pub fn export(&self) -> Scenario {
         let sc = &self.scenario;
-        let mut live = Session::new(sc.clone()).live;
+        let mut live = Live::start(sc);
         live.tape = Some(Vec::new());
         let mut out: Vec<ScriptStep> = Vec::new();
         // The step whose run is under way (an index in `out`) and the events it has handled.
