@@ -273,17 +273,36 @@ const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 /// (the wasm passes the browser's `parseFloat`, which keeps core's float parser and its tables
 /// out of the wasm) and is an integer when it is a safe one, as the browser's
 /// `Number.isSafeInteger` says; an escaped surrogate (`JSON.stringify` escapes only lone ones)
-/// is U+FFFD, as the browser's strings reach Rust. `None` for any other text.
-pub fn parse(text: &str, float: fn(&str) -> f64) -> Option<Json> {
-    let mut r = Reader { text, at: 0, float };
-    let v = r.value()?;
-    (r.at == text.len()).then_some(v)
+/// is U+FFFD, as the browser's strings reach Rust. Lists and objects may nest `MAX_DEPTH` deep.
+pub fn parse(text: &str, float: fn(&str) -> f64) -> Result<Json, Unread> {
+    let mut r = Reader { text, at: 0, float, room: MAX_DEPTH, too_deep: false };
+    match r.value() {
+        Some(v) if r.at == text.len() => Ok(v),
+        _ if r.too_deep => Err(Unread::TooDeep),
+        _ => Err(Unread::NotJson),
+    }
+}
+
+/// How deep `parse` lets lists and objects nest: serde_json's own limit (it refuses the 128th
+/// level), so a file the native runner reads is read the same in the browser. A scenario needs
+/// six; text nested much deeper would exhaust the wasm's stack, in the reading, the reader or the
+/// drop (a trap, not a message).
+pub const MAX_DEPTH: usize = 127;
+
+/// Why `parse` read nothing.
+#[derive(Debug, PartialEq)]
+pub enum Unread {
+    NotJson,
+    TooDeep,
 }
 
 struct Reader<'a> {
     text: &'a str,
     at: usize,
     float: fn(&str) -> f64,
+    /// How many more lists and objects may open.
+    room: usize,
+    too_deep: bool,
 }
 
 // Bytes are read with `get`, never indexed: a bad index would bring core's panic messages into
@@ -321,6 +340,14 @@ impl Reader<'_> {
         })
     }
 
+    /// Past a list's or an object's opening, if it may nest this deep.
+    fn open(&mut self) -> Option<()> {
+        self.too_deep = self.room == 0;
+        self.room = self.room.checked_sub(1)?;
+        self.at += 1;
+        Some(())
+    }
+
     fn value(&mut self) -> Option<Json> {
         Some(match self.peek()? {
             b'n' => self.word("null", Json::Null)?,
@@ -328,7 +355,7 @@ impl Reader<'_> {
             b'f' => self.word("false", Json::Bool(false))?,
             b'"' => Json::String(self.string()?),
             b'[' => {
-                self.at += 1;
+                self.open()?;
                 let mut items = Vec::new();
                 if !self.eat(b']') {
                     loop {
@@ -338,10 +365,11 @@ impl Reader<'_> {
                         }
                     }
                 }
+                self.room += 1;
                 Json::Array(items)
             }
             b'{' => {
-                self.at += 1;
+                self.open()?;
                 let mut object = Obj::new();
                 if !self.eat(b'}') {
                     loop {
@@ -355,6 +383,7 @@ impl Reader<'_> {
                         }
                     }
                 }
+                self.room += 1;
                 Json::Object(object)
             }
             _ => {
@@ -445,7 +474,7 @@ impl From<Json> for serde_json::Value {
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
-    use super::{parse, Json};
+    use super::{parse, Json, Unread, MAX_DEPTH};
     use serde_json::json;
 
     fn same_text(v: serde_json::Value) {
@@ -492,7 +521,7 @@ mod tests {
     }
 
     fn parsed(v: serde_json::Value) -> Option<Json> {
-        parse(&serde_json::to_string(&v).unwrap(), |t| t.parse().unwrap_or(f64::NAN))
+        parse(&serde_json::to_string(&v).unwrap(), |t| t.parse().unwrap_or(f64::NAN)).ok()
     }
 
     /// The text `JSON.stringify` writes (serde_json's compact text for the same data) reads back
@@ -508,9 +537,27 @@ mod tests {
         assert_eq!(parsed(json!(9007199254740992u64)), Some(Json::from(9007199254740992.0)));
         assert_eq!(parsed(json!(1e300)), Some(Json::from(1e300)));
         let f = |t: &str| t.parse().unwrap_or(f64::NAN);
-        assert_eq!(parse(r#""\ud800x\u00e9\/""#, f), Some(Json::from("\u{fffd}xé/")));
+        assert_eq!(parse(r#""\ud800x\u00e9\/""#, f), Ok(Json::from("\u{fffd}xé/")));
         for bad in ["", "nul", "[1,]", "[1 ]", "{\"a\"}", "{1:2}", "\"x", "\"\\q\"", "\"\\u12\"", "1x", "[]]"] {
-            assert_eq!(parse(bad, f), None, "{bad}");
+            assert_eq!(parse(bad, f), Err(Unread::NotJson), "{bad}");
         }
+    }
+
+    /// Lists and objects may nest `MAX_DEPTH` deep, as serde_json reads them natively; one more,
+    /// or a million more, is `TooDeep` at once (it used to overflow the wasm's stack: a trap).
+    #[test]
+    fn parse_refuses_text_nested_past_the_limit() {
+        let f = |t: &str| t.parse().unwrap_or(f64::NAN);
+        let nested = |open: &str, close: &str, n: usize| format!("{}0{}", open.repeat(n), close.repeat(n));
+        for (open, close) in [("[", "]"), ("{\"a\":", "}")] {
+            let deepest = nested(open, close, MAX_DEPTH);
+            assert!(parse(&deepest, f).is_ok());
+            assert!(serde_json::from_str::<serde_json::Value>(&deepest).is_ok(), "serde_json's limit is the same");
+            assert_eq!(parse(&nested(open, close, MAX_DEPTH + 1), f), Err(Unread::TooDeep));
+            assert!(serde_json::from_str::<serde_json::Value>(&nested(open, close, MAX_DEPTH + 1)).is_err());
+            assert_eq!(parse(&nested(open, close, 1_000_000), f), Err(Unread::TooDeep));
+        }
+        // A mistake at the deepest level allowed is not a nesting too deep.
+        assert_eq!(parse(&format!("{}x{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH)), f), Err(Unread::NotJson));
     }
 }

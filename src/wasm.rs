@@ -10,7 +10,7 @@ use crate::scenario::{parse_command, Model, Scenario};
 use crate::session::{Action, Job, Session, Stepped};
 use js_sys::{Error, Reflect};
 use serde::Serialize;
-use crate::json::Json;
+use crate::json::{Json, Unread, MAX_DEPTH};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -60,11 +60,14 @@ fn send(value: Result<Json, crate::to_json::Fail>) -> Result<JsValue, JsValue> {
 /// cycle) is named.
 fn data(v: JsValue, what: &str) -> Result<Json, JsValue> {
     let json = match js_sys::JSON::stringify(&v).map(|text| text.as_string()) {
-        Ok(None) => Some(Json::Null),
+        Ok(None) => Ok(Json::Null),
         Ok(Some(text)) => crate::json::parse(&text, js_sys::parse_float),
-        Err(_) => None,
+        Err(_) => Err(Unread::NotJson),
     };
-    json.ok_or_else(|| say(format!("{what} is not plain JSON data")))
+    json.map_err(|e| match e {
+        Unread::TooDeep => say(format!("{what} nests lists and objects more than {MAX_DEPTH} deep")),
+        Unread::NotJson => say(format!("{what} is not plain JSON data")),
+    })
 }
 
 fn scenario(v: JsValue) -> Result<Scenario, JsValue> {

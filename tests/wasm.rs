@@ -121,6 +121,22 @@ fn malformed_scenarios_name_the_problem_and_the_step() {
     assert!(!text.is_empty() && !text.contains("memory access"), "{text}");
 }
 
+/// A scenario nested deeper than any needs (a 20 KB file) is named, not a trap that leaves the
+/// module unusable: it used to overflow the wasm's stack.
+#[wasm_bindgen_test]
+fn a_scenario_nested_too_deep_is_named_and_the_lab_still_opens() {
+    for depth in [10_000, 200] {
+        let text = format!("{{\"sites\":{}{}}}", "[".repeat(depth), "]".repeat(depth));
+        let (message, _) = err(Lab::new(doc(&text)).err().unwrap());
+        assert_eq!(message, "the scenario nests lists and objects more than 127 deep");
+    }
+    let history = format!("[{}0{}]", "{\"a\":".repeat(500), "}".repeat(500));
+    let (message, _) = err(Lab::replaying(doc(BILL_LEE), doc(&history), 1).err().unwrap());
+    assert_eq!(message, "the history nests lists and objects more than 127 deep");
+    let mut lab = Lab::new(doc(BILL_LEE)).expect("the lab still opens a scenario");
+    assert!(steps(&mut lab, 3) > 0);
+}
+
 #[wasm_bindgen_test]
 fn commands_are_checked_and_refusals_are_reports() {
     let mut lab = Lab::new(doc(RESTORE)).unwrap();

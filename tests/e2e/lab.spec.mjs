@@ -201,6 +201,23 @@ test('a scenario file with a mistake names the step and the problem', async ({ p
   await expect(page.getByRole('heading', { name: 'How a directory replicates' })).toBeVisible();
 });
 
+test('a scenario file nested too deep is named, and the lab still opens a lesson', async ({ page }) => {
+  await page.goto('./');
+  // Both used to fail: 3,000 deep arrived in the worker as null (the browser's copy of the
+  // call's arguments), a call never answered; 900,000 deep (1.8 MB) could not be sent at all.
+  for (const depth of [3_000, 900_000]) {
+    const said = 'the scenario nests lists and objects more than 127 deep';
+    const file = { name: `deep${depth}.json`, mimeType: 'application/json',
+      buffer: Buffer.from(`{"sites":${'['.repeat(depth)}${']'.repeat(depth)}}`) };
+    await page.locator('input[type=file]').setInputFiles(file);
+    await expect(page.locator('#notice')).toContainText(`deep${depth}.json: ${said}`);
+  }
+  await page.getByRole('link', { name: /Bill Lee moves to London/ }).click();
+  await expect(page.locator('.story h2')).toHaveText('One replication cycle: Bill Lee moves to London');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.locator('.story .question')).toContainText('Which USN-Changed will Bill Lee get on Boston01?');
+});
+
 test('the same restore replayed under Active Directory does not stall', async ({ page }) => {
   await openLab(page, '#lesson=restore-stall');
   await stepUntil(page, async () => (await page.locator('.events li', { hasText: '1224' }).count()) > 0);

@@ -50,7 +50,17 @@ export class Core {
       const c = { op, resolve, reject, started: performance.now(), progress: null };
       c.timer = setTimeout(() => { c.slow = true; this.busy(); }, 300);
       this.calls.set(id, c);
-      this.worker.postMessage({ id, op, args });
+      try {
+        // The arguments cross as JSON text (the compiled wasm excepted): the browser's structured
+        // clone turns data nested a few thousand deep into null on the other side, a call never
+        // answered, where JSON.stringify throws (the core refuses more than 127 levels anyway,
+        // src/json.rs).
+        this.worker.postMessage(op === 'init' ? { id, op, args } : { id, op, json: JSON.stringify(args) });
+      } catch (e) {
+        this.calls.delete(id);
+        clearTimeout(c.timer);
+        reject(new Error(e instanceof RangeError ? 'it nests lists and objects too deep to be read' : e.message));
+      }
     });
   }
 

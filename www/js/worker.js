@@ -1,5 +1,6 @@
 // The lab's own thread: the wasm core lives here, so no scenario, link or long run can freeze
-// the page. The page sends {id, op, args}; each answer is {id, ok, value} or {id, ok: false,
+// the page. The page sends {id, op, json} (the arguments as JSON text; {id, op: "init", args}
+// with the compiled wasm); each answer is {id, ok, value} or {id, ok: false,
 // error: {message, step, entry}}; long jobs also send {id, progress: {done, total}} between
 // slices and stop early on {op: "cancel"}. docs/wasm-api.md lists the ops.
 // initSync, not the glue's async default: the page always sends a compiled WebAssembly.Module
@@ -52,9 +53,10 @@ const ops = {
 };
 
 onmessage = async (e) => {
-  const { id, op, args } = e.data || {};
+  const { id, op, json } = e.data || {};
   if (op === 'cancel') { cancelled = true; return; }
   try {
+    const args = json === undefined ? e.data.args : JSON.parse(json);
     if (op === 'init') {
       initSync({ module: args.module });
       return reply(id, true);
