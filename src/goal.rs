@@ -261,7 +261,7 @@ pub fn evaluate(session: &Session) -> Option<GoalReport> {
 /// setup is over the goal is not met, whatever its conditions say.
 pub fn evaluate_now(session: &Session) -> Option<GoalReport> {
     let goal = session.scenario.goal.as_ref()?;
-    let mut report = evaluate_goal(goal, session.world(), &moves(session));
+    let mut report = evaluate_goal(goal, session.world(), &session.live.moves);
     report.met &= set_up(&session.live, &session.scenario);
     Some(report)
 }
@@ -280,18 +280,11 @@ pub fn check_reached(live: &mut Live, sc: &Scenario) {
     if live.reached.is_some() || !set_up(live, sc) {
         return;
     }
-    let moves: Vec<&Command> = live.moves.iter().collect();
-    let mut report = evaluate_goal(goal, &live.world, &moves);
+    let mut report = evaluate_goal(goal, &live.world, &live.moves);
     if report.met {
         report.met_at = Some(MetAt { time_s: live.world.time, step: live.world.step });
         live.reached = Some(report);
     }
-}
-
-/// The learner's moves so far: scenario steps marked `"learner": true` that have begun, then the
-/// learner's own commands (`Action::Act`), in the order made, up to the playhead.
-pub fn moves(session: &Session) -> Vec<&Command> {
-    session.live.moves.iter().collect()
 }
 
 /// Moves that change nothing by themselves: letting time pass, and measuring without a probe.
@@ -299,8 +292,9 @@ pub fn is_free(cmd: &Command) -> bool {
     cmd.is_free()
 }
 
-/// The goal against a world and the learner's moves.
-pub fn evaluate_goal(goal: &Goal, w: &World, moves: &[&Command]) -> GoalReport {
+/// The goal against a world and the learner's moves (`Live::moves`: scenario steps marked
+/// `"learner": true` that have begun, then the learner's own commands, in the order made).
+pub fn evaluate_goal(goal: &Goal, w: &World, moves: &[Command]) -> GoalReport {
     // A plain loop: iterator adapters cost code per closure in the wasm (docs/performance.md).
     let mut require = Vec::with_capacity(goal.require.len());
     let mut met = true;
@@ -313,7 +307,7 @@ pub fn evaluate_goal(goal: &Goal, w: &World, moves: &[&Command]) -> GoalReport {
 }
 
 /// Why a condition is not met now; `None` when it is.
-pub fn why_not(c: &Condition, w: &World, moves: &[&Command]) -> Option<String> {
+pub fn why_not(c: &Condition, w: &World, moves: &[Command]) -> Option<String> {
     let named = match c {
         Condition::Holds { server, .. } | Condition::UsnAtMost { server, .. } | Condition::Writable(server) => Some(server),
         _ => None,
