@@ -342,7 +342,13 @@ pub fn why_not(c: &Condition, w: &World, moves: &[Command]) -> Option<String> {
 /// The servers that should hold a site's naming context: its own site's, and those of every site
 /// joined to it through directory replication connectors.
 fn holders<'w>(w: &'w World, site: &str) -> Vec<&'w Server> {
-    w.servers.iter().filter(|s| s.site == site || crate::model::sites::drc_is_redundant(&w.drcs, &s.site, site)).collect()
+    let mut out = Vec::new();
+    for s in &w.servers {
+        if s.site == site || crate::model::sites::drc_is_redundant(&w.drcs, &s.site, site) {
+            out.push(s);
+        }
+    }
+    out
 }
 
 /// Two copies of one object agree on what replication carries (not on USNs, which are each
