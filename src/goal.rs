@@ -325,12 +325,14 @@ pub fn why_not(c: &Condition, w: &World, moves: &[Command]) -> Option<String> {
         }
         Condition::BeforeS(t) => (w.time > *t).then(|| say::past_time(w.time, *t)),
         Condition::Kept(names) => names.iter().find_map(|n| lost(w, n)),
-        Condition::Only(actions) => moves
-            .iter()
-            .filter(|m| !is_free(m))
-            .map(|m| m.name())
-            .find(|name| !actions.iter().any(|a| a == name))
-            .map(say::move_not_allowed),
+        Condition::Only(actions) => {
+            for m in moves {
+                if !is_free(m) && !actions.iter().any(|a| a == m.name()) {
+                    return Some(say::move_not_allowed(m.name()));
+                }
+            }
+            None
+        }
         Condition::UsnAtMost { server, usn } => {
             let now = w.server(server).usn;
             (now > *usn).then(|| say::usn_above(server, now, *usn))
