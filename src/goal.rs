@@ -470,7 +470,10 @@ fn same_change(a: &DirObject, b: &DirObject) -> bool {
 /// older copy, left out: it is lost.
 fn lost(w: &World, name: &str) -> Option<String> {
     let mut any = false;
-    for (dn, changes) in w.journal.originated.iter().filter(|(dn, _)| common_name(dn) == name) {
+    for (dn, changes) in &w.journal.originated {
+        if common_name(dn) != name {
+            continue;
+        }
         any = true;
         let mut built_on = vec![false; changes.len()];
         for (i, c) in changes.iter().enumerate() {
