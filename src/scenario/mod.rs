@@ -279,7 +279,7 @@ impl Scenario {
         self.check_topology(&known).map_err(whole)?;
         crate::model::budget::check_scenario(self).map_err(|(i, m)| at(i, m))?;
         if let Some(g) = &self.goal {
-            crate::goal::check(g, self).map_err(|m| whole(format!("goal: {m}")))?;
+            crate::goal::check(g, self).map_err(|m| whole(reading::about("goal", &m)))?;
         }
         known.file_connectors = Some(self.connectors.clone());
         for (i, step) in self.steps.iter().enumerate() {

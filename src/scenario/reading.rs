@@ -194,8 +194,13 @@ fn as_number(v: &Json, key: &str) -> Result<u64, String> {
     v.as_u64().ok_or_else(|| format!("\"{key}\" must be a whole number of at least 0, not {}", value(v)))
 }
 
+/// `settings: ...`: a message saying which part it is about (one `format!` for them all).
+pub(crate) fn about(what: &str, message: &str) -> String {
+    format!("{what}: {message}")
+}
+
 fn prefixed(what: &str, r: Result<(), String>) -> Result<(), String> {
-    r.map_err(|e| format!("{what}: {e}"))
+    r.map_err(|e| about(what, &e))
 }
 
 pub fn settings(v: Json) -> Result<Settings, String> {
@@ -203,7 +208,7 @@ pub fn settings(v: Json) -> Result<Settings, String> {
     let known = ["notify_pause_s", "notify_stagger_s", "backsync_timeout_h", "model", "periodic_sync_s", "intersite_sync_s", "mail_hop_s"];
     prefixed("settings", f.expect(&known))?;
     let d = Settings::default();
-    let model = match f.opt_text("model").map_err(|e| format!("settings: {e}"))?.as_deref() {
+    let model = match f.opt_text("model").map_err(|e| about("settings", &e))?.as_deref() {
         None | Some("exchange55") => Model::Exchange55,
         Some("active_directory") => Model::ActiveDirectory,
         Some(m) => return Err(format!("settings: unknown model {} (exchange55 or active_directory)", quoted(m))),
@@ -229,8 +234,8 @@ pub fn settings(v: Json) -> Result<Settings, String> {
 pub fn site(v: Json, what: &str) -> Result<SiteSpec, String> {
     let mut f = Fields::new(v, what)?;
     prefixed(what, f.expect(&["name", "servers"]))?;
-    let name = f.text("name").map_err(|e| format!("{what}: {e}"))?;
-    let servers = f.list("servers", server).map_err(|e| format!("{what} ({}): {e}", quoted(&name)))?.ok_or_else(|| format!("{what}: missing field \"servers\""))?;
+    let name = f.text("name").map_err(|e| about(what, &e))?;
+    let servers = f.list("servers", server).map_err(|e| format!("{what} ({}): {e}", quoted(&name)))?.ok_or_else(|| about(what, "missing field \"servers\""))?;
     Ok(SiteSpec { name, servers })
 }
 
