@@ -59,13 +59,6 @@ impl Condition {
     /// serializer into the wasm, which has none of serde_json (src/json.rs).
     pub fn to_value(&self) -> Json {
         let text = |s: &String| Json::String(s.clone());
-        let texts = |l: &Vec<String>| {
-            let mut items = Vec::with_capacity(l.len());
-            for s in l {
-                items.push(text(s));
-            }
-            Json::Array(items)
-        };
         let (key, v) = match self {
             Condition::Converged => ("converged", Json::Bool(true)),
             Condition::NoStall => ("no_stall", Json::Bool(true)),
@@ -85,8 +78,8 @@ impl Condition {
             }
             Condition::MaxActions(k) => ("max_actions", Json::from(*k)),
             Condition::BeforeS(t) => ("before_s", Json::from(*t)),
-            Condition::Kept(names) => ("kept", texts(names)),
-            Condition::Only(actions) => ("only", texts(actions)),
+            Condition::Kept(names) => ("kept", crate::commands::names_value(names)),
+            Condition::Only(actions) => ("only", crate::commands::names_value(actions)),
             Condition::UsnAtMost { server, usn } => {
                 let mut m = Obj::new();
                 m.insert("server".into(), text(server));
