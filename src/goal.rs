@@ -107,7 +107,7 @@ pub const CONDITIONS: [&str; 9] = ["converged", "no_stall", "holds", "max_action
 pub fn read(v: impl Into<Json>) -> Result<Goal, String> {
     let v = v.into();
     let Json::Object(mut m) = v else { return Err("\"goal\" must be an object with \"text\" and \"require\"".into()) };
-    if let Some(k) = m.keys().find(|k| !["text", "require"].contains(&k.as_str())) {
+    if let Some(k) = crate::scenario::reading::unknown_key(&m, &["text", "require"]) {
         return Err(format!("goal: unknown field \"{k}\", expected \"text\" or \"require\""));
     }
     let text = match m.remove("text") {

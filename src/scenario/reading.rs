@@ -155,13 +155,18 @@ impl Fields {
     /// Fails on a field that is not `known`, naming the ones that are. Checked before reading,
     /// so a misspelt field is reported as such rather than as a missing one.
     pub fn expect(&self, known: &[&str]) -> Result<(), String> {
-        match self.map.keys().find(|k| !known.contains(&k.as_str())) {
+        match unknown_key(&self.map, known) {
             None => Ok(()),
             Some(k) => {
                 Err(format!("unknown field {} in {}, expected one of {}", quoted(k), self.what, quoted_list(known)))
             }
         }
     }
+}
+
+/// The first field of an object that is not one of `known` (a `Fields`, a goal).
+pub(crate) fn unknown_key<'a>(map: &'a Obj, known: &[&str]) -> Option<&'a String> {
+    map.keys().find(|k| !known.contains(&k.as_str()))
 }
 
 /// `"a", "b", "c"`: the names a message offers (one loop for every list of them).
