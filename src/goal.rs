@@ -406,7 +406,7 @@ fn unconverged(w: &World) -> Option<String> {
 
 fn stall(w: &World) -> Option<String> {
     // (server, partner, its USN, the partner's watermark for it), each pair once.
-    let mut found: Vec<(String, String, u64, u64)> = Vec::new();
+    let mut found: Vec<(&str, &str, u64, u64)> = Vec::new();
     for p in &w.servers {
         for rep in p.ncs.values() {
             for (source, link) in &rep.reps_from {
@@ -416,8 +416,8 @@ fn stall(w: &World) -> Option<String> {
                 let s = w.server(source);
                 // Under Active Directory a partner with a new Invocation-ID is asked from 0.
                 let ignored = w.model() == Model::ActiveDirectory && link.uuid != s.invocation_id;
-                if !ignored && link.usn > s.usn && !found.iter().any(|f| f.0 == *source && f.1 == p.name) {
-                    found.push((source.clone(), p.name.clone(), s.usn, link.usn));
+                if !ignored && link.usn > s.usn && !found.iter().any(|f| f.0 == source && f.1 == p.name) {
+                    found.push((source, &p.name, s.usn, link.usn));
                 }
             }
         }
