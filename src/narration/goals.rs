@@ -85,8 +85,11 @@ pub const NOT_SETTLED: &str =
 
 /// The first stall found, and how many more there are.
 pub fn stall(server: &str, usn: u64, partner: &str, watermark: u64, more: usize) -> String {
-    let more = if more == 0 { String::new() } else { format!(" (and {more} more)") };
-    format!("{server}'s USN {usn} is below {partner}'s watermark {watermark} for it{more}")
+    let mut text = format!("{server}'s USN {usn} is below {partner}'s watermark {watermark} for it");
+    if more > 0 {
+        let _ = write!(text, " (and {more} more)");
+    }
+    text
 }
 
 pub fn not_held(server: &str, who: &str) -> String {
