@@ -59,13 +59,6 @@ impl Condition {
     /// serializer into the wasm, which has none of serde_json (src/json.rs).
     pub fn to_value(&self) -> Json {
         let text = |s: &String| Json::String(s.clone());
-        let texts = |l: &Vec<String>| {
-            let mut items = Vec::with_capacity(l.len());
-            for s in l {
-                items.push(text(s));
-            }
-            Json::Array(items)
-        };
         let (key, v) = match self {
             Condition::Converged => ("converged", Json::Bool(true)),
             Condition::NoStall => ("no_stall", Json::Bool(true)),
@@ -85,8 +78,8 @@ impl Condition {
             }
             Condition::MaxActions(k) => ("max_actions", Json::from(*k)),
             Condition::BeforeS(t) => ("before_s", Json::from(*t)),
-            Condition::Kept(names) => ("kept", texts(names)),
-            Condition::Only(actions) => ("only", texts(actions)),
+            Condition::Kept(names) => ("kept", crate::commands::names_value(names)),
+            Condition::Only(actions) => ("only", crate::commands::names_value(actions)),
             Condition::UsnAtMost { server, usn } => {
                 let mut m = Obj::new();
                 m.insert("server".into(), text(server));
@@ -114,7 +107,7 @@ pub const CONDITIONS: [&str; 9] = ["converged", "no_stall", "holds", "max_action
 pub fn read(v: impl Into<Json>) -> Result<Goal, String> {
     let v = v.into();
     let Json::Object(mut m) = v else { return Err("\"goal\" must be an object with \"text\" and \"require\"".into()) };
-    if let Some(k) = m.keys().find(|k| !["text", "require"].contains(&k.as_str())) {
+    if let Some(k) = crate::scenario::reading::unknown_key(&m, &["text", "require"]) {
         return Err(format!("goal: unknown field \"{k}\", expected \"text\" or \"require\""));
     }
     let text = match m.remove("text") {
@@ -261,7 +254,7 @@ pub fn evaluate(session: &Session) -> Option<GoalReport> {
 /// setup is over the goal is not met, whatever its conditions say.
 pub fn evaluate_now(session: &Session) -> Option<GoalReport> {
     let goal = session.scenario.goal.as_ref()?;
-    let mut report = evaluate_goal(goal, session.world(), &moves(session));
+    let mut report = evaluate_goal(goal, session.world(), &session.live.moves);
     report.met &= set_up(&session.live, &session.scenario);
     Some(report)
 }
@@ -280,18 +273,11 @@ pub fn check_reached(live: &mut Live, sc: &Scenario) {
     if live.reached.is_some() || !set_up(live, sc) {
         return;
     }
-    let moves: Vec<&Command> = live.moves.iter().collect();
-    let mut report = evaluate_goal(goal, &live.world, &moves);
+    let mut report = evaluate_goal(goal, &live.world, &live.moves);
     if report.met {
         report.met_at = Some(MetAt { time_s: live.world.time, step: live.world.step });
         live.reached = Some(report);
     }
-}
-
-/// The learner's moves so far: scenario steps marked `"learner": true` that have begun, then the
-/// learner's own commands (`Action::Act`), in the order made, up to the playhead.
-pub fn moves(session: &Session) -> Vec<&Command> {
-    session.live.moves.iter().collect()
 }
 
 /// Moves that change nothing by themselves: letting time pass, and measuring without a probe.
@@ -299,8 +285,9 @@ pub fn is_free(cmd: &Command) -> bool {
     cmd.is_free()
 }
 
-/// The goal against a world and the learner's moves.
-pub fn evaluate_goal(goal: &Goal, w: &World, moves: &[&Command]) -> GoalReport {
+/// The goal against a world and the learner's moves (`Live::moves`: scenario steps marked
+/// `"learner": true` that have begun, then the learner's own commands, in the order made).
+pub fn evaluate_goal(goal: &Goal, w: &World, moves: &[Command]) -> GoalReport {
     // A plain loop: iterator adapters cost code per closure in the wasm (docs/performance.md).
     let mut require = Vec::with_capacity(goal.require.len());
     let mut met = true;
@@ -313,7 +300,7 @@ pub fn evaluate_goal(goal: &Goal, w: &World, moves: &[&Command]) -> GoalReport {
 }
 
 /// Why a condition is not met now; `None` when it is.
-pub fn why_not(c: &Condition, w: &World, moves: &[&Command]) -> Option<String> {
+pub fn why_not(c: &Condition, w: &World, moves: &[Command]) -> Option<String> {
     let named = match c {
         Condition::Holds { server, .. } | Condition::UsnAtMost { server, .. } | Condition::Writable(server) => Some(server),
         _ => None,
@@ -331,12 +318,14 @@ pub fn why_not(c: &Condition, w: &World, moves: &[&Command]) -> Option<String> {
         }
         Condition::BeforeS(t) => (w.time > *t).then(|| say::past_time(w.time, *t)),
         Condition::Kept(names) => names.iter().find_map(|n| lost(w, n)),
-        Condition::Only(actions) => moves
-            .iter()
-            .filter(|m| !is_free(m))
-            .map(|m| m.name())
-            .find(|name| !actions.iter().any(|a| a == name))
-            .map(say::move_not_allowed),
+        Condition::Only(actions) => {
+            for m in moves {
+                if !is_free(m) && !actions.iter().any(|a| a == m.name()) {
+                    return Some(say::move_not_allowed(m.name()));
+                }
+            }
+            None
+        }
         Condition::UsnAtMost { server, usn } => {
             let now = w.server(server).usn;
             (now > *usn).then(|| say::usn_above(server, now, *usn))
@@ -348,7 +337,13 @@ pub fn why_not(c: &Condition, w: &World, moves: &[&Command]) -> Option<String> {
 /// The servers that should hold a site's naming context: its own site's, and those of every site
 /// joined to it through directory replication connectors.
 fn holders<'w>(w: &'w World, site: &str) -> Vec<&'w Server> {
-    w.servers.iter().filter(|s| s.site == site || crate::model::sites::drc_is_redundant(&w.drcs, &s.site, site)).collect()
+    let mut out = Vec::new();
+    for s in &w.servers {
+        if s.site == site || crate::model::sites::drc_is_redundant(&w.drcs, &s.site, site) {
+            out.push(s);
+        }
+    }
+    out
 }
 
 /// Two copies of one object agree on what replication carries (not on USNs, which are each
@@ -411,7 +406,7 @@ fn unconverged(w: &World) -> Option<String> {
 
 fn stall(w: &World) -> Option<String> {
     // (server, partner, its USN, the partner's watermark for it), each pair once.
-    let mut found: Vec<(String, String, u64, u64)> = Vec::new();
+    let mut found: Vec<(&str, &str, u64, u64)> = Vec::new();
     for p in &w.servers {
         for rep in p.ncs.values() {
             for (source, link) in &rep.reps_from {
@@ -421,8 +416,8 @@ fn stall(w: &World) -> Option<String> {
                 let s = w.server(source);
                 // Under Active Directory a partner with a new Invocation-ID is asked from 0.
                 let ignored = w.model() == Model::ActiveDirectory && link.uuid != s.invocation_id;
-                if !ignored && link.usn > s.usn && !found.iter().any(|f| f.0 == *source && f.1 == p.name) {
-                    found.push((source.clone(), p.name.clone(), s.usn, link.usn));
+                if !ignored && link.usn > s.usn && !found.iter().any(|f| f.0 == source && f.1 == p.name) {
+                    found.push((source, &p.name, s.usn, link.usn));
                 }
             }
         }
@@ -468,7 +463,10 @@ fn same_change(a: &DirObject, b: &DirObject) -> bool {
 /// older copy, left out: it is lost.
 fn lost(w: &World, name: &str) -> Option<String> {
     let mut any = false;
-    for (dn, changes) in w.journal.originated.iter().filter(|(dn, _)| common_name(dn) == name) {
+    for (dn, changes) in &w.journal.originated {
+        if common_name(dn) != name {
+            continue;
+        }
         any = true;
         let mut built_on = vec![false; changes.len()];
         for (i, c) in changes.iter().enumerate() {

@@ -49,22 +49,19 @@ impl Spec for AddDrc {
     #[inline(always)]
     fn execute(&self, w: &mut World) -> String {
         let (sites, bridgeheads) = (&self.sites, &self.bridgeheads);
-        let spec = DrcSpec { sites: sites.clone(), bridgeheads: bridgeheads.clone() };
         // Exchange refuses a redundant connector only when it is aware of the others: those
         // the first site's directory holds (docs/model-choices.md, "Between sites").
         if let Some(path) = sites::drc_path(&w.drc_paths(Some(&sites[0])), &sites[0], &sites[1]) {
             w.refuse_drc(sites, &bridgeheads[0], &path);
             return String::new();
         }
-        match sites::drc_path(&w.drc_paths(None), &sites[0], &sites[1]) {
-            Some(path) => {
-                w.install_drc(spec, false);
-                say::drc_wont_initialize(sites, bridgeheads, &sites::between(&path))
-            }
-            None => {
-                w.install_drc(spec, true);
-                say::drc_added(sites, bridgeheads)
-            }
+        // Joined already through connectors it was not aware of: it is added, but does not
+        // initialize.
+        let path = sites::drc_path(&w.drc_paths(None), &sites[0], &sites[1]);
+        w.install_drc(DrcSpec { sites: sites.clone(), bridgeheads: bridgeheads.clone() }, path.is_none());
+        match path {
+            Some(path) => say::drc_wont_initialize(sites, bridgeheads, &sites::between(&path)),
+            None => say::drc_added(sites, bridgeheads),
         }
     }
     #[inline(always)]

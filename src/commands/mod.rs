@@ -148,8 +148,13 @@ impl Field for bool {
 
 impl Field for [String; 2] {
     fn put(&self, key: &'static str, out: &mut Vec<(&'static str, Json)>) {
-        out.push((key, Json::Array(self.iter().cloned().map(Json::String).collect())));
+        out.push((key, names_value(self)));
     }
+}
+
+/// A list of names as files write them: `["A", "B"]` (a pair here, a goal's lists in src/goal.rs).
+pub(crate) fn names_value(names: &[String]) -> Json {
+    Json::Array(names.iter().cloned().map(Json::String).collect())
 }
 
 /// Attributes as files write them: `{"City": "London"}`.

@@ -2,6 +2,7 @@
 //! `remove_server`, `remove_site` and `set`, changing the organization while it runs. A later
 //! step may name what an earlier one adds. The work is the model's (`model/workbench.rs`).
 use super::Spec;
+use std::fmt::Write;
 use crate::model::world::World;
 use crate::scenario::{Known, MAX_SERVERS, MAX_USN};
 
@@ -157,7 +158,7 @@ impl Spec for Set {
                 if !parts.is_empty() {
                     parts.push_str(", ");
                 }
-                parts += &format!("{k} {v} s");
+                let _ = write!(parts, "{k} {v} s");
             }
         }
         format!("set the {parts}")

@@ -71,7 +71,7 @@ fn who(name: &Option<String>, dn: &Option<String>) -> String {
 
 /// " (City = London)", or nothing.
 fn attrs_text(a: &Attrs) -> String {
-    if a.is_empty() { String::new() } else { format!(" ({})", a.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ")) }
+    if a.is_empty() { String::new() } else { format!(" ({})", crate::narration::attrs(a)) }
 }
 
 impl Spec for Create {

@@ -11,8 +11,11 @@ pub fn asks(c: &Condition) -> String {
         Condition::NoStall => "No server's USN is below a partner's watermark for it, so no request would log event 1224".into(),
         Condition::Holds { server, name, dn, attrs } => {
             let who = name.as_deref().or(dn.as_deref()).unwrap_or_default();
-            let with = if attrs.is_empty() { String::new() } else { format!(", with {}", super::attrs(attrs)) };
-            format!("{server} holds {who}, not deleted{with}")
+            let mut text = format!("{server} holds {who}, not deleted");
+            if !attrs.is_empty() {
+                let _ = write!(text, ", with {}", super::attrs(attrs));
+            }
+            text
         }
         Condition::MaxActions(k) => format!("At most {k} move{} (run, step and measure without a probe are free)", if *k == 1 { "" } else { "s" }),
         Condition::BeforeS(t) => format!("Done by {} ({t} s) on the simulated clock", clock(*t)),
@@ -85,8 +88,11 @@ pub const NOT_SETTLED: &str =
 
 /// The first stall found, and how many more there are.
 pub fn stall(server: &str, usn: u64, partner: &str, watermark: u64, more: usize) -> String {
-    let more = if more == 0 { String::new() } else { format!(" (and {more} more)") };
-    format!("{server}'s USN {usn} is below {partner}'s watermark {watermark} for it{more}")
+    let mut text = format!("{server}'s USN {usn} is below {partner}'s watermark {watermark} for it");
+    if more > 0 {
+        let _ = write!(text, " (and {more} more)");
+    }
+    text
 }
 
 pub fn not_held(server: &str, who: &str) -> String {

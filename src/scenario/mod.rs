@@ -275,12 +275,12 @@ impl Scenario {
     }
 
     fn check(&self) -> Result<(), ScenarioError> {
-        self.check_topology().map_err(whole)?;
+        let mut known = Known::of(self);
+        self.check_topology(&known).map_err(whole)?;
         crate::model::budget::check_scenario(self).map_err(|(i, m)| at(i, m))?;
         if let Some(g) = &self.goal {
-            crate::goal::check(g, self).map_err(|m| whole(format!("goal: {m}")))?;
+            crate::goal::check(g, self).map_err(|m| whole(reading::about("goal", &m)))?;
         }
-        let mut known = Known::of(self);
         known.file_connectors = Some(self.connectors.clone());
         for (i, step) in self.steps.iter().enumerate() {
             known.check(&step.command).map_err(|m| at(i, m))?;
@@ -297,8 +297,9 @@ impl Scenario {
         Ok(())
     }
 
-    /// The settings, sites, servers, connectors and DRCs (its messages are about the whole file).
-    fn check_topology(&self) -> Result<(), String> {
+    /// The settings, sites, servers, connectors and DRCs (its messages are about the whole file),
+    /// with what `known` knows before the first step.
+    fn check_topology(&self, known: &Known) -> Result<(), String> {
         let s = &self.settings;
         if s.notify_stagger_s > 86_400 || s.notify_pause_s > 30 * 86_400 {
             return Err("settings: the notify pause and stagger must be under 30 days and one day".into());
@@ -344,7 +345,6 @@ impl Scenario {
         if names.len() > MAX_SERVERS {
             return Err(format!("the lab holds at most {MAX_SERVERS} servers"));
         }
-        let known = Known::of(self);
         for (i, c) in self.connectors.iter().enumerate() {
             known.check_connector(&c.kind, &c.sites, c.cost, c.schedule.as_ref())
                 .map_err(|m| format!("connectors[{i}]: {m}"))?;

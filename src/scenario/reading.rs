@@ -110,13 +110,17 @@ impl Fields {
 
     pub fn pair(&mut self, key: &str) -> Result<[String; 2], String> {
         let wrong = |kind| must_be(key, "a list of two names", kind);
-        match self.need(key)? {
-            Json::Array(items) => match <[Json; 2]>::try_from(items) {
-                Ok([a, b]) => Ok([as_text(a, key)?, as_text(b, key)?]),
-                Err(_) => Err(wrong("a list")),
-            },
-            v => Err(wrong(kind(&v))),
+        let items = match self.need(key)? {
+            Json::Array(items) if items.len() == 2 => items,
+            Json::Array(_) => return Err(wrong("a list")),
+            v => return Err(wrong(kind(&v))),
+        };
+        // Filled in place, not through a `[Json; 2]` (less code in the wasm, docs/performance.md).
+        let mut names = [String::new(), String::new()];
+        for (name, v) in names.iter_mut().zip(items) {
+            *name = as_text(v, key)?;
         }
+        Ok(names)
     }
 
     pub fn attrs(&mut self, key: &str) -> Result<Attrs, String> {
@@ -155,13 +159,18 @@ impl Fields {
     /// Fails on a field that is not `known`, naming the ones that are. Checked before reading,
     /// so a misspelt field is reported as such rather than as a missing one.
     pub fn expect(&self, known: &[&str]) -> Result<(), String> {
-        match self.map.keys().find(|k| !known.contains(&k.as_str())) {
+        match unknown_key(&self.map, known) {
             None => Ok(()),
             Some(k) => {
                 Err(format!("unknown field {} in {}, expected one of {}", quoted(k), self.what, quoted_list(known)))
             }
         }
     }
+}
+
+/// The first field of an object that is not one of `known` (a `Fields`, a goal).
+pub(crate) fn unknown_key<'a>(map: &'a Obj, known: &[&str]) -> Option<&'a String> {
+    map.keys().find(|k| !known.contains(&k.as_str()))
 }
 
 /// `"a", "b", "c"`: the names a message offers (one loop for every list of them).
@@ -194,8 +203,13 @@ fn as_number(v: &Json, key: &str) -> Result<u64, String> {
     v.as_u64().ok_or_else(|| format!("\"{key}\" must be a whole number of at least 0, not {}", value(v)))
 }
 
+/// `settings: ...`: a message saying which part it is about (one `format!` for them all).
+pub(crate) fn about(what: &str, message: &str) -> String {
+    format!("{what}: {message}")
+}
+
 fn prefixed(what: &str, r: Result<(), String>) -> Result<(), String> {
-    r.map_err(|e| format!("{what}: {e}"))
+    r.map_err(|e| about(what, &e))
 }
 
 pub fn settings(v: Json) -> Result<Settings, String> {
@@ -203,7 +217,7 @@ pub fn settings(v: Json) -> Result<Settings, String> {
     let known = ["notify_pause_s", "notify_stagger_s", "backsync_timeout_h", "model", "periodic_sync_s", "intersite_sync_s", "mail_hop_s"];
     prefixed("settings", f.expect(&known))?;
     let d = Settings::default();
-    let model = match f.opt_text("model").map_err(|e| format!("settings: {e}"))?.as_deref() {
+    let model = match f.opt_text("model").map_err(|e| about("settings", &e))?.as_deref() {
         None | Some("exchange55") => Model::Exchange55,
         Some("active_directory") => Model::ActiveDirectory,
         Some(m) => return Err(format!("settings: unknown model {} (exchange55 or active_directory)", quoted(m))),
@@ -229,8 +243,8 @@ pub fn settings(v: Json) -> Result<Settings, String> {
 pub fn site(v: Json, what: &str) -> Result<SiteSpec, String> {
     let mut f = Fields::new(v, what)?;
     prefixed(what, f.expect(&["name", "servers"]))?;
-    let name = f.text("name").map_err(|e| format!("{what}: {e}"))?;
-    let servers = f.list("servers", server).map_err(|e| format!("{what} ({}): {e}", quoted(&name)))?.ok_or_else(|| format!("{what}: missing field \"servers\""))?;
+    let name = f.text("name").map_err(|e| about(what, &e))?;
+    let servers = f.list("servers", server).map_err(|e| format!("{what} ({}): {e}", quoted(&name)))?.ok_or_else(|| about(what, "missing field \"servers\""))?;
     Ok(SiteSpec { name, servers })
 }
 
