@@ -9,6 +9,7 @@ use crate::model::server::Server;
 use crate::session::{Live, Session};
 use crate::model::world::{nc_of_dn, nc_of_site, World};
 use serde::Serialize;
+use std::rc::Rc;
 use crate::json::{Json, Obj};
 use crate::scenario::reading::quoted_list;
 use crate::vecmap::VecMap;
@@ -287,7 +288,7 @@ pub fn is_free(cmd: &Command) -> bool {
 
 /// The goal against a world and the learner's moves (`Live::moves`: scenario steps marked
 /// `"learner": true` that have begun, then the learner's own commands, in the order made).
-pub fn evaluate_goal(goal: &Goal, w: &World, moves: &[Command]) -> GoalReport {
+pub fn evaluate_goal(goal: &Goal, w: &World, moves: &[Rc<Command>]) -> GoalReport {
     // A plain loop: iterator adapters cost code per closure in the wasm (docs/performance.md).
     let mut require = Vec::with_capacity(goal.require.len());
     let mut met = true;
@@ -300,7 +301,7 @@ pub fn evaluate_goal(goal: &Goal, w: &World, moves: &[Command]) -> GoalReport {
 }
 
 /// Why a condition is not met now; `None` when it is.
-pub fn why_not(c: &Condition, w: &World, moves: &[Command]) -> Option<String> {
+pub fn why_not(c: &Condition, w: &World, moves: &[Rc<Command>]) -> Option<String> {
     let named = match c {
         Condition::Holds { server, .. } | Condition::UsnAtMost { server, .. } | Condition::Writable(server) => Some(server),
         _ => None,

@@ -13,6 +13,7 @@ use crate::model::queue::RUN_LIMIT;
 use serde::Serialize;
 use crate::vecmap::VecMap;
 use crate::json::Json;
+use std::rc::Rc;
 
 mod export;
 
@@ -21,7 +22,7 @@ impl Action {
         let v = v.into();
         match v["kind"].as_str() {
             Some("advance") => Ok(Action::Advance),
-            Some("act") => Command::from_tagged(v["cmd"].clone()).map(|cmd| Action::Act { cmd }),
+            Some("act") => Command::from_tagged(v["cmd"].clone()).map(|cmd| Action::Act { cmd: Rc::new(cmd) }),
             Some("answer") => match (v["step"].as_u64().and_then(|n| usize::try_from(n).ok()), v["choice"].as_str()) {
                 (Some(step), Some(choice)) => Ok(Action::Answer { step, choice: choice.into() }),
                 _ => Err("an answer is {\"kind\": \"answer\", \"step\": N, \"choice\": \"...\"}".into()),
@@ -39,7 +40,7 @@ pub enum Action {
     /// The next event, or the next scenario step.
     Advance,
     /// A command of the learner's own.
-    Act { cmd: Command },
+    Act { cmd: Rc<Command> },
     /// The learner's answer to the question of scenario step `step`.
     Answer { step: usize, choice: String },
 }
@@ -65,7 +66,7 @@ pub struct Live {
     pub answers: VecMap<usize, String>,
     /// The learner's moves so far: `Action::Act` commands, and scenario steps marked
     /// `"learner": true` once begun (a goal counts them; src/goal.rs).
-    pub moves: Vec<Command>,
+    pub moves: Vec<Rc<Command>>,
     /// The first moment the scenario's goal was met, if it has been.
     pub reached: Option<crate::goal::GoalReport>,
     /// What `advance` did, kept only while an export replays the history (session/export.rs).
@@ -188,7 +189,8 @@ impl Session {
     }
 
     /// A learner's command, carried out at once.
-    pub fn act(&mut self, cmd: Command) -> StepReport {
+    pub fn act(&mut self, cmd: impl Into<Rc<Command>>) -> StepReport {
+        let cmd = cmd.into();
         self.record(Action::Act { cmd: cmd.clone() });
         self.live.world.actions += 1;
         let r = self.live.act(&cmd);
@@ -424,7 +426,7 @@ impl Live {
         crate::goal::check_reached(self, sc);
     }
 
-    fn act(&mut self, cmd: &Command) -> StepReport {
+    fn act(&mut self, cmd: &Rc<Command>) -> StepReport {
         self.world.step = None;
         self.moves.push(cmd.clone());
         self.world.work.begin_step();
@@ -480,7 +482,7 @@ impl Live {
                     self.moves.push(sc.steps[i].command.clone());
                 }
                 self.world.work.begin_step();
-                match &sc.steps[i].command {
+                match &*sc.steps[i].command {
                     Command::Run(Run { for_s: Some(s), .. }) => self.run = Some((i, Budget::Until(self.world.time.saturating_add(*s)))),
                     Command::Run(_) => self.run = Some((i, Budget::Quiet)),
                     Command::Step(Step { count }) => self.run = Some((i, Budget::Count(count.unwrap_or(1)))),

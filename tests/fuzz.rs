@@ -245,7 +245,7 @@ fn exercise(text: &str, cmds: &[Value]) {
         history.push(Action::Advance);
         if let Ok(cmd) = parse_command(c.clone()) {
             if sc.known_after_script().check_live(&cmd).is_ok() {
-                history.push(Action::Act { cmd });
+                history.push(Action::Act { cmd: cmd.into() });
             }
         }
     }

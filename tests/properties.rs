@@ -136,7 +136,7 @@ fn replicas(w: &World) -> Vec<Vec<(String, u32, String, u64, bool, Vec<(String, 
 }
 
 fn is_restore_of(r: &StepReport, sc: &Scenario, server: &str) -> bool {
-    r.kind == "action" && r.script_step.is_some_and(|i| matches!(&sc.steps[i].command, Command::Restore(Restore { server: s, .. }) if s == server))
+    r.kind == "action" && r.script_step.is_some_and(|i| matches!(&*sc.steps[i].command, Command::Restore(Restore { server: s, .. }) if s == server))
 }
 
 /// The seed varies per run (the clock), so each run explores new cases; it is printed, and shown

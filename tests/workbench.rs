@@ -63,7 +63,7 @@ fn a_two_site_organization_built_in_the_workbench_exports_and_runs_to_the_same_s
     assert!(text.contains("/o=Ferguson&Bardell/ou=Asia/cn=Recipients/cn=Aiko"));
     let sc = round_trip(&s);
     assert!(sc.steps.iter().all(|st| st.learner), "every step is the learner's");
-    assert!(sc.steps.iter().any(|st| matches!(st.command, usnlab::scenario::Command::Step(usnlab::commands::Step { count: Some(7) }))));
+    assert!(sc.steps.iter().any(|st| matches!(*st.command, usnlab::scenario::Command::Step(usnlab::commands::Step { count: Some(7) }))));
 }
 
 #[test]

@@ -220,7 +220,7 @@ fn authrest_0_1600_raises_every_usn_by_1600_and_leaves_versions_alone() {
 #[test]
 fn authrest_is_refused_while_the_directory_runs() {
     let mut sc = lessons::load("repairs").unwrap();
-    sc.steps.retain(|st| !matches!(st.command, usnlab::scenario::Command::Stop { .. }));
+    sc.steps.retain(|st| !matches!(*st.command, usnlab::scenario::Command::Stop { .. }));
     let s = run_scenario(sc);
     let r = s.world().journal.refused.iter().find(|r| r.error == "DS_RUNNING").expect("refused");
     assert_eq!(r.server, "ServerA");

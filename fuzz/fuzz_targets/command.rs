@@ -22,5 +22,5 @@ fuzz_target!(|data: &[u8]| {
             break;
         }
     }
-    let _ = Session::replay(sc, vec![Action::Advance, Action::Act { cmd }, Action::Advance], 2);
+    let _ = Session::replay(sc, vec![Action::Advance, Action::Act { cmd: cmd.into() }, Action::Advance], 2);
 });

@@ -485,7 +485,7 @@ mod tests {
             for step in sc.steps.iter().chain(&sc.solution) {
                 let v = step.command.to_tagged();
                 assert_eq!(v["do"], step.command.name());
-                assert_eq!(Command::from_tagged(v).as_ref(), Ok(&step.command));
+                assert_eq!(Command::from_tagged(v).as_ref(), Ok(&*step.command));
                 seen.push(step.command.name());
             }
         }

@@ -8,6 +8,7 @@ pub mod reading;
 use crate::goal::Goal;
 use crate::excerpt::quoted;
 use serde::Serialize;
+use std::rc::Rc;
 use crate::json::{Json, Obj};
 use crate::vecmap::VecSet;
 
@@ -106,8 +107,10 @@ pub struct Question {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ScriptStep {
+    /// Shared, not copied, by a session's history, moves and export: the wasm then has no
+    /// `Command` clone (docs/performance.md).
     #[serde(flatten)]
-    pub command: Command,
+    pub command: Rc<Command>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub narration: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -584,7 +587,7 @@ fn read_step(v: Json) -> Result<ScriptStep, String> {
     let narration_for = step_extra(&mut map, STEP_EXTRAS[4], reading::narration_for)?;
     let reveal = step_extra(&mut map, STEP_EXTRAS[5], reading::reveal)?;
     let command = parse_command(Json::Object(map))?;
-    Ok(ScriptStep { command, narration, question, narration_for, focus, reveal, learner })
+    Ok(ScriptStep { command: Rc::new(command), narration, question, narration_for, focus, reveal, learner })
 }
 
 /// A step's optional field `key` (absent or null: `None`), read by `read`, whose message is

@@ -8,8 +8,9 @@
 use super::{Action, Budget, Live, Session, Tape};
 use crate::commands::{Run, Step};
 use crate::scenario::{Command, Scenario, ScriptStep};
+use std::rc::Rc;
 
-fn plain(command: Command, learner: bool) -> ScriptStep {
+fn plain(command: Rc<Command>, learner: bool) -> ScriptStep {
     ScriptStep { command, narration: None, question: None, learner, narration_for: None, focus: None, reveal: None }
 }
 
@@ -22,7 +23,7 @@ fn cut(out: &mut Vec<ScriptStep>, at: usize, k: u64) {
     if k == 0 {
         out.truncate(at);
     } else {
-        out[at].command = events(k);
+        out[at].command = events(k).into();
     }
 }
 
@@ -39,7 +40,7 @@ impl Session {
         let mut free = 0u64;
         let flush = |out: &mut Vec<ScriptStep>, free: &mut u64| {
             if *free > 0 {
-                out.push(plain(events(*free), true));
+                out.push(plain(events(*free).into(), true));
                 *free = 0;
             }
         };
@@ -57,7 +58,7 @@ impl Session {
                         Budget::Until(t) => Command::Run(Run { for_s: Some(t.saturating_sub(live.world.time)), until: None }),
                         Budget::Count(n) => events(n),
                     };
-                    out.push(plain(rest, sc.steps[step].learner));
+                    out.push(plain(rest.into(), sc.steps[step].learner));
                     open = Some((out.len() - 1, 0));
                 }
             }
@@ -67,7 +68,7 @@ impl Session {
                     Tape::Begin(i) => {
                         flush(&mut out, &mut free);
                         out.push(sc.steps[i].clone());
-                        open = matches!(sc.steps[i].command, Command::Run(_) | Command::Step(_)).then_some((out.len() - 1, 0));
+                        open = matches!(*sc.steps[i].command, Command::Run(_) | Command::Step(_)).then_some((out.len() - 1, 0));
                     }
                     Tape::RunEvent => {
                         if let Some((_, k)) = &mut open {
