@@ -11,7 +11,7 @@ read -r -a opt_args <<< "$(setting wasm_opt_args)"
 
 cargo build --release --target wasm32-unknown-unknown --lib
 mkdir -p "$out_dir"
-wasm-bindgen --target "$target" --no-typescript --out-dir "$out_dir" --out-name "$out_name" \
+wasm-bindgen --target "$target" --no-typescript --keep-debug --out-dir "$out_dir" --out-name "$out_name" \
   target/wasm32-unknown-unknown/release/usnlab.wasm
 # The glue's JSDoc blocks (the Rust doc comments of src/wasm.rs, and @param/@returns) are for
 # editors, not browsers: dropped from the download (0.75 KB gzipped); docs/wasm-api.md documents
@@ -21,6 +21,8 @@ node -e 'const fs = require("fs"); const f = process.argv[1];
   fs.writeFileSync(f, fs.readFileSync(f, "utf8").replace(/^[ \t]*\/\*\*[\s\S]*?\*\/\n/gm, ""));' "$glue"
 node --input-type=module --check < "$glue"
 wasm="$out_dir/${out_name}_bg.wasm"
+# The names (--keep-debug) let this step find js-sys's dead closure shims; wasm-opt drops them.
+node scripts/drop-dead-closures.mjs "$wasm" "$glue"
 node_modules/.bin/wasm-opt "${opt_args[@]}" "$wasm" -o "$wasm.opt"
 mv "$wasm.opt" "$wasm"
 echo "built $wasm: $(wc -c < "$wasm") bytes, $(gzip -9c "$wasm" | wc -c) gzipped"
