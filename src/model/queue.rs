@@ -1,5 +1,5 @@
-//! The event queue: everything that will happen, in (time, sequence) order. Time only moves by
-//! taking events off it, so a scenario gives the same result every run.
+//! The event queue: everything that will happen, by time, and in the order queued at one time.
+//! Time only moves by taking events off it, so a scenario gives the same result every run.
 use crate::model::replica::{MAIL_REPLICA, PERIODIC_SYNC};
 use crate::model::messages::*;
 use crate::narration::protocol as narration;

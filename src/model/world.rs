@@ -2,8 +2,8 @@
 //! cycle Notify → Request → Response → Write, one event at a time.
 //!
 //! Each rule is a small method: a guard (can this happen?) and an action. Time only moves by
-//! taking events off the queue in (time, sequence) order, so a scenario gives the same result
-//! every run.
+//! taking events off the queue by time, in the order queued at one time, so a scenario gives
+//! the same result every run.
 use crate::model::log::{LogEvent, Refusal};
 use crate::model::messages::*;
 use crate::scenario::{ConnectorSpec, DrcSpec, Model, Scenario, Settings};
