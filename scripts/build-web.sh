@@ -26,4 +26,6 @@ node scripts/drop-dead-closures.mjs "$wasm" "$glue"
 node_modules/.bin/wasm-opt "${opt_args[@]}" "$wasm" -o "$wasm.opt"
 mv "$wasm.opt" "$wasm"
 echo "built $wasm: $(wc -c < "$wasm") bytes, $(gzip -9c "$wasm" | wc -c) gzipped"
+# The wasm in two parts: what a first visit into a lesson runs, and the rest (docs/building.md).
+node scripts/split-wasm.mjs "$out_dir" "${opt_args[@]}"
 bash scripts/build-dist.sh

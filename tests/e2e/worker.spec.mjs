@@ -1,7 +1,7 @@
 // Long work runs in the lab's worker: it shows progress, can be cancelled, and the page keeps
 // answering keys and clicks meanwhile (docs/wasm-api.md).
 import { test, expect } from '@playwright/test';
-import { settled } from './helpers.mjs';
+import { settled, step } from './helpers.mjs';
 
 /** One site of `servers` servers, each creating its share of `mailboxes`, then a run until quiet
  *  and a few changes to step through: opening it at a late step is seconds of work. */
@@ -62,4 +62,42 @@ test('a long command shows progress; Cancel puts the lab back where it was', asy
   await page.getByRole('button', { name: 'Step ▶' }).click();
   await settled(page);
   await expect(page.locator('.controls .status')).not.toHaveText(before);
+});
+
+// The wasm is in two parts (scripts/split-wasm.mjs): a lesson's first visit downloads only the
+// first; the rest comes after the learner's first move, or when a step first needs it.
+test('a first visit downloads the first part of the wasm; the rest comes after the first move and plays the lesson on', async ({ page }) => {
+  const wasm = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(r.url().split('/').pop()); });
+  await page.goto('./#lesson=bill-lee');
+  await expect(page.locator('.controls .status')).toBeVisible();
+  await settled(page);
+  expect(wasm).toEqual(['usnlab_bg.wasm']);
+  await step(page);
+  await expect.poll(() => wasm).toEqual(['usnlab_bg.wasm', 'usnlab_rest.wasm']);
+  // The later steps run in the rest: Bill Lee's change reaches London.
+  for (let i = 0; i < 12; i++) await step(page);
+  await expect(page.locator('.stepno').first()).not.toHaveText(/Step 1 of/);
+  await expect(page.locator('#notice')).toBeHidden();
+});
+
+test('when the rest of the wasm cannot be downloaded, a step says so, nothing is lost, and the lab goes on once it can', async ({ page }) => {
+  await page.context().route('**/usnlab_rest.wasm', (route) => route.abort());
+  await page.goto('./#lesson=bill-lee');
+  await expect(page.locator('.controls .status')).toBeVisible();
+  await settled(page);
+  await step(page); // the first step runs in the first part
+  const status = page.locator('.controls .status');
+  let said = false, at = null;
+  for (let i = 0; i < 10 && !said; i++) {
+    at = await status.textContent();
+    await step(page);
+    said = await page.locator('#notice', { hasText: 'its second part could not be downloaded: no connection' }).isVisible();
+  }
+  expect(said).toBe(true);
+  await expect(status).toHaveText(at); // restarted where it was: nothing the learner did is lost
+  await page.context().unroute('**/usnlab_rest.wasm');
+  for (let i = 0; i < 12; i++) await step(page);
+  await expect(page.locator('#notice')).toBeHidden();
+  await expect(status).not.toHaveText(at);
 });

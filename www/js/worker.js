@@ -11,10 +11,75 @@ let lab = null;
 let cancelled = false;
 const SLICE_MS = 40;
 
+// The wasm is in two parts (scripts/split-wasm.mjs, docs/building.md): the page compiles the
+// first, which opens any built-in lesson; the rest is fetched here after the learner's first
+// move, or at once, synchronously (a worker may), when the first part first calls into it.
+const REST = new URL('../pkg/usnlab_rest.wasm', import.meta.url);
+const MOVES = new Set(['step', 'playTo', 'act', 'answer', 'seek', 'switchModel']);
+let first = null; // the first part's imports and exports, which the rest links to
+let rest = null; // the rest: a compiled module, or the promise of one while it is fetched
+let linked = false;
+
+/** The glue's initSync on the first part, with the import it does not know: `split.load`. */
+function init(module) {
+  const Instance = WebAssembly.Instance;
+  WebAssembly.Instance = function (m, imports) {
+    const instance = new Instance(m, { ...imports, split: { load: loadRest } });
+    first = { imports, exports: instance.exports };
+    return instance;
+  };
+  try { initSync({ module }); } finally { WebAssembly.Instance = Instance; }
+}
+
+/** An error that loses the lab: the call failed part way, so the page restarts the lab where it
+ *  was (reported as a trap, below). */
+const lost = (message) => Object.assign(new Error(message), { lost: true });
+
+function link() {
+  if (linked) return;
+  try {
+    new WebAssembly.Instance(rest, { ...first.imports, primary: first.exports });
+  } catch (e) {
+    rest = null; // a rest from another build than the first part's (a host mid-update)
+    throw lost(`its second part does not fit the first (${e.message}): reload the page`);
+  }
+  linked = true;
+}
+
+/** The first part's `split.load`: the rest is needed now. */
+function loadRest() {
+  if (!(rest instanceof WebAssembly.Module)) rest = download();
+  link();
+}
+
+function download() {
+  const x = new XMLHttpRequest();
+  try {
+    x.open('GET', REST, false);
+    x.responseType = 'arraybuffer';
+    x.send();
+  } catch { /* no connection: status 0 */ }
+  if (x.status !== 200) throw lost(`its second part could not be downloaded: ${x.status ? `HTTP ${x.status}` : 'no connection'}`);
+  try {
+    return new WebAssembly.Module(x.response);
+  } catch (e) {
+    throw lost(`its second part could not be read (${e.message})`);
+  }
+}
+
+/** After the learner's first move, the rest is fetched in the background. */
+function fetchRest() {
+  if (rest) return;
+  rest = fetch(REST).then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(r.status))))
+    .then((b) => WebAssembly.compile(b))
+    .then((m) => { if (!linked) { rest = m; link(); } })
+    .catch(() => { if (!linked) rest = null; }); // tried again when the first part needs it
+}
+
 const reply = (id, value) => postMessage({ id, ok: true, value });
 const fault = (id, e) => postMessage({
   id, ok: false,
-  error: { message: e instanceof WebAssembly.RuntimeError ? `the simulator stopped on an internal error (${e.message})` : String(e && e.message || e), step: e && e.step, entry: e && e.entry, trap: e instanceof WebAssembly.RuntimeError },
+  error: { message: e instanceof WebAssembly.RuntimeError ? `the simulator stopped on an internal error (${e.message})` : String(e && e.message || e), step: e && e.step, entry: e && e.entry, trap: e instanceof WebAssembly.RuntimeError || Boolean(e && e.lost) },
 });
 
 /** Runs the lab's current job a slice at a time, reporting progress, until done or cancelled. */
@@ -31,7 +96,11 @@ async function finish(id) {
 
 const ops = {
   async open({ scenario, history, playhead, start }, id) {
-    lab = history ? Lab.replaying(scenario, history, playhead ?? history.length) : new Lab(scenario);
+    const next = history ? Lab.replaying(scenario, history, playhead ?? history.length) : new Lab(scenario);
+    // The lab it replaces is freed here, not by the glue's finalizer at some later moment:
+    // freeing may need the rest of the wasm.
+    try { lab?.free(); } catch { /* a lab that cannot be freed is left */ }
+    lab = next;
     let frame = history ? await finish(id) : lab.frame();
     if (start) { lab.playTo(start); frame = await finish(id); }
     return { lesson: lab.lesson(), frame, history: lab.history() };
@@ -58,13 +127,16 @@ onmessage = async (e) => {
   try {
     const args = json === undefined ? e.data.args : JSON.parse(json);
     if (op === 'init') {
-      initSync({ module: args.module });
+      init(args.module);
       return reply(id, true);
     }
     if (!ops[op]) throw new Error(`unknown operation "${op}"`);
-    if (op !== 'open' && !lab) throw new Error('no lab is open');
+    // A lab lost part way (the rest could not be had) is reopened by the page where it was.
+    if (op !== 'open' && !lab) throw Object.assign(new Error('it had no lab open'), { lost: true });
     reply(id, await ops[op](args || {}, id));
+    if (MOVES.has(op)) fetchRest();
   } catch (err) {
+    if (err && err.lost) lab = null;
     fault(id, err);
   }
 };
