@@ -1,15 +1,16 @@
 // Splits the core's wasm in two (scripts/build-web.sh runs it last; docs/building.md, "The
-// wasm in two parts"): the first part holds every function that a first visit into a built-in
-// lesson runs, and the page loads only it; the rest, every other function, is fetched by the
-// worker after the learner's first move, or at once when the first part calls into it.
+// wasm in two parts"): the first part holds every function that opening a built-in lesson runs,
+// and a first visit loads only it; the rest, every other function, is fetched by the worker on
+// the learner's first move, or at once when the first part calls into it.
 //
-// Why: opening bill-lee and taking its first step runs under half of the code (docs/
-// performance.md), and the rest (other lessons' rules, the tools, the workbench, challenges,
-// every error message) need not be on the critical path. binaryen's own `wasm-split` does this,
+// Why: opening a lesson runs about half of the code (docs/performance.md); the rest (the rules
+// that replicate, the tools, the workbench, challenges, every error message) need not be
+// downloaded before the lesson is drawn, nor at all by a reader who only looks at it (an embed
+// in someone's documentation). binaryen's own `wasm-split` does this,
 // but npm's binaryen has only its library, so this script does it with that library:
-//   1. Profile: a copy of the wasm with a counter at the top of every function runs, in Node with
-//      the wasm-bindgen glue, what the worker does on a first visit into each built-in lesson
-//      (open, look, its first step). The functions that ran are the first part's.
+//   1. Profile: a copy of the wasm with a call at the top of every function runs, in Node with
+//      the wasm-bindgen glue, what the worker does to open each built-in lesson (open, look).
+//      The functions that ran are the first part's.
 //   2. Split: the rest is the same module with the first part's functions, globals, tables and
 //      memory imported from it (no data: the first part's memory already holds it), its own
 //      functions written into a new table, `split`. In the first part each of them becomes a
@@ -69,23 +70,17 @@ async function lab(bytes, more = () => ({})) {
 const lessons = () => JSON.parse(readFileSync(join(SCENARIOS, 'index.json'), 'utf8'))
   .map((l) => [l.id, JSON.parse(readFileSync(join(SCENARIOS, `${l.id}.json`), 'utf8'))]);
 
-/** What the worker does on a first visit into each built-in lesson (js/worker.js `open`, then
- *  the page's `look`), and the first step of the course's first two lessons (index.json's
- *  order: where a newcomer starts; their first step is a write and its notification). The first
- *  part is 68.7 KB gzipped for the openings alone, 70.2 with those two steps, 83.7 with every
- *  lesson's first step (docs/performance.md). */
-const FIRST_STEPS = 2;
-function firstVisits(Lab) {
-  lessons().forEach(([, scenario], i) => {
+/** What the worker does to open each built-in lesson (js/worker.js `open`, then the page's
+ *  `look`). The first part is 68.7 KB gzipped with the openings alone; with the first Step of
+ *  bill-lee (which runs a whole replication cycle) it would be 82.9, with every lesson's first
+ *  Step 83.7 (docs/performance.md): a learner's first move fetches the rest instead. */
+function openings(Lab) {
+  for (const [, scenario] of lessons()) {
     const lab = new Lab(scenario);
     lab.frame(); lab.lesson(); lab.history();
     lab.look(undefined, 0, undefined);
-    if (i < FIRST_STEPS) {
-      const moved = lab.step();
-      if (moved.outcome === 'question') lab.answer(moved.frame.question.choices[0]);
-    }
     lab.free(); // as js/worker.js frees a lab it replaces (the glue's finalizer would otherwise)
-  });
+  }
 }
 
 /** Everything the check compares: each lesson played through (each question answered with its
@@ -126,7 +121,7 @@ async function profile(bytes) {
     binaryen.Function.setBody(f, m.block(null, [m.call('split_ran', [m.i32.const(i)], binaryen.none), info.body], info.results));
   });
   const ran = new Set();
-  firstVisits(await lab(m.emitBinary(), () => ({ split: { ran: (i) => ran.add(i) } })));
+  openings(await lab(m.emitBinary(), () => ({ split: { ran: (i) => ran.add(i) } })));
   return ran;
 }
 
@@ -194,7 +189,7 @@ function linkRest(restBytes) {
 const whole = readFileSync(join(dir, 'usnlab_bg.wasm'));
 const parts = split(whole, await profile(whole));
 // The first part alone opens every lesson (the rest is not linked: a call into it would throw).
-firstVisits(await lab(parts.first, () => ({ split: { load: () => { throw new Error('split-wasm: a first visit needed the rest'); } } })));
+openings(await lab(parts.first, () => ({ split: { load: () => { throw new Error('split-wasm: opening a lesson needed the rest'); } } })));
 const expected = playAll(await lab(whole));
 const got = playAll(await lab(parts.first, linkRest(parts.rest)));
 const differs = expected.findIndex((x, i) => x !== got[i]);

@@ -12,8 +12,8 @@ let cancelled = false;
 const SLICE_MS = 40;
 
 // The wasm is in two parts (scripts/split-wasm.mjs, docs/building.md): the page compiles the
-// first, which opens any built-in lesson; the rest is fetched here after the learner's first
-// move, or at once, synchronously (a worker may), when the first part first calls into it.
+// first, which opens any built-in lesson; the rest is downloaded here when the first part first
+// calls into it, synchronously (a worker may), or after a first move that did not need it.
 const REST = new URL('../pkg/usnlab_rest.wasm', import.meta.url);
 const MOVES = new Set(['step', 'playTo', 'act', 'answer', 'seek', 'switchModel']);
 let first = null; // the first part's imports and exports, which the rest links to
@@ -67,7 +67,7 @@ function download() {
   }
 }
 
-/** After the learner's first move, the rest is fetched in the background. */
+/** After a move that did not need the rest, it is fetched in the background. */
 function fetchRest() {
   if (rest) return;
   rest = fetch(REST).then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(r.status))))
@@ -96,6 +96,9 @@ async function finish(id) {
 
 const ops = {
   async open({ scenario, history, playhead, start }, id) {
+    // A link with no history (an embed, a shared start) opens as a lesson does, with no replay
+    // and so no call into the rest of the wasm (docs/building.md).
+    if (history && !history.length) history = null;
     const next = history ? Lab.replaying(scenario, history, playhead ?? history.length) : new Lab(scenario);
     // The lab it replaces is freed here, not by the glue's finalizer at some later moment:
     // freeing may need the rest of the wasm.
