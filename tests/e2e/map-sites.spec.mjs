@@ -266,3 +266,29 @@ for (const [w, h, extra] of [[1280, 800, ''], [390, 844, ''], [1920, 1080, '&pre
     }
   });
 }
+
+for (const [w, h, extra] of [[1280, 800, ''], [390, 844, ''], [1920, 1080, '&present']]) {
+  test(`at ${w}×${h}${extra ? ' presenting' : ''}: an arrow into a bridgehead ends clear of its badge, both in sight`, async ({ page }) => {
+    await page.setViewportSize({ width: w, height: h });
+    // A mail route into ServerA (Site 1's bridgehead), a write into ServerX (Site 2's), twice.
+    const hits = [];
+    for (const [id, start] of [['sites-routes', 2], ['sites-chain', 9], ['sites', 7]]) {
+      await openAt(page, id, start, extra);
+      await expect(topo(page).locator('.msg.flash')).toHaveCount(0); // a step's flash thickens the line, and so its arrowhead
+      // The arrowhead as its marker draws it (defs: 10 by 10, tip at 10, laid at 9 on the end,
+      // 7 stroke widths long), in screen pixels; none of it in any badge or within 2 px of one.
+      hits.push(...await topo(page).locator('.msg path').evaluate((p) => {
+        const m = p.getScreenCTM(), len = p.getTotalLength(), sw = parseFloat(getComputedStyle(p).strokeWidth) * 0.7;
+        const e = p.getPointAtLength(len), b = p.getPointAtLength(len - 1), [dx, dy] = [e.x - b.x, e.y - b.y];
+        const at = (u, v) => { const x = e.x + (dx * (u - 9) - dy * (v - 5)) * sw, y = e.y + (dy * (u - 9) + dx * (v - 5)) * sw; return [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f]; };
+        const pts = [];
+        for (let i = 0; i <= 10; i++) for (let j = 0; j <= 10 - i; j++) pts.push(at(10 - i - j, 5 + (j - i) / 2));
+        return [...p.ownerSVGElement.querySelectorAll('.bridgehead rect')].filter((r) => {
+          const q = r.getBoundingClientRect();
+          return pts.some(([x, y]) => x > q.left - 2 && x < q.right + 2 && y > q.top - 2 && y < q.bottom + 2);
+        }).map((r) => r.closest('g.server').dataset.server);
+      }).then((names) => names.map((n) => `${id} at step ${start}: ${n}`)));
+    }
+    expect(hits).toEqual([]);
+  });
+}

@@ -9,9 +9,9 @@ import { svg, clock } from './dom.js';
 
 // topology.js's measures and helpers, handed over by `use` (topology.js, `useSites`): importing
 // them would move topology.js into a chunk of its own, one more file on every lesson's first visit.
-let H, PAD, SITE_GAP, at, bow, blocked, gapNear, clearOfTitle;
+let H, PAD, SITE_GAP, at, bow, blocked, gapNear, clearOfTitle, badge;
 export function use(h) {
-  ({ H, PAD, SITE_GAP, at, bow, blocked, gapNear, clearOfTitle } = h);
+  ({ H, PAD, SITE_GAP, at, bow, blocked, gapNear, clearOfTitle, badge } = h);
 }
 
 const ARC = 22, FOOT = 20;
@@ -76,17 +76,17 @@ function connectorPath(L, a, b, k = 0) {
   const d = Math.abs(a.i - b.i);
   if (L.mode === 'row') {
     const lift = 10 + d * ARC + k * 20, x1 = a.cx + (b.cx > a.cx ? 8 : -8), x2 = b.cx + (a.cx > b.cx ? 8 : -8);
-    return { d: `M${x1},${a.y} C${x1},${a.y - lift * 1.33} ${x2},${b.y - lift * 1.33} ${x2},${b.y}`, lx: (x1 + x2) / 2, ly: a.y - lift - 5 };
+    return { d: `M${x1},${a.y} C${x1},${a.y - lift * 1.33} ${x2},${b.y - lift * 1.33} ${x2},${b.y}`, end: [x2, b.y], lx: (x1 + x2) / 2, ly: a.y - lift - 5 };
   }
   if (L.mode === 'column') {
     const out = 10 + d * 18 + k * 14, x = a.x + a.w, y1 = a.cy + (b.cy > a.cy ? 8 : -8), y2 = b.cy + (a.cy > b.cy ? 8 : -8);
-    return { d: `M${x},${y1} C${x + out * 1.33},${y1} ${x + out * 1.33},${y2} ${x},${y2}`, lx: x + out - 2, ly: (y1 + y2) / 2, side: true };
+    return { d: `M${x},${y1} C${x + out * 1.33},${y1} ${x + out * 1.33},${y2} ${x},${y2}`, end: [x, y2], lx: x + out - 2, ly: (y1 + y2) / 2, side: true };
   }
   let [x1, y1] = edge(a, b.cx, b.cy), [x2, y2] = edge(b, a.cx, a.cy);
   // Parallel straight connectors side by side, 12 apart.
   const s = (a.i < b.i ? 12 : -12) * k / (Math.hypot(x2 - x1, y2 - y1) || 1), [dx, dy] = [(y2 - y1) * s, (x2 - x1) * s];
   x1 += dx; x2 += dx; y1 -= dy; y2 -= dy;
-  return { d: `M${x1},${y1} L${x2},${y2}`, lx: (x1 + x2) / 2, ly: (y1 + y2) / 2 - 4 };
+  return { d: `M${x1},${y1} L${x2},${y2}`, end: [x2, y2], lx: (x1 + x2) / 2, ly: (y1 + y2) / 2 - 4 };
 }
 
 /** Where a line between two regions leaves one: the point on its edge towards the other. */
@@ -204,23 +204,39 @@ function queues(view, L) {
 export function routePath(m, L, route, hops) {
   const p = L.pos.get(m.from), q = L.pos.get(m.to);
   const col = L.mode === 'column';
-  const badge = (r) => [r.x + r.w - 48, r.y - 10];
+  const top = (r) => [badge(r)[0] + badge(r)[2] / 2, badge(r)[1]];
   const ends = (r) => {
     const s = L.sites.get(r.site);
-    if (!s) return [badge(r)];
-    if (col) return r.top ? [badge(r), [badge(r)[0], s.y], [s.x + s.w, s.y]] : [[r.x + r.w, r.cy]];
+    if (!s) return [top(r)];
+    if (col) return r.top ? [top(r), [top(r)[0], s.y], [s.x + s.w, s.y]] : [[r.x + r.w, r.cy]];
     // A box below its site's first row: by its right side and down the site's right edge.
-    return r.top ? [badge(r)] : [[r.x + r.w, r.cy], [s.x + s.w - 5, r.cy], [s.x + s.w - 5, s.y + 4]];
+    return r.top ? [top(r)] : [[r.x + r.w, r.cy], [s.x + s.w - 5, r.cy], [s.x + s.w - 5, s.y + 4]];
   };
-  const out = ends(p), into = ends(q).reverse();
-  let d = `M${out.map(([x, y]) => `${x},${y}`).join(' L')}`;
+  const out = ends(p);
+  let d = `M${out.map(([x, y]) => `${x},${y}`).join(' L')}`, tail = null;
   for (let i = 1; i < route.length; i++) {
     const a = L.sites.get(route[i - 1]), b = L.sites.get(route[i]);
     if (!a || !b) continue;
-    d += ` L${connectorPath(L, a, b, hops[i - 1] ? hops[i - 1].k : 0).d.slice(1)}`;
+    const c = connectorPath(L, a, b, hops[i - 1] ? hops[i - 1].k : 0);
+    d += ` L${c.d.slice(1)}`;
+    tail = c.end;
   }
-  const [lx, ly] = into.pop();
-  const last = !q.top ? [lx + 3, ly] : [lx, ly - 3];
+  let into = ends(q).reverse(), last;
+  // Into a first-row box, the arrowhead lands clear of its badge (short of it by half an
+  // arrowhead, 11, either side): from a connector meeting its site's top edge, on along that
+  // edge and straight down onto the badge; from its site's bottom edge, straight up to the box.
+  const s = L.sites.get(q.site), [bx, by, bw] = badge(q), clamp = (x, a, b) => Math.min(b - 11, Math.max(a + 11, x));
+  if (q.top && !col && tail && s && Math.abs(tail[1] - s.y) < 1) {
+    last = [clamp(tail[0], bx, bx + bw), by - 5];
+    into = [[last[0], s.y]];
+  } else if (q.top && !col && tail && s && Math.abs(tail[1] - s.y - s.h) < 1) {
+    last = [clamp(tail[0], q.x, q.x + q.w), q.y + H + 3];
+    into = [];
+  } else {
+    const [lx, ly] = into.pop();
+    // 3 short of a box's side, 5 above a badge: room for the arrowhead's tip.
+    last = !q.top ? [lx + 3, ly] : [lx, ly - 5];
+  }
   return `${d}${into.map(([x, y]) => ` L${x},${y}`).join('')} L${last[0]},${last[1]}`;
 }
 
