@@ -291,4 +291,28 @@ for (const [w, h, extra] of [[1280, 800, ''], [390, 844, ''], [1920, 1080, '&pre
     }
     expect(hits).toEqual([]);
   });
+
+  test(`at ${w}×${h}${extra ? ' presenting' : ''}: Figure 2's "won't initialize" label is clear of every line, label and server`, async ({ page }) => {
+    await page.setViewportSize({ width: w, height: h });
+    await openAt(page, 'sites-chain', 9, extra); // a write between Site 1 and Site 2 under the idle DRC
+    const label = topo(page).locator('.drc.idle .drc-label');
+    await expect(label).toHaveText('DRC · won\'t initialize');
+    await expect(async () => {
+      const clash = await label.evaluate((t) => {
+        const svg = t.ownerSVGElement, r = t.getBoundingClientRect(), out = [];
+        const meets = (q) => r.left < q.right && q.left < r.right && r.top < q.bottom && q.top < r.bottom;
+        if (meets(svg.querySelector('.msg path').getBoundingClientRect())) out.push('the message\'s line');
+        for (const p of svg.querySelectorAll('path:not(marker path)')) {
+          const m = p.getScreenCTM(), len = p.getTotalLength();
+          for (let s = 0; s <= len; s += 2) {
+            const q = p.getPointAtLength(s), x = m.a * q.x + m.c * q.y + m.e, y = m.b * q.x + m.d * q.y + m.f;
+            if (x > r.left && x < r.right && y > r.top && y < r.bottom) { out.push(`line ${p.parentNode.getAttribute('class')}`); break; }
+          }
+        }
+        for (const n of svg.querySelectorAll('text, g.server .box, .bridgehead rect')) if (n !== t && meets(n.getBoundingClientRect())) out.push(n.textContent || n.closest('g.server').dataset.server);
+        return out;
+      });
+      expect(clash).toEqual([]);
+    }).toPass({ timeout: 5000 });
+  });
 }

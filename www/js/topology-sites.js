@@ -175,6 +175,71 @@ function drcs(view, L) {
   });
 }
 
+/** The points a path this map draws (M, L and C, absolute) passes through, about 3 apart. */
+function samples(d) {
+  const n = d.match(/[MLC]|-?[\d.]+(?:e-?\d+)?/g) || [], pts = [];
+  let cmd, cur;
+  for (let i = 0; i < n.length;) {
+    if (/[MLC]/.test(n[i])) cmd = n[i++];
+    const q = [];
+    for (let j = cmd === 'C' ? 3 : 1; j > 0; j--, i += 2) q.push([+n[i], +n[i + 1]]);
+    if (cmd === 'M' || !cur) { pts.push((cur = q[0])); continue; }
+    const c = cmd === 'C' ? [cur, ...q] : [cur, cur, q[0], q[0]], k = Math.ceil(c.slice(1).reduce((s, p, j) => s + Math.hypot(p[0] - c[j][0], p[1] - c[j][1]), 0) / 3);
+    for (let j = 1; j <= k; j++) pts.push(at(c, j / k));
+    cur = c[3];
+  }
+  return pts;
+}
+
+/** About where a text of `n` letters at `x`, `y` lies (`per` units a letter, 7.6 at most on this
+ *  map); `rot` 90: turned to read downwards, beside a line that runs down. */
+function textBox(x, y, anchor, n, per = 7.6, rot = 0) {
+  const w = n * per + 4, x0 = anchor === 'middle' ? x - w / 2 : anchor === 'end' ? x - w : x;
+  return rot ? { x: x - 4, y: y + x0 - x, w: 17, h: w } : { x: x0, y: y - 13, w, h: 17 };
+}
+
+/**
+ * Moves each DRC's label, if it overlaps a line, a text or a server of the drawn map (`parts`,
+ * the message's line and label among them), to the first place beside its line that overlaps
+ * none: nearest first, from the line's middle outwards, above, below, right and left; failing
+ * that, turned to read downwards beside it (a column of sites leaves no room across).
+ */
+export function clearLabels(parts, L) {
+  const all = parts.filter(Boolean).flatMap((n) => [n, ...n.querySelectorAll('*')]);
+  const labels = all.filter((n) => n.matches('.drc-label'));
+  if (!labels.length) return;
+  const num = (n, k) => +n.getAttribute(k);
+  const pts = all.filter((n) => n.matches('path, line') && !n.closest('marker')).flatMap((n) =>
+    samples(n.tagName === 'line' ? `M${num(n, 'x1')},${num(n, 'y1')} L${num(n, 'x2')},${num(n, 'y2')}` : n.getAttribute('d')));
+  const boxes = all.filter((n) => n.matches('rect:not(.site)')).map((n) => ({ x: num(n, 'x'), y: num(n, 'y'), w: num(n, 'width'), h: num(n, 'height') }));
+  const texts = new Map(all.filter((n) => n.tagName === 'text' && !n.closest('g.server')).map((n) =>
+    [n, textBox(num(n, 'x'), num(n, 'y'), n.getAttribute('text-anchor'), [...n.childNodes].filter((c) => c.nodeType === 3).map((c) => c.nodeValue).join('').length)]));
+  const meets = (b, o, m) => b.x < o.x + o.w + m && o.x < b.x + b.w + m && b.y < o.y + o.h + m && o.y < b.y + b.h + m;
+  for (const t of labels) {
+    const n = t.textContent.length;
+    const c = t.parentNode.querySelector('path').getAttribute('d').match(/-?[\d.]+(?:e-?\d+)?/g).map(Number);
+    const curve = [0, 2, 4, 6].map((i) => [c[i], c[i + 1]]);
+    const tries = [[num(t, 'x'), num(t, 'y'), 'middle', 0]];
+    const along = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9].map((k) => at(curve, k));
+    for (const d of [8, 22, 36]) for (const [x, y] of along) tries.push([x, y - d, 'middle'], [x, y + d + 10, 'middle'], [x + d, y + 5, 'start'], [x - d, y + 5, 'end']);
+    for (const [x, y] of along) tries.push([x + 9, y, 'middle', 90], [x - 18, y, 'middle', 90]);
+    // Last, the top of the map, over the line (a row of sites keeps room there).
+    for (const [x] of along) tries.push([x, 14, 'middle']);
+    const fits = ([x, y, anchor, rot]) => {
+      const b = textBox(x, y, anchor, n, 6.8, rot);
+      return b.x > -3 && b.y > -3 && b.x + b.w < L.width + 3 && b.y + b.h < L.height + 3
+        && !boxes.some((o) => meets(b, o, 2)) && ![...texts].some(([o, ob]) => o !== t && meets(b, ob, 2))
+        && !pts.some(([px, py]) => px > b.x - 2 && px < b.x + b.w + 2 && py > b.y - 2 && py < b.y + b.h + 2);
+    };
+    const [x, y, anchor, rot] = tries.find(fits) || tries[0];
+    t.setAttribute('x', x);
+    t.setAttribute('y', y);
+    t.setAttribute('text-anchor', anchor);
+    if (rot) t.setAttribute('transform', `rotate(90 ${x} ${y})`);
+    texts.set(t, textBox(x, y, anchor, n, 7.6, rot));
+  }
+}
+
 /** Each site's MTA queue: the mail waiting to leave it and when the next leaves. */
 function queues(view, L) {
   const site = new Map(view.servers.map((s) => [s.name, s.site]));

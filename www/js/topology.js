@@ -122,6 +122,8 @@ export function drawTopology(root, view, o) {
     msg = arrow(m, L, route, via.map((i) => paths[i]));
     parts.push(msg);
   }
+  // Every line and label drawn, the DRCs' labels move clear of them.
+  if (sites) sites.clearLabels(parts, L);
   put(root, parts);
   if (o.motion) animate(root, view, L, { ...o.motion, msg, changed, prev, m });
 }
