@@ -203,6 +203,7 @@ function textBox(x, y, anchor, n, per = 7.6, rot = 0) {
  * the message's line and label among them), to the first place beside its line that overlaps
  * none: nearest first, from the line's middle outwards, above, below, right and left; failing
  * that, turned to read downwards beside it (a column of sites leaves no room across).
+ * One with no such place stays, unless a server would hide it.
  */
 export function clearLabels(parts, L) {
   const all = parts.filter(Boolean).flatMap((n) => [n, ...n.querySelectorAll('*')]);
@@ -223,8 +224,10 @@ export function clearLabels(parts, L) {
     const along = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9].map((k) => at(curve, k));
     for (const d of [8, 22, 36]) for (const [x, y] of along) tries.push([x, y - d, 'middle'], [x, y + d + 10, 'middle'], [x + d, y + 5, 'start'], [x - d, y + 5, 'end']);
     for (const [x, y] of along) tries.push([x + 9, y, 'middle', 90], [x - 18, y, 'middle', 90]);
-    // Last, the top of the map, over the line (a row of sites keeps room there).
-    for (const [x] of along) tries.push([x, 14, 'middle']);
+    // Last, where a server would hide it, the top of the map, over the line (a row of sites
+    // keeps room there); else it stays (on a line, not under a box).
+    const under = textBox(num(t, 'x'), num(t, 'y'), 'middle', n, 6.8);
+    if (boxes.some((o) => meets(under, o, 0))) for (const [x] of along) tries.push([x, 14, 'middle']);
     const fits = ([x, y, anchor, rot]) => {
       const b = textBox(x, y, anchor, n, 6.8, rot);
       return b.x > -3 && b.y > -3 && b.x + b.w < L.width + 3 && b.y + b.h < L.height + 3
