@@ -266,3 +266,53 @@ for (const [w, h, extra] of [[1280, 800, ''], [390, 844, ''], [1920, 1080, '&pre
     }
   });
 }
+
+for (const [w, h, extra] of [[1280, 800, ''], [390, 844, ''], [1920, 1080, '&present']]) {
+  test(`at ${w}×${h}${extra ? ' presenting' : ''}: an arrow into a bridgehead ends clear of its badge, both in sight`, async ({ page }) => {
+    await page.setViewportSize({ width: w, height: h });
+    // A mail route into ServerA (Site 1's bridgehead), a write into ServerX (Site 2's), twice.
+    const hits = [];
+    for (const [id, start] of [['sites-routes', 2], ['sites-chain', 9], ['sites', 7]]) {
+      await openAt(page, id, start, extra);
+      await expect(topo(page).locator('.msg.flash')).toHaveCount(0); // a step's flash thickens the line, and so its arrowhead
+      // The arrowhead as its marker draws it (defs: 10 by 10, tip at 10, laid at 9 on the end,
+      // 7 stroke widths long), in screen pixels; none of it in any badge or within 2 px of one.
+      hits.push(...await topo(page).locator('.msg path').evaluate((p) => {
+        const m = p.getScreenCTM(), len = p.getTotalLength(), sw = parseFloat(getComputedStyle(p).strokeWidth) * 0.7;
+        const e = p.getPointAtLength(len), b = p.getPointAtLength(len - 1), [dx, dy] = [e.x - b.x, e.y - b.y];
+        const at = (u, v) => { const x = e.x + (dx * (u - 9) - dy * (v - 5)) * sw, y = e.y + (dy * (u - 9) + dx * (v - 5)) * sw; return [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f]; };
+        const pts = [];
+        for (let i = 0; i <= 10; i++) for (let j = 0; j <= 10 - i; j++) pts.push(at(10 - i - j, 5 + (j - i) / 2));
+        return [...p.ownerSVGElement.querySelectorAll('.bridgehead rect')].filter((r) => {
+          const q = r.getBoundingClientRect();
+          return pts.some(([x, y]) => x > q.left - 2 && x < q.right + 2 && y > q.top - 2 && y < q.bottom + 2);
+        }).map((r) => r.closest('g.server').dataset.server);
+      }).then((names) => names.map((n) => `${id} at step ${start}: ${n}`)));
+    }
+    expect(hits).toEqual([]);
+  });
+
+  test(`at ${w}×${h}${extra ? ' presenting' : ''}: Figure 2's "won't initialize" label is clear of every line, label and server`, async ({ page }) => {
+    await page.setViewportSize({ width: w, height: h });
+    await openAt(page, 'sites-chain', 9, extra); // a write between Site 1 and Site 2 under the idle DRC
+    const label = topo(page).locator('.drc.idle .drc-label');
+    await expect(label).toHaveText('DRC · won\'t initialize');
+    await expect(async () => {
+      const clash = await label.evaluate((t) => {
+        const svg = t.ownerSVGElement, r = t.getBoundingClientRect(), out = [];
+        const meets = (q) => r.left < q.right && q.left < r.right && r.top < q.bottom && q.top < r.bottom;
+        if (meets(svg.querySelector('.msg path').getBoundingClientRect())) out.push('the message\'s line');
+        for (const p of svg.querySelectorAll('path:not(marker path)')) {
+          const m = p.getScreenCTM(), len = p.getTotalLength();
+          for (let s = 0; s <= len; s += 2) {
+            const q = p.getPointAtLength(s), x = m.a * q.x + m.c * q.y + m.e, y = m.b * q.x + m.d * q.y + m.f;
+            if (x > r.left && x < r.right && y > r.top && y < r.bottom) { out.push(`line ${p.parentNode.getAttribute('class')}`); break; }
+          }
+        }
+        for (const n of svg.querySelectorAll('text, g.server .box, .bridgehead rect')) if (n !== t && meets(n.getBoundingClientRect())) out.push(n.textContent || n.closest('g.server').dataset.server);
+        return out;
+      });
+      expect(clash).toEqual([]);
+    }).toPass({ timeout: 5000 });
+  });
+}

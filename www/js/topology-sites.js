@@ -9,9 +9,9 @@ import { svg, clock } from './dom.js';
 
 // topology.js's measures and helpers, handed over by `use` (topology.js, `useSites`): importing
 // them would move topology.js into a chunk of its own, one more file on every lesson's first visit.
-let H, PAD, SITE_GAP, at, bow, blocked, gapNear, clearOfTitle;
+let H, PAD, SITE_GAP, at, bow, blocked, gapNear, clearOfTitle, badge;
 export function use(h) {
-  ({ H, PAD, SITE_GAP, at, bow, blocked, gapNear, clearOfTitle } = h);
+  ({ H, PAD, SITE_GAP, at, bow, blocked, gapNear, clearOfTitle, badge } = h);
 }
 
 const ARC = 22, FOOT = 20;
@@ -76,17 +76,17 @@ function connectorPath(L, a, b, k = 0) {
   const d = Math.abs(a.i - b.i);
   if (L.mode === 'row') {
     const lift = 10 + d * ARC + k * 20, x1 = a.cx + (b.cx > a.cx ? 8 : -8), x2 = b.cx + (a.cx > b.cx ? 8 : -8);
-    return { d: `M${x1},${a.y} C${x1},${a.y - lift * 1.33} ${x2},${b.y - lift * 1.33} ${x2},${b.y}`, lx: (x1 + x2) / 2, ly: a.y - lift - 5 };
+    return { d: `M${x1},${a.y} C${x1},${a.y - lift * 1.33} ${x2},${b.y - lift * 1.33} ${x2},${b.y}`, end: [x2, b.y], lx: (x1 + x2) / 2, ly: a.y - lift - 5 };
   }
   if (L.mode === 'column') {
     const out = 10 + d * 18 + k * 14, x = a.x + a.w, y1 = a.cy + (b.cy > a.cy ? 8 : -8), y2 = b.cy + (a.cy > b.cy ? 8 : -8);
-    return { d: `M${x},${y1} C${x + out * 1.33},${y1} ${x + out * 1.33},${y2} ${x},${y2}`, lx: x + out - 2, ly: (y1 + y2) / 2, side: true };
+    return { d: `M${x},${y1} C${x + out * 1.33},${y1} ${x + out * 1.33},${y2} ${x},${y2}`, end: [x, y2], lx: x + out - 2, ly: (y1 + y2) / 2, side: true };
   }
   let [x1, y1] = edge(a, b.cx, b.cy), [x2, y2] = edge(b, a.cx, a.cy);
   // Parallel straight connectors side by side, 12 apart.
   const s = (a.i < b.i ? 12 : -12) * k / (Math.hypot(x2 - x1, y2 - y1) || 1), [dx, dy] = [(y2 - y1) * s, (x2 - x1) * s];
   x1 += dx; x2 += dx; y1 -= dy; y2 -= dy;
-  return { d: `M${x1},${y1} L${x2},${y2}`, lx: (x1 + x2) / 2, ly: (y1 + y2) / 2 - 4 };
+  return { d: `M${x1},${y1} L${x2},${y2}`, end: [x2, y2], lx: (x1 + x2) / 2, ly: (y1 + y2) / 2 - 4 };
 }
 
 /** Where a line between two regions leaves one: the point on its edge towards the other. */
@@ -175,6 +175,74 @@ function drcs(view, L) {
   });
 }
 
+/** The points a path this map draws (M, L and C, absolute) passes through, about 3 apart. */
+function samples(d) {
+  const n = d.match(/[MLC]|-?[\d.]+(?:e-?\d+)?/g) || [], pts = [];
+  let cmd, cur;
+  for (let i = 0; i < n.length;) {
+    if (/[MLC]/.test(n[i])) cmd = n[i++];
+    const q = [];
+    for (let j = cmd === 'C' ? 3 : 1; j > 0; j--, i += 2) q.push([+n[i], +n[i + 1]]);
+    if (cmd === 'M' || !cur) { pts.push((cur = q[0])); continue; }
+    const c = cmd === 'C' ? [cur, ...q] : [cur, cur, q[0], q[0]], k = Math.ceil(c.slice(1).reduce((s, p, j) => s + Math.hypot(p[0] - c[j][0], p[1] - c[j][1]), 0) / 3);
+    for (let j = 1; j <= k; j++) pts.push(at(c, j / k));
+    cur = c[3];
+  }
+  return pts;
+}
+
+/** About where a text of `n` letters at `x`, `y` lies (`per` units a letter, 7.6 at most on this
+ *  map); `rot` 90: turned to read downwards, beside a line that runs down. */
+function textBox(x, y, anchor, n, per = 7.6, rot = 0) {
+  const w = n * per + 4, x0 = anchor === 'middle' ? x - w / 2 : anchor === 'end' ? x - w : x;
+  return rot ? { x: x - 4, y: y + x0 - x, w: 17, h: w } : { x: x0, y: y - 13, w, h: 17 };
+}
+
+/**
+ * Moves each DRC's label, if it overlaps a line, a text or a server of the drawn map (`parts`,
+ * the message's line and label among them), to the first place beside its line that overlaps
+ * none: nearest first, from the line's middle outwards, above, below, right and left; failing
+ * that, turned to read downwards beside it (a column of sites leaves no room across).
+ * One with no such place stays, unless a server would hide it.
+ */
+export function clearLabels(parts, L) {
+  const all = parts.filter(Boolean).flatMap((n) => [n, ...n.querySelectorAll('*')]);
+  const labels = all.filter((n) => n.matches('.drc-label'));
+  if (!labels.length) return;
+  const num = (n, k) => +n.getAttribute(k);
+  const pts = all.filter((n) => n.matches('path, line') && !n.closest('marker')).flatMap((n) =>
+    samples(n.tagName === 'line' ? `M${num(n, 'x1')},${num(n, 'y1')} L${num(n, 'x2')},${num(n, 'y2')}` : n.getAttribute('d')));
+  const boxes = all.filter((n) => n.matches('rect:not(.site)')).map((n) => ({ x: num(n, 'x'), y: num(n, 'y'), w: num(n, 'width'), h: num(n, 'height') }));
+  const texts = new Map(all.filter((n) => n.tagName === 'text' && !n.closest('g.server')).map((n) =>
+    [n, textBox(num(n, 'x'), num(n, 'y'), n.getAttribute('text-anchor'), [...n.childNodes].filter((c) => c.nodeType === 3).map((c) => c.nodeValue).join('').length)]));
+  const meets = (b, o, m) => b.x < o.x + o.w + m && o.x < b.x + b.w + m && b.y < o.y + o.h + m && o.y < b.y + b.h + m;
+  for (const t of labels) {
+    const n = t.textContent.length;
+    const c = t.parentNode.querySelector('path').getAttribute('d').match(/-?[\d.]+(?:e-?\d+)?/g).map(Number);
+    const curve = [0, 2, 4, 6].map((i) => [c[i], c[i + 1]]);
+    const tries = [[num(t, 'x'), num(t, 'y'), 'middle', 0]];
+    const along = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9].map((k) => at(curve, k));
+    for (const d of [8, 22, 36]) for (const [x, y] of along) tries.push([x, y - d, 'middle'], [x, y + d + 10, 'middle'], [x + d, y + 5, 'start'], [x - d, y + 5, 'end']);
+    for (const [x, y] of along) tries.push([x + 9, y, 'middle', 90], [x - 18, y, 'middle', 90]);
+    // Last, where a server would hide it, the top of the map, over the line (a row of sites
+    // keeps room there); else it stays (on a line, not under a box).
+    const under = textBox(num(t, 'x'), num(t, 'y'), 'middle', n, 6.8);
+    if (boxes.some((o) => meets(under, o, 0))) for (const [x] of along) tries.push([x, 14, 'middle']);
+    const fits = ([x, y, anchor, rot]) => {
+      const b = textBox(x, y, anchor, n, 6.8, rot);
+      return b.x > -3 && b.y > -3 && b.x + b.w < L.width + 3 && b.y + b.h < L.height + 3
+        && !boxes.some((o) => meets(b, o, 2)) && ![...texts].some(([o, ob]) => o !== t && meets(b, ob, 2))
+        && !pts.some(([px, py]) => px > b.x - 2 && px < b.x + b.w + 2 && py > b.y - 2 && py < b.y + b.h + 2);
+    };
+    const [x, y, anchor, rot] = tries.find(fits) || tries[0];
+    t.setAttribute('x', x);
+    t.setAttribute('y', y);
+    t.setAttribute('text-anchor', anchor);
+    if (rot) t.setAttribute('transform', `rotate(90 ${x} ${y})`);
+    texts.set(t, textBox(x, y, anchor, n, 7.6, rot));
+  }
+}
+
 /** Each site's MTA queue: the mail waiting to leave it and when the next leaves. */
 function queues(view, L) {
   const site = new Map(view.servers.map((s) => [s.name, s.site]));
@@ -204,23 +272,39 @@ function queues(view, L) {
 export function routePath(m, L, route, hops) {
   const p = L.pos.get(m.from), q = L.pos.get(m.to);
   const col = L.mode === 'column';
-  const badge = (r) => [r.x + r.w - 48, r.y - 10];
+  const top = (r) => [badge(r)[0] + badge(r)[2] / 2, badge(r)[1]];
   const ends = (r) => {
     const s = L.sites.get(r.site);
-    if (!s) return [badge(r)];
-    if (col) return r.top ? [badge(r), [badge(r)[0], s.y], [s.x + s.w, s.y]] : [[r.x + r.w, r.cy]];
+    if (!s) return [top(r)];
+    if (col) return r.top ? [top(r), [top(r)[0], s.y], [s.x + s.w, s.y]] : [[r.x + r.w, r.cy]];
     // A box below its site's first row: by its right side and down the site's right edge.
-    return r.top ? [badge(r)] : [[r.x + r.w, r.cy], [s.x + s.w - 5, r.cy], [s.x + s.w - 5, s.y + 4]];
+    return r.top ? [top(r)] : [[r.x + r.w, r.cy], [s.x + s.w - 5, r.cy], [s.x + s.w - 5, s.y + 4]];
   };
-  const out = ends(p), into = ends(q).reverse();
-  let d = `M${out.map(([x, y]) => `${x},${y}`).join(' L')}`;
+  const out = ends(p);
+  let d = `M${out.map(([x, y]) => `${x},${y}`).join(' L')}`, tail = null;
   for (let i = 1; i < route.length; i++) {
     const a = L.sites.get(route[i - 1]), b = L.sites.get(route[i]);
     if (!a || !b) continue;
-    d += ` L${connectorPath(L, a, b, hops[i - 1] ? hops[i - 1].k : 0).d.slice(1)}`;
+    const c = connectorPath(L, a, b, hops[i - 1] ? hops[i - 1].k : 0);
+    d += ` L${c.d.slice(1)}`;
+    tail = c.end;
   }
-  const [lx, ly] = into.pop();
-  const last = !q.top ? [lx + 3, ly] : [lx, ly - 3];
+  let into = ends(q).reverse(), last;
+  // Into a first-row box, the arrowhead lands clear of its badge (short of it by half an
+  // arrowhead, 11, either side): from a connector meeting its site's top edge, on along that
+  // edge and straight down onto the badge; from its site's bottom edge, straight up to the box.
+  const s = L.sites.get(q.site), [bx, by, bw] = badge(q), clamp = (x, a, b) => Math.min(b - 11, Math.max(a + 11, x));
+  if (q.top && !col && tail && s && Math.abs(tail[1] - s.y) < 1) {
+    last = [clamp(tail[0], bx, bx + bw), by - 5];
+    into = [[last[0], s.y]];
+  } else if (q.top && !col && tail && s && Math.abs(tail[1] - s.y - s.h) < 1) {
+    last = [clamp(tail[0], q.x, q.x + q.w), q.y + H + 3];
+    into = [];
+  } else {
+    const [lx, ly] = into.pop();
+    // 3 short of a box's side, 5 above a badge: room for the arrowhead's tip.
+    last = !q.top ? [lx + 3, ly] : [lx, ly - 5];
+  }
   return `${d}${into.map(([x, y]) => ` L${x},${y}`).join('')} L${last[0]},${last[1]}`;
 }
 

@@ -18,7 +18,7 @@ const KINDS = ['notify', 'request', 'response', 'write', 'mail', 'failed'];
  *  then no frame drawn has more than one site. */
 let sites = null;
 export function useSites(m) {
-  m.use({ H, PAD, SITE_GAP, at, bow, blocked, gapNear, clearOfTitle });
+  m.use({ H, PAD, SITE_GAP, at, bow, blocked, gapNear, clearOfTitle, badge });
   sites = m;
 }
 
@@ -56,7 +56,8 @@ function layout(view, width, min) {
     });
     y += rowH + SITE_GAP;
   }
-  return { pos, boxes, mode, sites: new Map(boxes.map((b) => [b.site, b])), width, height: Math.max(0, y - SITE_GAP) };
+  const heads = sites ? sites.bridgeheads(view) : new Map();
+  return { pos, boxes, mode, heads, sites: new Map(boxes.map((b) => [b.site, b])), width, height: Math.max(0, y - SITE_GAP) };
 }
 
 /** The state a server is marked with, in words: for its box and its accessible name. */
@@ -88,7 +89,7 @@ export function drawTopology(root, view, o) {
   root.setAttribute('height', String(Math.round((L.height + 8) * scale)));
   // Until js/topology-sites.js has loaded, a frame has one site: no bridgeheads, connectors,
   // DRCs, MTA queues or mail routes.
-  const heads = sites ? sites.bridgeheads(view) : new Map();
+  const heads = L.heads;
   const states = view.servers.map((s) => `${s.name}${heads.has(s.name) ? ', bridgehead' : ''}, USN ${s.usn}${stateOf(s) ? `, ${stateOf(s).words}` : ''}`);
   root.setAttribute('aria-label', `Organization ${view.org}: ${states.join('; ')}`);
   const prev = o.previous ? new Map(o.previous.servers.map((s) => [s.name, s])) : new Map();
@@ -121,6 +122,8 @@ export function drawTopology(root, view, o) {
     msg = arrow(m, L, route, via.map((i) => paths[i]));
     parts.push(msg);
   }
+  // Every line and label drawn, the DRCs' labels move clear of them.
+  if (sites) sites.clearLabels(parts, L);
   put(root, parts);
   if (o.motion) animate(root, view, L, { ...o.motion, msg, changed, prev, m });
 }
@@ -145,7 +148,7 @@ function fit(text, w, px) {
 
 function serverBox(s, p, selected, focused, onSelect, head) {
   const st = stateOf(s);
-  const hot = s.hot_potato;
+  const hot = s.hot_potato, [bx, by] = badge(p);
   // USNs the counter consumed beyond the hot potato (a bump, changes elsewhere): said as such.
   const spent = hot ? s.usn - hot.usn_changed : 0;
   const label = `${s.name}${head ? `, bridgehead to ${head.join(' and ')}` : ''}, USN ${s.usn}${st ? `, ${st.words}` : ''}${hot ? `; hot potato ${hot.name} at ${hot.usn_changed}` : ''}${spent > 0 ? `; ${spent} USNs used elsewhere` : ''}. Show its directory.`;
@@ -160,15 +163,26 @@ function serverBox(s, p, selected, focused, onSelect, head) {
   selected ? svg('rect', { x: p.x - 3, y: p.y - 3, width: p.w + 6, height: H + 6, rx: 10, class: 'sel-ring' }) : null,
   svg('rect', { x: p.x, y: p.y, width: p.w, height: H, rx: 8, class: 'box' }),
   svg('text', { x: p.x + 10, y: p.y + 19, class: 'srv-name' }, fit(s.name, p.w, 14)),
-  // A bridgehead's badge: a tab on its box's top edge, right, clear of the name.
-  head ? svg('g', { class: 'bridgehead' }, svg('rect', { x: p.x + p.w - 90, y: p.y - 10, width: 84, height: 16, rx: 8 }),
-    svg('text', { x: p.x + p.w - 48, y: p.y + 2, 'text-anchor': 'middle' }, 'bridgehead')) : null,
+  // A bridgehead's badge, on its box's top edge.
+  head ? svg('g', { class: 'bridgehead' }, svg('rect', { x: bx, y: by, width: 84, height: 16, rx: 8 }),
+    svg('text', { x: bx + 42, y: p.y + 2, 'text-anchor': 'middle' }, 'bridgehead')) : null,
   svg('text', { x: p.x + 10, y: p.y + 44, class: 'srv-usn' }, `USN ${s.usn}`),
   hot ? svg('g', { class: 'potato-token' }, svg('ellipse', { cx: p.x + 16, cy: p.y + 61, rx: 6, ry: 4.5 })) : null,
   svg('text', { x: p.x + (hot ? 27 : 10), y: p.y + 65, class: 'srv-hot' }, hot ? fit(`${hot.name} · ${hot.usn_changed}`, p.w - 17, 12) : 'no objects'),
   st ? svg('text', { x: p.x + 10, y: p.y + 84, class: 'srv-state' }, fit(st.mark, p.w, 12))
     : spent > 0 ? svg('text', { x: p.x + 10, y: p.y + 84, class: 'srv-spent' }, fit((p.w - 30) / 7 >= 19 ? `+${spent} used elsewhere` : `+${spent} elsewhere`, p.w - 14, 12),
       svg('title', {}, `USNs ${hot.usn_changed + 1}–${s.usn} went to changes elsewhere (no object here holds them)`)) : null);
+}
+
+/** A bridgehead's badge, [x, y, width, height]: a tab on its box's top edge, right, clear of the name. */
+function badge(p) { return [p.x + p.w - 90, p.y - 10, 84, 16]; }
+
+/** Where an arrow coming down onto box `q`'s top edge at `x` ends: 3 above it, or, where it
+ *  would land on a bridgehead's badge (within half an arrowhead, 11, of it), 5 above the badge,
+ *  so the arrowhead and the badge both show. */
+function onTop(q, x, head) {
+  const [bx, by, bw] = badge(q);
+  return [x, head && x > bx - 11 && x < bx + bw + 11 ? by - 5 : q.y - 3];
 }
 
 /** A site's name as its region shows it. */
@@ -186,11 +200,11 @@ function clearOfTitle(p, L) {
 
 /** The ends of a message's arrow, sender first. */
 function routePoints(m, L) {
-  const p = L.pos.get(m.from), q = L.pos.get(m.to);
+  const p = L.pos.get(m.from), q = L.pos.get(m.to), head = L.heads.has(m.to);
   // One box above the other: leave by the facing edge, so the arrow never crosses a box.
-  if (q.y >= p.y + H) return [[p.cx + 24, p.y + H], [q.cx + 24, q.y - 3]];
+  if (q.y >= p.y + H) return [[p.cx + 24, p.y + H], onTop(q, q.cx + 24, head)];
   if (p.y >= q.y + H) return [[p.cx + 24, p.y], [q.cx + 24, q.y + H + 3]];
-  return [[clearOfTitle(p, L), p.y], [clearOfTitle(q, L), q.y - 3]];
+  return [[clearOfTitle(p, L), p.y], onTop(q, clearOfTitle(q, L), head)];
 }
 
 /** The last message: an arc from box to box, or along its mail route site by site. */
