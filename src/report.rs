@@ -95,8 +95,9 @@ impl Serialize for Report<'_> {
         m.serialize_entry("measurements", &Each(&w.journal.measurements))?;
         m.serialize_entry("messages", &Each(&w.journal.messages))?;
         m.serialize_entry("model", &w.model())?;
-        if !w.mta_queue().is_empty() {
-            m.serialize_entry("mta_queue", &Value::from(w.mta_queue_json()))?;
+        let queue = w.mta_queue_json();
+        if !matches!(&queue, crate::json::Json::Array(q) if q.is_empty()) {
+            m.serialize_entry("mta_queue", &Value::from(queue))?;
         }
         m.serialize_entry("quiet", &w.quiet())?;
         m.serialize_entry("refused", &Each(&w.journal.refused))?;

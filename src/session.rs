@@ -84,7 +84,7 @@ enum Tape {
 
 #[derive(Clone, Debug)]
 pub struct Session {
-    pub scenario: Scenario,
+    pub scenario: Own,
     pub live: Live,
     actions: Vec<Action>,
     playhead: usize,
@@ -98,6 +98,25 @@ pub struct Session {
 }
 
 const MAX_CHECKPOINTS: usize = 24;
+
+/// A session's scenario: shared only with the session `with_model` replays, which then changes
+/// its model in place, so the wasm has no `Scenario` clone. A cloned session (the benches) gets
+/// its own copy, so the scenario is never shared otherwise.
+#[derive(Debug)]
+pub struct Own(Rc<Scenario>);
+
+impl Clone for Own {
+    fn clone(&self) -> Own {
+        Own(Rc::new(Scenario::clone(&self.0)))
+    }
+}
+
+impl std::ops::Deref for Own {
+    type Target = Scenario;
+    fn deref(&self) -> &Scenario {
+        &self.0
+    }
+}
 
 /// Long work, done a slice at a time.
 #[derive(Clone, Debug)]
@@ -128,12 +147,16 @@ pub enum Stepped {
 }
 
 impl Session {
-    pub fn new(scenario: Scenario) -> Session {
+    pub fn new(scenario: impl Into<Rc<Scenario>>) -> Session {
+        Session::start(scenario.into())
+    }
+
+    fn start(scenario: Rc<Scenario>) -> Session {
         let live = Live::start(&scenario);
         Session {
             checkpoints: vec![(0, live.clone())],
             live,
-            scenario,
+            scenario: Own(scenario),
             actions: Vec::new(),
             playhead: 0,
             spacing: 16,
@@ -277,13 +300,27 @@ impl Session {
     }
 
     /// The same history replayed under the other model (Exchange 5.5 or Active Directory), so a
-    /// learner sees one restore both ways.
-    pub fn with_model(&self, model: crate::scenario::Model) -> Result<Session, String> {
-        let mut sc = self.scenario.clone();
-        sc.settings.model = model;
-        let mut s = Session::replay(sc, self.actions.clone(), self.playhead)?;
-        s.first_answers = self.first_answers.clone();
-        Ok(s)
+    /// learner sees one restore both ways. The scenario's model is changed in place, not cloned;
+    /// a replay that fails leaves the session as it was.
+    pub fn with_model(&mut self, model: crate::scenario::Model) -> Result<(), String> {
+        let was = self.set_model(model);
+        match Session::replay(Rc::clone(&self.scenario.0), self.actions.clone(), self.playhead) {
+            Ok(mut s) => {
+                s.first_answers = std::mem::take(&mut self.first_answers);
+                *self = s;
+                Ok(())
+            }
+            Err(why) => {
+                self.set_model(was);
+                Err(why)
+            }
+        }
+    }
+
+    /// Sets the scenario's model, giving the one it had.
+    fn set_model(&mut self, model: crate::scenario::Model) -> crate::scenario::Model {
+        let sc = Rc::get_mut(&mut self.scenario.0).expect("only a replay under way shares the scenario");
+        std::mem::replace(&mut sc.settings.model, model)
     }
 
     /// Plays the whole script (what the command-line runner does).
@@ -311,9 +348,9 @@ impl Session {
     }
 
     /// Rebuilds a session from a scenario and a history (a link or a saved state).
-    pub fn replay(scenario: Scenario, actions: Vec<Action>, playhead: usize) -> Result<Session, String> {
+    pub fn replay(scenario: impl Into<Rc<Scenario>>, actions: Vec<Action>, playhead: usize) -> Result<Session, String> {
         crate::model::budget::check_history(actions.len())?;
-        let mut s = Session::new(scenario);
+        let mut s = Session::start(scenario.into());
         let mut job = Job::Replay { actions, next: 0, playhead };
         s.work(&mut job, usize::MAX).map_err(|(_, why)| why)?;
         Ok(s)

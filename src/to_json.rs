@@ -322,7 +322,7 @@ mod tests {
             }
             same(frame::messages(s.world(), 0, 5000));
             same(s.actions());
-            same(&s.scenario);
+            same(&*s.scenario);
             same(&s.export());
             same(&s.first_answers.iter().collect::<Vec<_>>());
         }

@@ -213,7 +213,7 @@ impl Lab {
             Model::Exchange55 => Model::ActiveDirectory,
             Model::ActiveDirectory => Model::Exchange55,
         };
-        self.session = self.session.with_model(other).map_err(say)?;
+        self.session.with_model(other).map_err(say)?;
         self.frame()
     }
 
@@ -224,7 +224,7 @@ impl Lab {
 
     /// The scenario this lab plays (with the model it plays under), for links and saving.
     pub fn scenario(&self) -> Result<JsValue, JsValue> {
-        out(&self.session.scenario)
+        out(&*self.session.scenario)
     }
 
     /// The situation at the playhead as a scenario file that `usnlab run` reproduces

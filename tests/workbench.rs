@@ -165,3 +165,24 @@ fn set_changes_the_notify_pause_from_now_on_and_a_new_server_pulls_its_site() {
     assert_eq!(notify.time_s, t + 60, "the new pause");
     round_trip(&s);
 }
+
+/// `with_model` changes the session's own scenario in place (src/session.rs): the same history
+/// under the other model, and back again to the very same state; a cloned session switches on
+/// its own, leaving the one it came from as it was.
+#[test]
+fn a_model_switch_replays_the_history_and_a_cloned_session_switches_alone() {
+    use usnlab::scenario::Model;
+    let mut s = Session::new(lessons::load("restore-stall").unwrap());
+    for _ in 0..40 {
+        s.forward();
+    }
+    let before = state(&s);
+    let mut copy = s.clone();
+    copy.with_model(Model::ActiveDirectory).unwrap();
+    assert_eq!(copy.scenario.settings.model, Model::ActiveDirectory);
+    assert_eq!(copy.world().model(), Model::ActiveDirectory);
+    assert_eq!(copy.actions(), s.actions(), "the same history");
+    assert_eq!(s.scenario.settings.model, Model::Exchange55, "the session it was cloned from is unchanged");
+    copy.with_model(Model::Exchange55).unwrap();
+    assert_eq!(state(&copy), before, "switched back, the same state");
+}

@@ -128,25 +128,34 @@ impl World {
         link.usn
     }
 
+    /// Tested without writing `path_failure`'s sentence: `quiet` asks this of every partner.
     pub(crate) fn reachable(&self, a: &str, b: &str, mail: bool) -> bool {
-        self.path_failure(a, b, mail).is_none()
+        self.blocked(a, b, mail).is_none()
     }
 
     /// Why a message from `a` to `b` cannot go now, if it cannot.
     pub(super) fn path_failure(&self, a: &str, b: &str, mail: bool) -> Option<String> {
+        Some(match self.blocked(a, b, mail)? {
+            Blocked::Stopped(s) => narration::ds_state(s, "stopped"),
+            Blocked::Quarantined(s) => narration::quarantined(s),
+            Blocked::Cut => narration::path_cut(a, b),
+            Blocked::NoMailRoute => narration::no_mail_route(&self.server(a).site, &self.server(b).site),
+        })
+    }
+
+    fn blocked<'a>(&self, a: &'a str, b: &'a str, mail: bool) -> Option<Blocked<'a>> {
         for s in [a, b] {
             match self.server(s).state {
-                ServerState::Stopped => return Some(narration::ds_state(s, "stopped")),
-                ServerState::Quarantined => return Some(narration::quarantined(s)),
+                ServerState::Stopped => return Some(Blocked::Stopped(s)),
+                ServerState::Quarantined => return Some(Blocked::Quarantined(s)),
                 _ => {}
             }
         }
         if self.links_down.contains(&ordered(a, b)) {
-            return Some(narration::path_cut(a, b));
+            return Some(Blocked::Cut);
         }
         if mail && self.mail_route(a, b).is_none() {
-            let (sa, sb) = (&self.server(a).site, &self.server(b).site);
-            return Some(narration::no_mail_route(sa, sb));
+            return Some(Blocked::NoMailRoute);
         }
         None
     }
@@ -329,4 +338,12 @@ impl World {
         }
     }
 
+}
+
+/// What stops a message between two servers (`path_failure` words it).
+enum Blocked<'a> {
+    Stopped(&'a str),
+    Quarantined(&'a str),
+    Cut,
+    NoMailRoute,
 }

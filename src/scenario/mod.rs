@@ -134,7 +134,8 @@ pub struct ScriptStep {
     pub learner: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// Serialized as its `Written` (below).
+#[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
     pub title: String,
     pub org: String,
@@ -145,14 +146,41 @@ pub struct Scenario {
     pub drcs: Vec<DrcSpec>,
     pub steps: Vec<ScriptStep>,
     /// A challenge's goal, checked after every step (src/goal.rs, docs/scenarios.md).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub goal: Option<Goal>,
     /// A challenge's hint ladder, vaguest first.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub hints: Vec<String>,
     /// A model solution: steps that, played after `steps`, meet the goal.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub solution: Vec<ScriptStep>,
+}
+
+/// A scenario as its file is written, borrowed: with its own steps, or with an export's
+/// (src/session/export.rs), which then needs no copy of the rest (docs/performance.md).
+#[derive(Serialize)]
+pub struct Written<'a> {
+    title: &'a str,
+    org: &'a str,
+    summary: &'a Option<String>,
+    settings: &'a Settings,
+    sites: &'a [SiteSpec],
+    connectors: &'a [ConnectorSpec],
+    drcs: &'a [DrcSpec],
+    steps: std::borrow::Cow<'a, [ScriptStep]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    goal: Option<&'a Goal>,
+    #[serde(skip_serializing_if = "empty")]
+    hints: &'a [String],
+    #[serde(skip_serializing_if = "empty")]
+    solution: &'a [ScriptStep],
+}
+
+fn empty<T>(list: &&[T]) -> bool {
+    list.is_empty()
+}
+
+impl Serialize for Scenario {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.written(std::borrow::Cow::Borrowed(&self.steps)).serialize(s)
+    }
 }
 
 /// Why a scenario was rejected: where, and a sentence that says what is wrong.
@@ -192,6 +220,23 @@ pub const MAX_OBJVER: u32 = 1_000_000;
 const STEP_EXTRAS: [&str; 6] = ["narration", "question", "learner", "focus", "narration_for", "reveal"];
 
 impl Scenario {
+    /// This scenario with `steps` for its own.
+    pub fn written<'a>(&'a self, steps: std::borrow::Cow<'a, [ScriptStep]>) -> Written<'a> {
+        Written {
+            title: &self.title,
+            org: &self.org,
+            summary: &self.summary,
+            settings: &self.settings,
+            sites: &self.sites,
+            connectors: &self.connectors,
+            drcs: &self.drcs,
+            steps,
+            goal: self.goal.as_ref(),
+            hints: &self.hints,
+            solution: &self.solution,
+        }
+    }
+
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
         let doc: serde_json::Value = serde_json::from_str(text)
             .map_err(|e| whole(format!("this is not valid JSON (line {}, column {}): {e}", e.line(), e.column())))?;

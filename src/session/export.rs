@@ -7,7 +7,7 @@
 //! rest of the run.
 use super::{Action, Budget, Live, Session, Tape};
 use crate::commands::{Run, Step};
-use crate::scenario::{Command, Scenario, ScriptStep};
+use crate::scenario::{Command, Scenario, ScriptStep, Written};
 use std::rc::Rc;
 
 fn plain(command: Rc<Command>, learner: bool) -> ScriptStep {
@@ -30,8 +30,8 @@ fn cut(out: &mut Vec<ScriptStep>, at: usize, k: u64) {
 impl Session {
     /// The scenario with the history up to the playhead written as its steps: running the
     /// result gives the same world (servers, objects, clock, goal).
-    pub fn export(&self) -> Scenario {
-        let sc = &self.scenario;
+    pub fn export(&self) -> Written<'_> {
+        let sc: &Scenario = &self.scenario;
         let mut live = Live::start(sc);
         live.tape = Some(Vec::new());
         let mut out: Vec<ScriptStep> = Vec::new();
@@ -83,6 +83,6 @@ impl Session {
         if let (Some(_), Some((at, k))) = (&live.run, open) {
             cut(&mut out, at, k);
         }
-        Scenario { steps: out, ..sc.clone() }
+        sc.written(out.into())
     }
 }
