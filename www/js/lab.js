@@ -127,9 +127,9 @@ async function start(S, what) {
     S.frame = opened.frame;
     S.saved = { history: opened.history, playhead: opened.frame.playhead };
   } catch (e) {
-    // The simulator stopped (its second part could not be downloaded, docs/building.md): the
+    // The simulator stopped (part of it could not be downloaded, docs/building.md): the
     // saved lab or the link is not at fault, so nothing is cleared.
-    if (e.trap) throw new Error(`The lab could not be opened: the simulator stopped (${e.message}). Nothing was lost: reload the page to try again.`);
+    if (e.trap) throw new Error(`The lab could not be opened: ${e.message}. Nothing was lost: reload the page to try again.`);
     if (r) {
       progress.current = null;
       saveProgress();

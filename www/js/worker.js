@@ -41,7 +41,7 @@ function link() {
     new WebAssembly.Instance(rest, { ...first.imports, primary: first.exports });
   } catch (e) {
     rest = null; // a rest from another build than the first part's (a host mid-update)
-    throw lost(`its second part does not fit the first (${e.message}): reload the page`);
+    throw lost(`part of the simulator is from another version of the lab (${e.message}): reload the page`);
   }
   linked = true;
 }
@@ -59,11 +59,11 @@ function download() {
     x.responseType = 'arraybuffer';
     x.send();
   } catch { /* no connection: status 0 */ }
-  if (x.status !== 200) throw lost(`its second part could not be downloaded: ${x.status ? `HTTP ${x.status}` : 'no connection'}`);
+  if (x.status !== 200) throw lost(`part of the simulator could not be downloaded (${x.status ? `HTTP ${x.status}` : 'no connection'})`);
   try {
     return new WebAssembly.Module(x.response);
   } catch (e) {
-    throw lost(`its second part could not be read (${e.message})`);
+    throw lost(`part of the simulator could not be read (${e.message})`);
   }
 }
 
