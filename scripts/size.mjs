@@ -16,8 +16,8 @@
 // deepest request whose response had arrived when it started, in the order the browser reported
 // them, so the count depends neither on how busy the machine is (dividing the extra time by the
 // latency did) nor on when a body finished (which made a chain of 3 read as 2 now and then).
-// The rest of the wasm, when the worker fetches it in the background, is listed apart, and so is
-// what had arrived when the lesson was drawn: the first visit of a reader who does not step.
+// What had arrived when the lesson was drawn is listed apart: the first visit of a reader who
+// does not step (the rest of the wasm comes with the first move: docs/building.md).
 // Prints the target (100 KB); exits 2 on an error.
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { measure, ms, SITE } from './lib/serve.mjs';
@@ -44,15 +44,10 @@ async function visit(browser, url, lesson, latency = 0) {
   page.on('response', (resp) => { const q = requests.find((x) => x.r === resp.request()); if (q) q.end = ++seq; });
   const bodies = [];
   const files = new Map();
-  const later = new Map();
   const arrived = new Map();
   page.on('response', (r) => {
-    // The worker's fetch() of the rest of the wasm, after the learner's first move, is not part
-    // of the visit that drew the lesson and took its step; a synchronous load of it (an XHR,
-    // because the step needed it) would be.
-    const into = r.url().endsWith('/usnlab_rest.wasm') && r.request().resourceType() === 'fetch' ? later : files;
     const at = seq; // this response's place (the handler above has just counted it)
-    bodies.push(r.body().then((b) => { into.set(r.url(), b); arrived.set(r.url(), at); }, () => { /* a redirect has no body */ }));
+    bodies.push(r.body().then((b) => { files.set(r.url(), b); arrived.set(r.url(), at); }, () => { /* a redirect has no body */ }));
   });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -84,7 +79,7 @@ async function visit(browser, url, lesson, latency = 0) {
   await context.close();
   // What had arrived when the lesson was drawn: the first visit of a reader who does not step.
   const before = new Map([...files].filter(([url]) => drawnSeq != null && arrived.get(url) <= drawnSeq));
-  return { files, later, before, ready, drawn, firstStep, errors, trips: drawn == null ? null : chain(requests, drawnSeq) };
+  return { files, before, ready, drawn, firstStep, errors, trips: drawn == null ? null : chain(requests, drawnSeq) };
 }
 
 /** The longest chain of requests that waited on each other, among those answered by `by`. */
@@ -123,7 +118,6 @@ await measure(async (served) => {
   const listKB = table(`First visit: the lesson list (${SITE}/index.html)`, list.files, base);
   const lessonKB = table(`First visit: straight into a lesson (#lesson=${LESSON}), through its first step`, lesson.files, base);
   const drawnKB = table(`Of it, what had arrived when the lesson was drawn (a reader who does not step)`, lesson.before, base);
-  const laterKB = lesson.later.size ? table('Then, after the first move: the rest of the wasm, fetched in the background (docs/building.md)', lesson.later, base) : null;
   console.log('');
   console.log(`navigation → window.__usnlabReady on the lesson list: ${ms(list.ready)}`);
   console.log(`navigation → the lesson drawn: ${ms(lesson.drawn)}; → its first step taken: ${ms(lesson.firstStep)}`);
@@ -133,6 +127,5 @@ await measure(async (served) => {
   for (const e of [...list.errors, ...lesson.errors]) console.log(`page error: ${e}`);
   const over = lessonKB.gz > TARGET_KB ? `: ${(lessonKB.gz - TARGET_KB).toFixed(1)} KB over` : '';
   console.log(`total gzipped: lesson list ${listKB.gz.toFixed(1)} KB, lesson ${lessonKB.gz.toFixed(1)} KB through its first step (target ${TARGET_KB} KB${over}), ${drawnKB.gz.toFixed(1)} KB to the lesson drawn`);
-  console.log(`total brotli (q 11): lesson list ${listKB.br.toFixed(1)} KB, lesson ${lessonKB.br.toFixed(1)} KB`);
-  if (laterKB) console.log(`then the rest of the wasm: ${laterKB.gz.toFixed(1)} KB gzipped (${(lessonKB.gz + laterKB.gz).toFixed(1)} KB with the lesson)`);
+  console.log(`total brotli (q 11): lesson list ${listKB.br.toFixed(1)} KB, lesson ${lessonKB.br.toFixed(1)} KB through its first step, ${drawnKB.br.toFixed(1)} KB to the lesson drawn`);
 });

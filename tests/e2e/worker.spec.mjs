@@ -65,18 +65,20 @@ test('a long command shows progress; Cancel puts the lab back where it was', asy
 });
 
 // The wasm is in two parts (scripts/split-wasm.mjs): opening a lesson downloads only the first;
-// the rest comes with the learner's first move.
-test('opening a lesson downloads the first part of the wasm; the rest comes with the first move and plays the lesson on', async ({ page }) => {
+// the rest comes as the learner reaches for the controls, or with the first move.
+test('opening a lesson downloads the first part of the wasm; the rest comes as the learner reaches for Step and plays the lesson on', async ({ page }) => {
   const wasm = [];
   page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(r.url().split('/').pop()); });
   await page.goto('./#lesson=bill-lee');
   await expect(page.locator('.controls .status')).toBeVisible();
   await settled(page);
   expect(wasm).toEqual(['usnlab_bg.wasm']);
+  await page.mouse.move(5, 400); // over the lesson's text
   await page.waitForTimeout(500); // nothing more is fetched while the learner only reads
   expect(wasm).toEqual(['usnlab_bg.wasm']);
+  await page.getByRole('button', { name: 'Step ▶' }).hover(); // about to move: the rest comes
+  await expect.poll(() => wasm).toContain('usnlab_rest.wasm');
   await step(page);
-  expect(wasm).toContain('usnlab_rest.wasm');
   // The later steps run in the rest: Bill Lee's change reaches London.
   for (let i = 0; i < 12; i++) await step(page);
   await expect(page.locator('.stepno').first()).not.toHaveText(/Step 1 of/);

@@ -27,6 +27,7 @@ export class Core {
   }
 
   start(worker) {
+    this.warmed = false;
     this.worker = worker || new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
     this.worker.onmessage = (e) => this.receive(e.data);
     this.worker.onerror = (e) => this.crash(e.message || 'the lab\'s worker failed to start');
@@ -73,6 +74,13 @@ export class Core {
   busy() {
     const slow = [...this.calls.values()].find((c) => c.slow);
     this.onBusy(slow ? { op: slow.op, progress: slow.progress, since: slow.started } : null);
+  }
+
+  /** Has the worker fetch the rest of the wasm ahead of a learner's first move, once. */
+  warm() {
+    if (this.warmed) return;
+    this.warmed = true;
+    this.ready.then(() => this.worker.postMessage({ op: 'warm' }), () => {});
   }
 
   /** Cancels the long call: a sliced job stops where it is; any other call loses the worker. */

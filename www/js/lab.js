@@ -85,7 +85,18 @@ export async function open(main, what) {
   render(S, go);
   if (roomReady) (await roomReady).setup(S, go);
   if (S.opts.autoplay) go.play();
-  const keys = (e) => onKey(S, go, e);
+  // A learner about to move: the rest of the wasm starts downloading as the pointer reaches the
+  // controls, a question or the tools, or at a key (docs/building.md); a reader who only looks
+  // at the lesson never downloads it.
+  const warm = (e) => {
+    if (e.type === 'pointerover' && !e.target.closest('.controls, .question, .tools')) return;
+    S.core.warm();
+    main.removeEventListener('pointerover', warm);
+    main.removeEventListener('focusin', warm);
+  };
+  main.addEventListener('pointerover', warm);
+  main.addEventListener('focusin', warm);
+  const keys = (e) => { S.core.warm(); onKey(S, go, e); };
   document.addEventListener('keydown', keys);
   const flush = () => persist(S, true);
   window.addEventListener('pagehide', flush);

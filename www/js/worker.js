@@ -2,7 +2,8 @@
 // the page. The page sends {id, op, json} (the arguments as JSON text; {id, op: "init", args}
 // with the compiled wasm); each answer is {id, ok, value} or {id, ok: false,
 // error: {message, step, entry}}; long jobs also send {id, progress: {done, total}} between
-// slices and stop early on {op: "cancel"}. docs/wasm-api.md lists the ops.
+// slices and stop early on {op: "cancel"}; {op: "warm"} fetches the rest of the wasm ahead of a
+// move. docs/wasm-api.md lists the ops.
 // initSync, not the glue's async default: the page always sends a compiled WebAssembly.Module
 // (js/core.js), so the glue's fetch and streaming code stays out of the bundle.
 import { initSync, Lab } from '../pkg/usnlab.js';
@@ -12,8 +13,9 @@ let cancelled = false;
 const SLICE_MS = 40;
 
 // The wasm is in two parts (scripts/split-wasm.mjs, docs/building.md): the page compiles the
-// first, which opens any built-in lesson; the rest is downloaded here when the first part first
-// calls into it, synchronously (a worker may), or after a first move that did not need it.
+// first, which opens any built-in lesson; the rest is downloaded here in the background when a
+// learner is about to move (the page's "warm"), or at once, synchronously (a worker may), when
+// the first part first calls into it.
 const REST = new URL('../pkg/usnlab_rest.wasm', import.meta.url);
 const MOVES = new Set(['step', 'playTo', 'act', 'answer', 'seek', 'switchModel']);
 let first = null; // the first part's imports and exports, which the rest links to
@@ -67,7 +69,7 @@ function download() {
   }
 }
 
-/** After a move that did not need the rest, it is fetched in the background. */
+/** The rest fetched in the background: a learner is about to move, or moved without it. */
 function fetchRest() {
   if (rest) return;
   rest = fetch(REST).then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(r.status))))
@@ -127,6 +129,7 @@ const ops = {
 onmessage = async (e) => {
   const { id, op, json } = e.data || {};
   if (op === 'cancel') { cancelled = true; return; }
+  if (op === 'warm') { fetchRest(); return; } // a learner about to move (js/lab.js)
   try {
     const args = json === undefined ? e.data.args : JSON.parse(json);
     if (op === 'init') {
