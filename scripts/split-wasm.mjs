@@ -1,13 +1,13 @@
 // Splits the core's wasm in two (scripts/build-web.sh runs it last; docs/building.md, "The
 // wasm in two parts"): the first part holds every function that opening a built-in lesson runs,
-// and a first visit loads only it; the rest, every other function, is fetched by the worker on
-// the learner's first move, or at once when the first part calls into it.
+// and a first visit loads only it; the rest, every other function, is fetched by the worker as a
+// learner reaches for a move, or at once when the first part first calls into it.
 //
 // Why: opening a lesson runs about half of the code (docs/performance.md); the rest (the rules
 // that replicate, the tools, the workbench, challenges, every error message) need not be
 // downloaded before the lesson is drawn, nor at all by a reader who only looks at it (an embed
-// in someone's documentation). binaryen's own `wasm-split` does this,
-// but npm's binaryen has only its library, so this script does it with that library:
+// in someone's documentation). binaryen's own `wasm-split` does this, but npm's binaryen has
+// only its library, so this script does it with that library:
 //   1. Profile: a copy of the wasm with a call at the top of every function runs, in Node with
 //      the wasm-bindgen glue, what the worker does to open each built-in lesson (open, look).
 //      The functions that ran are the first part's.
@@ -16,9 +16,10 @@
 //      functions written into a new table, `split`. In the first part each of them becomes a
 //      stub: if its slot in `split` is empty, call the import `split.load` (js/worker.js), then
 //      call the slot. Both are optimized with the build's wasm-opt flags.
-//   3. Check: every built-in lesson is played through, every question answered, then Back, the
-//      model switch, the export and the server panels, with the whole wasm and with the two
-//      parts; the build fails unless both say exactly the same.
+//   3. Check: every built-in lesson is played through, every question answered, then replayed
+//      from its history, with a command, Back, the model switch, the export and the server
+//      panels, with the whole wasm and with the two parts; the build fails unless both say
+//      exactly the same.
 //
 // Usage: node scripts/split-wasm.mjs DIR [wasm-opt flags...]   (DIR is www/pkg: its usnlab.js
 // and usnlab_bg.wasm, which becomes the first part; the rest is written to usnlab_rest.wasm)
@@ -84,8 +85,9 @@ function openings(Lab) {
 }
 
 /** Everything the check compares: each lesson played through (each question answered with its
- *  last choice), then Back, the model switch, the export and every server's panels, and a few
- *  scenarios that are wrong. Errors count as what was said. */
+ *  last choice), then replayed from its history as a link is, a command good and bad, Back, the
+ *  model switch, the export and every server's panels, and a few scenarios that are wrong.
+ *  Errors count as what was said. */
 function playAll(Lab) {
   const said = [];
   const say = (f) => { try { said.push(JSON.stringify(f())); } catch (e) { said.push(`error: ${e.message}`); } };
@@ -100,6 +102,12 @@ function playAll(Lab) {
       if (moved.outcome === 'question') say(() => lab.answer(q.choices[q.choices.length - 1]));
     }
     say(() => [lab.history(), lab.firstAnswers(), lab.export(), lab.messages(0, 50)]);
+    const history = lab.history();
+    const replayed = Lab.replaying(scenario, history, history.length);
+    say(() => { let w; do w = replayed.work(1000); while (!w.progress.finished); return w; });
+    replayed.free();
+    say(() => lab.act({ do: 'run' }));
+    say(() => lab.act({ do: 'fly' }));
     for (const s of lab.frame().servers ?? []) {
       say(() => [lab.look(s.name, 0, s.name), lab.why(s.name), lab.gap(s.name)]);
     }
@@ -113,7 +121,7 @@ function playAll(Lab) {
   return said;
 }
 
-/** The defined functions (by index among them) that a first visit into each lesson runs. */
+/** The defined functions (by index among them) that opening each lesson runs. */
 async function profile(bytes) {
   const m = read(bytes);
   m.addFunctionImport('split_ran', 'split', 'ran', binaryen.i32, binaryen.none);
@@ -187,6 +195,10 @@ function linkRest(restBytes) {
 }
 
 const whole = readFileSync(join(dir, 'usnlab_bg.wasm'));
+if (WebAssembly.Module.imports(new WebAssembly.Module(whole)).some((i) => i.module === 'split')) {
+  console.error(`split-wasm: ${dir}/usnlab_bg.wasm is already a first part: build it again (scripts/build-web.sh)`);
+  process.exit(1);
+}
 const parts = split(whole, await profile(whole));
 // The first part alone opens every lesson (the rest is not linked: a call into it would throw).
 openings(await lab(parts.first, () => ({ split: { load: () => { throw new Error('split-wasm: opening a lesson needed the rest'); } } })));
