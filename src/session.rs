@@ -147,8 +147,8 @@ pub enum Stepped {
 }
 
 impl Session {
-    pub fn new(scenario: impl Into<Rc<Scenario>>) -> Session {
-        Session::start(scenario.into())
+    pub fn new(scenario: Scenario) -> Session {
+        Session::start(Rc::new(scenario))
     }
 
     fn start(scenario: Rc<Scenario>) -> Session {
@@ -304,7 +304,7 @@ impl Session {
     /// a replay that fails leaves the session as it was.
     pub fn with_model(&mut self, model: crate::scenario::Model) -> Result<(), String> {
         let was = self.set_model(model);
-        match Session::replay(Rc::clone(&self.scenario.0), self.actions.clone(), self.playhead) {
+        match Session::replay_shared(Rc::clone(&self.scenario.0), self.actions.clone(), self.playhead) {
             Ok(mut s) => {
                 s.first_answers = std::mem::take(&mut self.first_answers);
                 *self = s;
@@ -348,9 +348,16 @@ impl Session {
     }
 
     /// Rebuilds a session from a scenario and a history (a link or a saved state).
-    pub fn replay(scenario: impl Into<Rc<Scenario>>, actions: Vec<Action>, playhead: usize) -> Result<Session, String> {
+    pub fn replay(scenario: Scenario, actions: Vec<Action>, playhead: usize) -> Result<Session, String> {
+        Session::replay_shared(Rc::new(scenario), actions, playhead)
+    }
+
+    /// `replay` on a scenario the caller holds too: only `with_model`, whose `set_model` needs
+    /// the scenario unshared again once the replay is done or dropped. Taking `Scenario` in the
+    /// public functions keeps any other sharer out.
+    fn replay_shared(scenario: Rc<Scenario>, actions: Vec<Action>, playhead: usize) -> Result<Session, String> {
         crate::model::budget::check_history(actions.len())?;
-        let mut s = Session::start(scenario.into());
+        let mut s = Session::start(scenario);
         let mut job = Job::Replay { actions, next: 0, playhead };
         s.work(&mut job, usize::MAX).map_err(|(_, why)| why)?;
         Ok(s)
