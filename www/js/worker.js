@@ -17,7 +17,6 @@ const SLICE_MS = 40;
 // learner is about to move (the page's "warm"), or at once, synchronously (a worker may), when
 // the first part first calls into it.
 const REST = new URL('../pkg/usnlab_rest.wasm', import.meta.url);
-const MOVES = new Set(['step', 'playTo', 'act', 'answer', 'seek', 'switchModel']);
 let first = null; // the first part's imports and exports, which the rest links to
 let rest = null; // the rest: a compiled module, or the promise of one while it is fetched
 let linked = false;
@@ -69,7 +68,7 @@ function download() {
   }
 }
 
-/** The rest fetched in the background: a learner is about to move, or moved without it. */
+/** The rest fetched in the background: a learner is about to move. */
 function fetchRest() {
   if (rest) return;
   rest = fetch(REST).then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(r.status))))
@@ -138,9 +137,8 @@ onmessage = async (e) => {
     }
     if (!ops[op]) throw new Error(`unknown operation "${op}"`);
     // A lab lost part way (the rest could not be had) is reopened by the page where it was.
-    if (op !== 'open' && !lab) throw Object.assign(new Error('it had no lab open'), { lost: true });
+    if (op !== 'open' && !lab) throw lost('it had no lab open');
     reply(id, await ops[op](args || {}, id));
-    if (MOVES.has(op)) fetchRest();
   } catch (err) {
     if (err && err.lost) lab = null;
     fault(id, err);
